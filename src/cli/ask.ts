@@ -1,0 +1,19 @@
+/**
+ * One question, one answer. `npm run ask -- "hva koster det?"` answers its arguments;
+ * `npm run --silent ask -- --json` answers each stdin line as a separate question, one JSON line each.
+ */
+import { randomUUID } from 'node:crypto';
+import { Bot } from '../core/bot.js';
+import { failOnError, formatForTerminal, hasFlag, printJson, stdinLines } from './io.js';
+
+failOnError(async () => {
+  const json = hasFlag('--json');
+  const bot = new Bot();
+  const words = process.argv.slice(2).filter((a) => a !== '--json');
+  const questions: AsyncIterable<string> | string[] = words.length > 0 ? [words.join(' ')] : stdinLines();
+  for await (const question of questions) {
+    const reply = await bot.answer({ conversationId: randomUUID(), text: question });
+    if (json) printJson(reply);
+    else process.stdout.write(`${formatForTerminal(reply)}\n\n`);
+  }
+});

@@ -1,0 +1,30 @@
+import { createInterface } from 'node:readline';
+import { toAnswerJson, type Reply } from '../core/types.js';
+
+/** The lines of standard input, in order; invalid UTF-8 arrives as replacement characters. */
+export function stdinLines(): AsyncIterable<string> {
+  return createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+}
+
+export function printJson(reply: Reply): void {
+  process.stdout.write(`${JSON.stringify(toAnswerJson(reply))}\n`);
+}
+
+/** The reply as a person reads it in a terminal: the answer, then its sources. */
+export function formatForTerminal(reply: Reply): string {
+  const sources = reply.sources.map((s) => `  - ${s.title}\n    ${s.url}`).join('\n');
+  const label = reply.lang === 'en' ? 'Sources' : 'Kilder';
+  return sources ? `${reply.text}\n\n${label}:\n${sources}` : reply.text;
+}
+
+export function hasFlag(flag: string): boolean {
+  return process.argv.slice(2).includes(flag);
+}
+
+/** Data problems and other failures go to stderr with a non-zero exit, never to stdout. */
+export function failOnError(run: () => Promise<void>): void {
+  run().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

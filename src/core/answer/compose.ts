@@ -1,0 +1,147 @@
+import type { Figure, Lang, Reply, Source } from '../types.js';
+import type { Lexicon } from '../lexicon.js';
+import type { IntentDef } from '../intents/schema.js';
+import { entry, type KnowledgeBase } from '../knowledge/entry.js';
+import { formatDate, formatNok, formatNumber, type Value } from '../knowledge/format.js';
+import { deadlineFactsSchema, priceFactsSchema } from '../knowledge/schema.js';
+import { mergeSources, render, type Rendered } from '../knowledge/render.js';
+import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
+import type { Decision } from '../decide.js';
+import type { Understanding } from '../understand/understand.js';
+import { estimatePrice } from './rules/pricing.js';
+import { dueDate } from './rules/deadlines.js';
+
+interface Composed extends Rendered {
+  rule: string | null;
+  route: string | null;
+  figures: Figure[];
+}
+
+/** Builds answers from knowledge entries through the intent's rule; no answer text lives in code. */
+export class Composer {
+  private readonly intents: Map<string, IntentDef>;
+
+  constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly lexicon: Lexicon,
+    intents: readonly IntentDef[],
+  ) {
+    this.intents = new Map(intents.map((i) => [i.intent, i]));
+  }
+
+  private render(id: string, lang: Lang, variant?: string, vars?: Record<string, Value>): Rendered {
+    return render(this.kb, this.lexicon, id, lang, variant, vars);
+  }
+
+  private knowledgeOf(intent: string): string {
+    const def = this.intents.get(intent);
+    if (!def) throw new Error(`intent "${intent}" has no file in intents/`);
+    return def.answer.knowledge;
+  }
+
+  title(intent: string, lang: Lang): string {
+    const titles = entry(this.kb, this.knowledgeOf(intent)).titles;
+    return (lang === 'en' ? titles.en : titles[lang]) ?? titles.nb;
+  }
+
+  private pricing(d: Decision, lang: Lang): Composed {
+    const price = entry(this.kb, 'price');
+    if (d.hours === undefined) return { ...this.render('price', lang), rule: 'pricing.rate', route: null, figures: [] };
+    const facts = priceFactsSchema.parse(price.facts);
+    const estimate = estimatePrice(facts, d.hours);
+    const variant = estimate.billedHours > estimate.hours ? 'estimate-minimum' : 'estimate';
+    return {
+      ...this.render('price', lang, variant, { ...estimate }),
+      rule: 'pricing.estimate',
+      route: null,
+      figures: [
+        { name: 'billedHours', display: formatNumber(estimate.billedHours, lang) },
+        { name: 'excl', display: formatNok(estimate.excl, lang) },
+        { name: 'incl', display: formatNok(estimate.incl, lang) },
+      ],
+    };
+  }
+
+  private deadlines(d: Decision, lang: Lang): Composed {
+    const deadlines = entry(this.kb, 'deadlines');
+    const facts = deadlineFactsSchema.parse(deadlines.facts);
+    const daysFact = d.category ? (deadlines.categories?.[d.category]?.days as keyof typeof facts | undefined) : undefined;
+    const days = daysFact ? facts[daysFact] : undefined;
+    if (d.received && days !== undefined) {
+      const due = dueDate(d.received, days);
+      return {
+        ...this.render('deadlines', lang, 'date', { received: d.received, days, due }),
+        rule: 'deadlines.date',
+        route: null,
+        figures: [{ name: 'due', display: formatDate(due, lang) }],
+      };
+    }
+    if (d.received) {
+      const dueAnonymous = dueDate(d.received, facts.anonymousDays);
+      const dueIdentifiable = dueDate(d.received, facts.identifiableDays);
+      return {
+        ...this.render('deadlines', lang, 'date-both', { received: d.received, dueAnonymous, dueIdentifiable }),
+        rule: 'deadlines.date',
+        route: null,
+        figures: [
+          { name: 'dueAnonymous', display: formatDate(dueAnonymous, lang) },
+          { name: 'dueIdentifiable', display: formatDate(dueIdentifiable, lang) },
+        ],
+      };
+    }
+    if (d.category && days !== undefined) {
+      const why = this.render('deadlines', lang, `why-${d.category}`).text;
+      return { ...this.render('deadlines', lang, 'category', { why, days }), rule: 'deadlines.category', route: null, figures: [] };
+    }
+    return { ...this.render('deadlines', lang), rule: 'deadlines.both', route: null, figures: [] };
+  }
+
+  private compose(d: Decision, lang: Lang): Composed {
+    if (d.alternatives) {
+      const [first, second] = d.alternatives.map((i) => this.title(i, lang).toLowerCase()) as [string, string];
+      return { ...this.render('clarify', lang, undefined, { first, second }), rule: null, route: null, figures: [] };
+    }
+    switch (d.intent) {
+      case 'pricing':
+        return this.pricing(d, lang);
+      case 'deadlines':
+        return this.deadlines(d, lang);
+      case 'apply_research':
+        return { ...this.render('applying', lang), rule: 'routing.research', route: String(entry(this.kb, 'applying').facts.formsUrl), figures: [] };
+      case 'apply_non_research':
+        return { ...this.render('non-research', lang), rule: 'routing.non_research', route: String(entry(this.kb, 'contact').facts.email), figures: [] };
+      case 'own_data':
+        return { ...this.render('own-data', lang), rule: 'routing.own_data', route: String(entry(this.kb, 'own-data').facts.site), figures: [] };
+      case 'contact':
+      case 'fallback':
+        return { ...this.render(this.knowledgeOf(d.intent), lang), rule: null, route: String(entry(this.kb, 'contact').facts.email), figures: [] };
+      default:
+        return { ...this.render(this.knowledgeOf(d.intent), lang), rule: null, route: null, figures: [] };
+    }
+  }
+
+  /** The reply to an understood message; notices about redaction or length frame the answer. */
+  reply(u: Understanding, d: Decision, lang: Lang): Reply {
+    const main = u.readable ? this.compose(d, lang) : { ...this.render('empty', lang), rule: null, route: null, figures: [] };
+    const parts: string[] = [];
+    let sources: Source[] = main.sources;
+    if (u.redactions > 0) parts.push(this.render('privacy', lang).text);
+    parts.push(main.text);
+    if (u.truncated) parts.push(this.render('truncated', lang, undefined, { limit: MAX_QUESTION_CHARS }).text);
+    sources = mergeSources(sources);
+    return {
+      question: u.text,
+      lang,
+      intent: u.readable ? d.intent : 'fallback',
+      confidence: u.readable ? d.confidence : 0,
+      text: parts.join('\n\n'),
+      sources,
+      handoff: d.intent === 'handoff' && u.readable,
+      route: main.route,
+      rule: main.rule,
+      figures: main.figures,
+      redactions: u.redactions,
+      alternatives: d.alternatives ?? [],
+    };
+  }
+}

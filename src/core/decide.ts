@@ -1,0 +1,80 @@
+import type { ConversationState } from './state/store.js';
+import type { Understanding } from './understand/understand.js';
+import { PURPOSE_ROUTES } from './answer/rules/routing.js';
+import type { Day } from './understand/slots.js';
+
+/** Below this confidence the bot says it cannot answer rather than guess. */
+export const FALLBACK_BELOW = 0.3;
+/** When the runner-up scores at least this share of the best, and the best is weak, the bot asks which. */
+export const CLARIFY_RATIO = 0.9;
+export const CLARIFY_BELOW = 0.5;
+
+/** Intents whose answer a later message can complete with a figure. */
+const COMPLETABLE = new Set(['pricing', 'deadlines']);
+/** Intents that may name another registry and still be about NPR. */
+const ABOUT_OTHERS_TOO = new Set(['linkage', 'handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data']);
+
+export interface Decision {
+  intent: string;
+  confidence: number;
+  /** Two intents to offer when the question could be either. */
+  alternatives?: [string, string];
+  hours?: number;
+  received?: Day;
+  category?: string;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Chooses the intent to answer, using the conversation so far for follow-ups. */
+export function decide(u: Understanding, state: ConversationState | undefined): Decision {
+  const { ranking, confidence } = u.classification;
+  const top = ranking[0];
+  const previous = state?.intent && COMPLETABLE.has(state.intent) ? state.intent : undefined;
+  const received = u.received;
+
+  // A follow-up: a short message giving what the previous question lacked.
+  const gives = {
+    pricing: u.hours !== undefined || u.bareNumber !== undefined,
+    deadlines: received !== undefined || u.category !== undefined,
+  };
+  if (previous && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < 0.6 || u.tokens.length <= 8)) {
+    return previous === 'pricing'
+      ? { intent: 'pricing', confidence: round(Math.max(confidence, 0.8)), hours: u.hours ?? u.bareNumber }
+      : {
+          intent: 'deadlines',
+          confidence: round(Math.max(confidence, 0.8)),
+          received: received ?? (state?.received ? new Date(`${state.received}T00:00:00Z`) : undefined),
+          category: u.category ?? state?.category,
+        };
+  }
+
+  if (!top) return { intent: 'fallback', confidence: 0 };
+  let intent = top.intent;
+  let conf = confidence;
+
+  // A how-to-apply question that states a purpose gets the route for that purpose.
+  if ((intent === 'apply_research' || intent === 'apply_non_research') && u.purpose) {
+    intent = PURPOSE_ROUTES[u.purpose].intent;
+  }
+  // Another registry's prices, deadlines or contents are not in the knowledge.
+  if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) {
+    return { intent: 'fallback', confidence: round(Math.max(conf, 0.5)) };
+  }
+  if (conf < FALLBACK_BELOW) return { intent: 'fallback', confidence: round(conf) };
+
+  const second = ranking[1];
+  if (
+    second &&
+    conf < CLARIFY_BELOW &&
+    second.score >= top.score * CLARIFY_RATIO &&
+    top.intent !== 'fallback' &&
+    second.intent !== 'fallback'
+  ) {
+    return { intent, confidence: round(conf), alternatives: [top.intent, second.intent] };
+  }
+
+  if (intent === 'pricing') return { intent, confidence: round(conf), hours: u.hours };
+  if (intent === 'deadlines') return { intent, confidence: round(conf), received, category: u.category };
+  return { intent, confidence: round(conf) };
+}

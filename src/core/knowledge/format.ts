@@ -1,0 +1,64 @@
+import type { Lang } from '../types.js';
+import type { Lexicon } from '../lexicon.js';
+
+/** A value a template can show: a fact or a rule's result. */
+export type Value = number | string | Date;
+
+const LOCALES: Record<Lang, string> = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' };
+
+/** Plain spaces, so that "5 500" reads and matches the same everywhere. */
+const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+export function formatNumber(n: number, lang: Lang, fractionDigits?: number): string {
+  const options: Intl.NumberFormatOptions =
+    fractionDigits === undefined
+      ? { maximumFractionDigits: 2 }
+      : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
+  return plainSpaces(new Intl.NumberFormat(LOCALES[lang], options).format(n));
+}
+
+export function formatNok(n: number, lang: Lang): string {
+  const amount = formatNumber(n, lang, Number.isInteger(n) ? 0 : 2);
+  return lang === 'en' ? `NOK ${amount}` : `${amount} kr`;
+}
+
+/** A date as a user reads it: "søndag 2. mai 2027", "Sunday, 2 May 2027". */
+export function formatDate(d: Date, lang: Lang): string {
+  return plainSpaces(
+    new Intl.DateTimeFormat(LOCALES[lang], {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(d),
+  );
+}
+
+export function formatWords(n: number, lang: Lang, lexicon: Lexicon): string {
+  const word = Object.entries(lexicon.numberWords[lang]).find(([, v]) => v === n)?.[0];
+  return word ?? formatNumber(n, lang);
+}
+
+export function formatHours(n: number, lang: Lang, lexicon: Lexicon): string {
+  const [one, many] = lexicon.hourNames[lang];
+  return `${formatNumber(n, lang)} ${n === 1 ? one : many}`;
+}
+
+export const FORMATS = ['number', 'nok', 'words', 'hours', 'date'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function formatValue(value: Value, format: string | undefined, lang: Lang, lexicon: Lexicon): string {
+  if (value instanceof Date) return formatDate(value, lang);
+  if (typeof value === 'string') return value;
+  switch (format) {
+    case 'nok':
+      return formatNok(value, lang);
+    case 'words':
+      return formatWords(value, lang, lexicon);
+    case 'hours':
+      return formatHours(value, lang, lexicon);
+    default:
+      return formatNumber(value, lang);
+  }
+}

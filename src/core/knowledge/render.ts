@@ -1,0 +1,53 @@
+import type { Lang, Source } from '../types.js';
+import type { Lexicon } from '../lexicon.js';
+import { entry, sectionKey, type KnowledgeBase, type KnowledgeEntry } from './entry.js';
+import { formatValue, type Value } from './format.js';
+
+/** `{name}`, `{name:format}` or `{entry.fact:format}`. */
+export const PLACEHOLDER = /\{([a-zA-Z][\w-]*(?:\.[a-zA-Z]\w*)?)(?::(\w+))?\}/g;
+
+export interface Rendered {
+  text: string;
+  sources: Source[];
+}
+
+/** The section for a language; nynorsk falls back to bokmål where an entry has no nynorsk text. */
+export function findSection(e: KnowledgeEntry, lang: Lang, variant?: string) {
+  return e.sections.get(sectionKey(lang, variant)) ?? (lang === 'nn' ? e.sections.get(sectionKey('nb', variant)) : undefined);
+}
+
+export function mergeSources(...lists: Source[][]): Source[] {
+  const seen = new Map<string, Source>();
+  for (const s of lists.flat()) if (!seen.has(s.title + s.url)) seen.set(s.title + s.url, s);
+  return [...seen.values()];
+}
+
+/**
+ * Fills a knowledge section's template. Values come from `vars` (a rule's results), the entry's
+ * facts, or another entry's facts (`{contact.email}`), whose sources are then cited too.
+ */
+export function render(
+  kb: KnowledgeBase,
+  lexicon: Lexicon,
+  entryId: string,
+  lang: Lang,
+  variant?: string,
+  vars: Record<string, Value> = {},
+): Rendered {
+  const e = entry(kb, entryId);
+  const section = findSection(e, lang, variant);
+  if (!section) throw new Error(`${e.file}: no section "${sectionKey(lang, variant)}"`);
+  const cited: Source[][] = [e.sources];
+  const text = section.text.replace(PLACEHOLDER, (_match, name: string, format?: string) => {
+    let value: Value | undefined = vars[name] ?? e.facts[name];
+    if (value === undefined && name.includes('.')) {
+      const [otherId, fact] = name.split('.') as [string, string];
+      const other = entry(kb, otherId);
+      value = other.facts[fact];
+      cited.push(other.sources);
+    }
+    if (value === undefined) throw new Error(`${e.file}:${section.line}: no value for {${name}}`);
+    return formatValue(value, format, lang, lexicon);
+  });
+  return { text, sources: mergeSources(...cited) };
+}

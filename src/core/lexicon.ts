@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { z } from 'zod';
+import { DataError, YamlSource } from './data-file.js';
+
+const words = z.array(z.string().trim().min(1)).min(1);
+const perLang = <T extends z.ZodType>(t: T) => z.strictObject({ nb: t, nn: t, en: t });
+
+export const lexiconSchema = z.strictObject({
+  languageMarkers: perLang(words),
+  numberWords: perLang(z.record(z.string(), z.number())),
+  hourPhrases: z.array(z.strictObject({ phrase: z.string().min(1), hours: z.number().positive() })),
+  hourUnits: words,
+  halfWords: words,
+  relativeDays: z.array(z.strictObject({ phrase: z.string().min(1), days: z.number().int() })),
+  nprNames: words,
+  otherRegistries: words,
+  linkageWords: words,
+  hourNames: perLang(z.tuple([z.string(), z.string()])),
+});
+export type Lexicon = z.infer<typeof lexiconSchema>;
+
+export function loadLexicon(path: string, root = process.cwd()): Lexicon {
+  const source = new YamlSource(relative(root, path), readFileSync(path, 'utf8'));
+  const { value, problems } = source.parse(lexiconSchema);
+  if (!value) throw new DataError(problems);
+  return value;
+}

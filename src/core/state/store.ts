@@ -1,0 +1,44 @@
+import type { Lang } from '../types.js';
+
+/** What the bot remembers of a conversation so that a follow-up can complete it. */
+export interface ConversationState {
+  lang: Lang;
+  /** The intent of the last answered question. */
+  intent?: string;
+  hours?: number;
+  /** ISO date (yyyy-mm-dd) a complete application was received. */
+  received?: string;
+  /** Data category group from knowledge/deadlines.md. */
+  category?: string;
+  /** Questions in a row the bot could not answer. */
+  unanswered: number;
+  updatedAt: string;
+}
+
+/** Where conversation state lives; in memory now, a database later. */
+export interface ConversationStore {
+  get(conversationId: string): Promise<ConversationState | undefined>;
+  set(conversationId: string, state: ConversationState): Promise<void>;
+  delete(conversationId: string): Promise<void>;
+}
+
+/** Keeps the most recently used conversations, forgetting the oldest beyond `capacity`. */
+export class MemoryConversationStore implements ConversationStore {
+  private readonly states = new Map<string, ConversationState>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  async get(conversationId: string): Promise<ConversationState | undefined> {
+    return this.states.get(conversationId);
+  }
+
+  async set(conversationId: string, state: ConversationState): Promise<void> {
+    this.states.delete(conversationId);
+    this.states.set(conversationId, { ...state });
+    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
+  }
+
+  async delete(conversationId: string): Promise<void> {
+    this.states.delete(conversationId);
+  }
+}

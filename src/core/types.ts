@@ -1,0 +1,59 @@
+/** Languages the bot understands and answers in. */
+export const LANGS = ['nb', 'nn', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export interface Source {
+  title: string;
+  url: string;
+}
+
+/** A question as a channel hands it to the core. */
+export interface Message {
+  /** Thread or conversation the question belongs to; follow-ups share it. */
+  conversationId: string;
+  text: string;
+}
+
+/** A computed value shown in an answer, e.g. a price or a due date. */
+export interface Figure {
+  name: string;
+  /** As written in the answer text. */
+  display: string;
+}
+
+/** The core's answer to one message; channels render it, the CLI prints its contract part. */
+export interface Reply {
+  /** The question after normalisation and redaction: safe to show, log or store. */
+  question: string;
+  lang: Lang;
+  intent: string;
+  confidence: number;
+  text: string;
+  sources: Source[];
+  handoff: boolean;
+  route: string | null;
+  rule: string | null;
+  figures: Figure[];
+  /** Identity numbers removed from the question. */
+  redactions: number;
+  /** Intents offered when the bot asks which one the user meant. */
+  alternatives: string[];
+}
+
+/** The answer JSON of the intent catalogue, one object per line. */
+export interface AnswerJson {
+  question: string;
+  lang: Lang;
+  intent: string;
+  confidence: number;
+  text: string;
+  sources: Source[];
+  handoff: boolean;
+  route: string | null;
+  rule: string | null;
+}
+
+export function toAnswerJson(reply: Reply): AnswerJson {
+  const { question, lang, intent, confidence, text, sources, handoff, route, rule } = reply;
+  return { question, lang, intent, confidence, text, sources, handoff, route, rule };
+}

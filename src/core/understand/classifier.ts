@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import lunr from 'lunr';
+import { LANGS } from '../types.js';
+import type { IntentDef } from '../intents/schema.js';
+import { distance } from 'fastest-levenshtein';
+import { TermList } from './terms.js';
+
+// lunr-languages are UMD plugins that register themselves on the lunr instance they are given.
+const require = createRequire(import.meta.url);
+(require('lunr-languages/lunr.stemmer.support.js') as (l: typeof lunr) => void)(lunr);
+(require('lunr-languages/lunr.no.js') as (l: typeof lunr) => void)(lunr);
+const norwegian = (lunr as unknown as { no: { stemmer: (token: lunr.Token) => lunr.Token } }).no;
+
+/** Stems with the Norwegian and then the English stemmer: questions mix the two. */
+function stem(token: lunr.Token): lunr.Token {
+  return lunr.stemmer(norwegian.stemmer(token) as lunr.Token);
+}
+lunr.Pipeline.registerFunction(stem, 'npr-stem');
+const stemming = new lunr.Pipeline();
+stemming.add(stem);
+
+export interface Ranked {
+  intent: string;
+  score: number;
+}
+
+export interface Classification {
+  ranking: Ranked[];
+  /** 0..1: how clearly the best intent wins and how much of the question it explains. */
+  confidence: number;
+  /** Share of the question's words that the index knows. */
+  coverage: number;
+}
+
+/** How many of an intent's best-matching examples count, and with what weight. */
+const TOP_WEIGHTS = [1, 0.5, 0.25];
+/** What one matched keyword adds, relative to the best example score. */
+const KEYWORD_BONUS = 0.45;
+const MAX_KEYWORD_BONUS = 0.9;
+
+/**
+ * Ranks intents by the examples most like the question (a lunr index over all examples, with
+ * Norwegian and English stemming and one- or two-letter typo tolerance) plus keyword rules.
+ */
+export class IntentClassifier {
+  readonly index: lunr.Index;
+  private readonly keywords: Map<string, TermList>;
+
+  constructor(intents: readonly IntentDef[]) {
+    const docs = intents.flatMap((intent) =>
+      LANGS.flatMap((lang) => intent.examples[lang].map((text, i) => ({ id: `${intent.intent}/${lang}/${i}`, text: text.toLowerCase() }))),
+    );
+    this.index = lunr(function () {
+      this.pipeline.reset();
+      this.searchPipeline.reset();
+      this.pipeline.add(lunr.trimmer, stem);
+      this.searchPipeline.add(stem);
+      this.ref('id');
+      this.field('text');
+      for (const doc of docs) this.add(doc);
+    });
+    this.keywords = new Map(intents.filter((i) => i.keywords?.length).map((i) => [i.intent, new TermList(i.keywords!)]));
+  }
+
+  private stemmed(token: string): string {
+    return stemming.runString(token)[0] ?? token;
+  }
+
+  classify(tokens: readonly string[]): Classification {
+    const words = [...new Set(tokens.filter((t) => t.length > 1 && !/^\d+$/.test(t)))];
+    if (words.length === 0) return { ranking: [], confidence: 0, coverage: 0 };
+
+    let results: lunr.Index.Result[] = [];
+    try {
+      results = this.index.query((q) => {
+        for (const word of words) {
+          q.term(word, { boost: 10 });
+          if (word.length >= 5) q.term(word, { editDistance: 1, boost: 3 });
+          if (word.length >= 9) q.term(word, { editDistance: 2, boost: 1 });
+        }
+      });
+    } catch {
+      results = [];
+    }
+
+    const perIntent = new Map<string, number[]>();
+    for (const r of results) {
+      const intent = r.ref.slice(0, r.ref.indexOf('/'));
+      const list = perIntent.get(intent) ?? [];
+      if (list.length < TOP_WEIGHTS.length) list.push(r.score);
+      perIntent.set(intent, list);
+    }
+    const raw = new Map<string, number>();
+    for (const [intent, scores] of perIntent) raw.set(intent, scores.reduce((s, x, i) => s + x * TOP_WEIGHTS[i]!, 0));
+    const best = Math.max(0, ...raw.values());
+    const final = new Map<string, number>();
+    for (const [intent, s] of raw) final.set(intent, best > 0 ? s / best : 0);
+    for (const [intent, terms] of this.keywords) {
+      const hits = terms.matches(tokens).length;
+      if (hits > 0) final.set(intent, (final.get(intent) ?? 0) + Math.min(MAX_KEYWORD_BONUS, hits * KEYWORD_BONUS));
+    }
+    const ranking = [...final.entries()].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
+
+    const matched = new Set(results.flatMap((r) => Object.keys(r.matchData.metadata)));
+    const known = words.filter((w) => {
+      const s = this.stemmed(w);
+      if (matched.has(s)) return true;
+      const allowed = w.length >= 9 ? 2 : w.length >= 5 ? 1 : 0;
+      return allowed > 0 && [...matched].some((m) => Math.abs(m.length - s.length) <= allowed && distance(m, s) <= allowed);
+    }).length;
+    const coverage = known / words.length;
+    const [first, second] = ranking;
+    const margin = first ? first.score / (first.score + (second?.score ?? 0)) : 0;
+    const confidence = first ? Math.min(1, margin * (0.5 + 0.5 * coverage) * Math.min(1, first.score)) : 0;
+    return { ranking, confidence, coverage };
+  }
+}

@@ -1,0 +1,48 @@
+import { decodeHTML } from 'entities';
+
+/** Questions longer than this are read only this far. */
+export const MAX_QUESTION_CHARS = 2000;
+
+/**
+ * Removes Slack and Teams markup: user and channel mentions and broadcasts disappear, links keep
+ * their label, HTML tags go and entities are decoded.
+ */
+export function stripMarkup(raw: string): string {
+  return decodeHTML(
+    raw
+      .replace(/<at>[^<]*<\/at>/gi, ' ') // Teams mention
+      .replace(/<[@#!][^<>]*>/g, ' ') // Slack <@U123>, <#C123|name>, <!channel>, <!subteam^S1|@team>
+      .replace(/<((?:https?|mailto):[^<>|]*)\|([^<>]*)>/g, '$2') // Slack <https://x|label>
+      .replace(/<((?:https?|mailto):[^<>|]*)>/g, '$1')
+      .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/gi, '\n')
+      .replace(/<\/?[a-zA-Z][^<>]*>/g, ' '),
+  );
+}
+
+export interface Normalised {
+  /** Clean text for display and matching: markup gone, white space folded. */
+  text: string;
+  truncated: boolean;
+}
+
+export function normalise(raw: string): Normalised {
+  const clean = stripMarkup(raw.normalize('NFKC'))
+    .normalize('NFC')
+    // control characters, the replacement character and unpaired surrogates: junk, not text
+    .replace(/[\p{Cc}\p{Cs}\p{Co}\ufffd\u200b-\u200f\u2028\u2029\ufeff]/gu, ' ')
+    .replace(/[*_~`]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const truncated = clean.length > MAX_QUESTION_CHARS;
+  return { text: truncated ? clean.slice(0, MAX_QUESTION_CHARS) : clean, truncated };
+}
+
+/** Lower-cased words and numbers, the unit everything else matches on. */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** True when the text holds at least one letter or digit worth reading. */
+export function hasReadableText(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}

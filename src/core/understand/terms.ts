@@ -1,0 +1,74 @@
+import { distance } from 'fastest-levenshtein';
+import { tokenize } from './normalise.js';
+
+/**
+ * A list of terms matched against a question's words: "anonym*" matches words starting with
+ * "anonym", "hvor mange pasient*" a run of words. Words of six letters or more also match with
+ * one letter wrong, missing or extra, so 'indentifiable' still finds 'identifiable'.
+ */
+export interface TermMatch {
+  term: string;
+  /** Index of the first matched word. */
+  at: number;
+  length: number;
+}
+
+interface Part {
+  word: string;
+  prefix: boolean;
+}
+
+const fuzzyAllowed = (word: string) => (word.length >= 6 ? 1 : 0);
+
+function partMatches(part: Part, token: string): boolean {
+  if (token === part.word) return true;
+  if (part.prefix && token.startsWith(part.word)) return true;
+  const allowed = fuzzyAllowed(part.word);
+  if (allowed === 0 || /\d/.test(token)) return false;
+  if (!part.prefix) return Math.abs(token.length - part.word.length) <= allowed && distance(token, part.word) <= allowed;
+  // a prefix term compares against the word's start, a letter shorter or longer to allow for one missing or extra
+  for (let len = part.word.length - 1; len <= part.word.length + 1; len++) {
+    if (token.length >= len && distance(token.slice(0, len), part.word) <= allowed) return true;
+  }
+  return false;
+}
+
+export class TermList {
+  private readonly patterns: { term: string; parts: Part[] }[];
+
+  constructor(terms: readonly string[]) {
+    this.patterns = terms.map((term) => ({
+      term,
+      parts: term
+        .toLowerCase()
+        .split(/[\s]+/)
+        .flatMap((w) => {
+          const prefix = w.endsWith('*');
+          return tokenize(w).map((word, i, all) => ({ word, prefix: prefix && i === all.length - 1 }));
+        }),
+    }));
+  }
+
+  /** Every place a term matches, in the order of the terms. */
+  matches(tokens: readonly string[]): TermMatch[] {
+    const found: TermMatch[] = [];
+    for (const { term, parts } of this.patterns) {
+      if (parts.length === 0) continue;
+      for (let at = 0; at + parts.length <= tokens.length; at++) {
+        if (parts.every((part, k) => partMatches(part, tokens[at + k]!))) {
+          found.push({ term, at, length: parts.length });
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  first(tokens: readonly string[]): TermMatch | undefined {
+    return this.matches(tokens)[0];
+  }
+
+  has(tokens: readonly string[]): boolean {
+    return this.matches(tokens).length > 0;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Lang } from '../types.js';
+import type { Lexicon } from '../lexicon.js';
+import type { IntentDef } from '../intents/schema.js';
+import type { KnowledgeBase } from '../knowledge/entry.js';
+import { entry } from '../knowledge/entry.js';
+import { REDACTED, redactIdentityNumbers } from '../privacy.js';
+import { DataCategories } from '../answer/rules/deadlines.js';
+import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
+import { IntentClassifier, type Classification } from './classifier.js';
+import { LanguageDetector } from './language.js';
+import { hasReadableText, normalise, tokenize } from './normalise.js';
+import { SlotReader, type Day } from './slots.js';
+import { TermList } from './terms.js';
+
+/** Everything the bot reads out of one message, before it decides what to answer. */
+export interface Understanding {
+  /** The question, redacted and normalised: the only form of it that leaves this step. */
+  text: string;
+  tokens: string[];
+  lang: Lang;
+  /** False when no word told the language apart. */
+  langKnown: boolean;
+  readable: boolean;
+  truncated: boolean;
+  redactions: number;
+  classification: Classification;
+  hours?: number;
+  bareNumber?: number;
+  received?: Day;
+  category?: string;
+  purpose?: Purpose;
+  namesNpr: boolean;
+  namesOtherRegistry: boolean;
+  namesLinkage: boolean;
+}
+
+export class Reader {
+  readonly classifier: IntentClassifier;
+  private readonly language: LanguageDetector;
+  private readonly slots: SlotReader;
+  private readonly categories: DataCategories;
+  private readonly purposes: PurposeReader;
+  private readonly npr: TermList;
+  private readonly otherRegistries: TermList;
+  private readonly linkage: TermList;
+
+  constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon) {
+    this.classifier = new IntentClassifier(intents);
+    this.language = new LanguageDetector(intents, lexicon);
+    this.slots = new SlotReader(lexicon);
+    this.categories = new DataCategories(entry(kb, 'deadlines'));
+    this.purposes = new PurposeReader(kb);
+    this.npr = new TermList(lexicon.nprNames);
+    this.otherRegistries = new TermList(lexicon.otherRegistries);
+    this.linkage = new TermList(lexicon.linkageWords);
+  }
+
+  read(raw: string, now: Date): Understanding {
+    // identity numbers go first, so that nothing after this line ever sees them
+    const redacted = redactIdentityNumbers(raw);
+    const { text, truncated } = normalise(redacted.text);
+    const tokens = tokenize(text.replaceAll(REDACTED, ' '));
+    const { lang, known } = this.language.detect(text);
+    return {
+      text,
+      tokens,
+      lang,
+      langKnown: known,
+      readable: hasReadableText(text.replaceAll(REDACTED, ' ')),
+      truncated,
+      redactions: redacted.redactions,
+      classification: this.classifier.classify(tokens),
+      hours: this.slots.hours(text),
+      bareNumber: this.slots.bareNumber(text),
+      received: this.slots.date(text, now),
+      category: this.categories.find(tokens)?.name,
+      purpose: this.purposes.find(tokens),
+      namesNpr: this.npr.has(tokens),
+      namesOtherRegistry: this.otherRegistries.has(tokens),
+      namesLinkage: this.linkage.has(tokens),
+    };
+  }
+}

@@ -1,0 +1,110 @@
+import { LANGS } from './types.js';
+import type { DataProblem } from './data-file.js';
+import type { KnowledgeBase, KnowledgeEntry } from './knowledge/entry.js';
+import type { IntentDef } from './intents/schema.js';
+import { FORMATS } from './knowledge/format.js';
+import { PLACEHOLDER } from './knowledge/render.js';
+import { deadlineFactsSchema, priceFactsSchema } from './knowledge/schema.js';
+import { PURPOSE_ROUTES } from './answer/rules/routing.js';
+import { tokenize } from './understand/normalise.js';
+
+/** Knowledge entries the code itself answers from, and the variables each one's rule fills in. */
+export const CODE_ENTRIES: Record<string, string[]> = {
+  price: ['hours', 'billedHours', 'excl', 'incl'],
+  deadlines: ['why', 'days', 'received', 'due', 'dueAnonymous', 'dueIdentifiable'],
+  applying: [],
+  'non-research': [],
+  'own-data': [],
+  contact: [],
+  privacy: [],
+  clarify: ['first', 'second'],
+  empty: [],
+  truncated: ['limit'],
+};
+
+/** Sections the rules ask for, beyond the plain answer. */
+const RULE_SECTIONS: Record<string, (e: KnowledgeEntry) => string[]> = {
+  price: () => ['estimate', 'estimate-minimum'],
+  deadlines: (e) => ['category', 'date', 'date-both', ...Object.keys(e.categories ?? {}).map((c) => `why-${c}`)],
+};
+
+const key = (text: string) => tokenize(text).join(' ');
+
+/**
+ * Cross-references, after each file's shape has passed: every intent answers from an entry that
+ * exists, every entry is reachable, every placeholder has a value, rules find the typed facts
+ * and sections they need, and no utterance stands under two intents or in both examples and tests.
+ */
+export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]): DataProblem[] {
+  const problems: DataProblem[] = [];
+  const reached = new Set(Object.keys(CODE_ENTRIES));
+
+  for (const intent of intents) {
+    const target = intent.answer.knowledge;
+    if (!kb.entries.has(target)) problems.push({ file: intent.file, line: 2, message: `answer.knowledge "${target}" is not an entry in knowledge/` });
+    reached.add(target);
+  }
+  for (const route of Object.values(PURPOSE_ROUTES)) {
+    if (!intents.some((i) => i.intent === route.intent)) problems.push({ file: 'intents/', line: 1, message: `no intent file for "${route.intent}", which routing needs` });
+  }
+  for (const required of ['fallback', 'handoff', 'pricing', 'deadlines']) {
+    if (!intents.some((i) => i.intent === required)) problems.push({ file: 'intents/', line: 1, message: `no intent file for "${required}"` });
+  }
+  for (const id of Object.keys(CODE_ENTRIES)) {
+    if (!kb.entries.has(id)) problems.push({ file: 'knowledge/', line: 1, message: `entry "${id}" is missing; the code answers from it` });
+  }
+
+  for (const e of kb.entries.values()) {
+    if (!reached.has(e.id)) problems.push({ file: e.file, line: 2, message: `entry "${e.id}" is not reachable: no intent answers from it` });
+    const vars = new Set(CODE_ENTRIES[e.id] ?? []);
+    for (const [sectionKey, section] of e.sections) {
+      for (const [, name, format] of section.text.matchAll(PLACEHOLDER)) {
+        const where = { file: e.file, line: section.line };
+        if (format && !(FORMATS as readonly string[]).includes(format)) problems.push({ ...where, message: `{${name}:${format}}: unknown format (${FORMATS.join(', ')})` });
+        if (vars.has(name!) || name! in e.facts) continue;
+        const [otherId, fact] = name!.split('.');
+        if (fact && kb.entries.get(otherId!)?.facts[fact] !== undefined) continue;
+        problems.push({ ...where, message: `{${name}} in "## ${sectionKey}" is neither a fact of this entry, another entry's fact, nor a value its rule gives` });
+      }
+    }
+    for (const variant of RULE_SECTIONS[e.id]?.(e) ?? []) {
+      for (const lang of ['nb', 'en'] as const) {
+        if (!e.sections.has(`${lang} ${variant}`)) problems.push({ file: e.file, line: 2, message: `missing section "## ${lang} ${variant}", which its rule uses` });
+      }
+    }
+    for (const [name, category] of Object.entries(e.categories ?? {})) {
+      if (!(category.days in e.facts)) problems.push({ file: e.file, line: 2, message: `category "${name}" names days fact "${category.days}", which is not in facts` });
+    }
+  }
+
+  const typed: [string, { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }][] = [
+    ['price', priceFactsSchema],
+    ['deadlines', deadlineFactsSchema],
+  ];
+  for (const [id, schema] of typed) {
+    const e = kb.entries.get(id);
+    const result = e && schema.safeParse(e.facts);
+    if (e && result && !result.success) {
+      for (const issue of result.error!.issues) problems.push({ file: e.file, line: 2, message: `facts.${issue.path.join('.')}: ${issue.message}` });
+    }
+  }
+
+  const seen = new Map<string, { intent: string; file: string; line: number; part: string }>();
+  for (const intent of intents) {
+    for (const part of ['examples', 'tests'] as const) {
+      for (const lang of LANGS) {
+        intent[part][lang].forEach((text, i) => {
+          const line = intent.lines.get(`${part}.${lang}.${i}`) ?? 1;
+          const k = key(text);
+          const other = seen.get(k);
+          if (other && other.intent !== intent.intent) {
+            problems.push({ file: intent.file, line, message: `"${text}" is also under intent "${other.intent}" (${other.file}:${other.line})` });
+          } else if (other && other.part !== part) {
+            problems.push({ file: intent.file, line, message: `"${text}" is both a training example and a held-out test (${other.file}:${other.line})` });
+          } else if (!other) seen.set(k, { intent: intent.intent, file: intent.file, line, part });
+        });
+      }
+    }
+  }
+  return problems;
+}
