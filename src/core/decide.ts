@@ -12,7 +12,9 @@ export const CLARIFY_BELOW = 0.5;
 /** Intents whose answer a later message can complete with a figure. */
 const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
-const ABOUT_OTHERS_TOO = new Set(['linkage', 'handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data']);
+const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data']);
+/** Intents where a stated purpose decides the route. */
+const ROUTED_BY_PURPOSE = new Set(['apply_research', 'apply_non_research', 'access_criteria', 'contact']);
 
 export interface Decision {
   intent: string;
@@ -51,12 +53,15 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
 
   if (!top) return { intent: 'fallback', confidence: 0 };
   let intent = top.intent;
-  let conf = confidence;
+  const conf = confidence;
 
-  // A how-to-apply question that states a purpose gets the route for that purpose.
-  if ((intent === 'apply_research' || intent === 'apply_non_research') && u.purpose) {
-    intent = PURPOSE_ROUTES[u.purpose].intent;
-  }
+  // A how-to-apply question that states a purpose gets the route for that purpose. Research is
+  // the default route, so only other purposes redirect access and contact questions.
+  const routed =
+    u.purpose !== undefined &&
+    ROUTED_BY_PURPOSE.has(intent) &&
+    (intent.startsWith('apply_') || u.purpose !== 'research');
+  if (routed) intent = PURPOSE_ROUTES[u.purpose!].intent;
   // Another registry's prices, deadlines or contents are not in the knowledge.
   if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) {
     return { intent: 'fallback', confidence: round(Math.max(conf, 0.5)) };
@@ -66,6 +71,7 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
   const second = ranking[1];
   if (
     second &&
+    !routed &&
     conf < CLARIFY_BELOW &&
     second.score >= top.score * CLARIFY_RATIO &&
     top.intent !== 'fallback' &&

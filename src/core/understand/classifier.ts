@@ -35,7 +35,7 @@ export interface Classification {
 /** How many of an intent's best-matching examples count, and with what weight. */
 const TOP_WEIGHTS = [1, 0.5, 0.25];
 /** What one matched keyword adds, relative to the best example score. */
-const KEYWORD_BONUS = 0.45;
+const KEYWORD_BONUS = 0.5;
 const MAX_KEYWORD_BONUS = 0.9;
 
 /**
@@ -66,7 +66,11 @@ export class IntentClassifier {
     return stemming.runString(token)[0] ?? token;
   }
 
-  classify(tokens: readonly string[]): Classification {
+  /**
+   * `evidence` adds to intents that figures in the question point at (hours point at price),
+   * on the same scale as a keyword.
+   */
+  classify(tokens: readonly string[], evidence: Record<string, number> = {}): Classification {
     const words = [...new Set(tokens.filter((t) => t.length > 1 && !/^\d+$/.test(t)))];
     if (words.length === 0) return { ranking: [], confidence: 0, coverage: 0 };
 
@@ -95,14 +99,21 @@ export class IntentClassifier {
     const best = Math.max(0, ...raw.values());
     const final = new Map<string, number>();
     for (const [intent, s] of raw) final.set(intent, best > 0 ? s / best : 0);
+    const keywordWords = new Set<number>();
     for (const [intent, terms] of this.keywords) {
-      const hits = terms.matches(tokens).length;
-      if (hits > 0) final.set(intent, (final.get(intent) ?? 0) + Math.min(MAX_KEYWORD_BONUS, hits * KEYWORD_BONUS));
+      const hits = terms.matches(tokens);
+      for (const h of hits) for (let k = h.at; k < h.at + h.length; k++) keywordWords.add(k);
+      if (hits.length > 0) final.set(intent, (final.get(intent) ?? 0) + Math.min(MAX_KEYWORD_BONUS, hits.length * KEYWORD_BONUS));
+    }
+    for (const [intent, bonus] of Object.entries(evidence)) {
+      if (bonus > 0) final.set(intent, (final.get(intent) ?? 0) + bonus);
     }
     const ranking = [...final.entries()].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
 
     const matched = new Set(results.flatMap((r) => Object.keys(r.matchData.metadata)));
+    const keywordTokens = new Set([...keywordWords].map((k) => tokens[k]));
     const known = words.filter((w) => {
+      if (keywordTokens.has(w)) return true;
       const s = this.stemmed(w);
       if (matched.has(s)) return true;
       const allowed = w.length >= 9 ? 2 : w.length >= 5 ? 1 : 0;
@@ -111,7 +122,7 @@ export class IntentClassifier {
     const coverage = known / words.length;
     const [first, second] = ranking;
     const margin = first ? first.score / (first.score + (second?.score ?? 0)) : 0;
-    const confidence = first ? Math.min(1, margin * (0.5 + 0.5 * coverage) * Math.min(1, first.score)) : 0;
+    const confidence = first ? Math.min(1, margin * (0.4 + 0.6 * coverage) * Math.min(1, first.score)) : 0;
     return { ranking, confidence, coverage };
   }
 }

@@ -34,6 +34,9 @@ export interface Understanding {
   namesLinkage: boolean;
 }
 
+/** What an amount of hours adds to price, or a date or data category to delivery time. */
+const SLOT_EVIDENCE = 0.5;
+
 export class Reader {
   readonly classifier: IntentClassifier;
   private readonly language: LanguageDetector;
@@ -61,6 +64,11 @@ export class Reader {
     const { text, truncated } = normalise(redacted.text);
     const tokens = tokenize(text.replaceAll(REDACTED, ' '));
     const { lang, known } = this.language.detect(text);
+    const hours = this.slots.hours(text);
+    const received = this.slots.date(text, now);
+    const category = this.categories.find(tokens)?.name;
+    // figures say what a question is about even where its words are few
+    const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received || category ? SLOT_EVIDENCE : 0 };
     return {
       text,
       tokens,
@@ -69,11 +77,11 @@ export class Reader {
       readable: hasReadableText(text.replaceAll(REDACTED, ' ')),
       truncated,
       redactions: redacted.redactions,
-      classification: this.classifier.classify(tokens),
-      hours: this.slots.hours(text),
+      classification: this.classifier.classify(tokens, evidence),
+      hours,
       bareNumber: this.slots.bareNumber(text),
-      received: this.slots.date(text, now),
-      category: this.categories.find(tokens)?.name,
+      received,
+      category,
       purpose: this.purposes.find(tokens),
       namesNpr: this.npr.has(tokens),
       namesOtherRegistry: this.otherRegistries.has(tokens),

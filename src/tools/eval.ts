@@ -1,0 +1,25 @@
+/** `npm run eval`: accuracy per intent and overall on the development set and the held-out tests. */
+import { accuracy, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function report(title: string, score: Score, showFailures: boolean) {
+  process.stdout.write(`\n${title}\n`);
+  for (const [intent, s] of [...score.perIntent].sort(([a], [b]) => a.localeCompare(b))) {
+    process.stdout.write(`  ${intent.padEnd(20)} ${String(s.right).padStart(3)}/${String(s.total).padEnd(3)} ${pct(accuracy(s))}\n`);
+  }
+  if (showFailures) {
+    for (const f of score.failures) {
+      const facts = f.missingFacts.length ? ` missing ${JSON.stringify(f.missingFacts)}` : '';
+      process.stdout.write(`  ✗ ${f.file}: "${f.question}" expected ${f.expected}, got ${f.got}${facts}\n`);
+    }
+  }
+  process.stdout.write(`  overall: ${score.right}/${score.total} = ${pct(accuracy(score))}\n`);
+}
+
+const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
+const dev = await evaluateDevset();
+report('Development set (intent and facts)', dev, verbose);
+const held = await evaluateHeldOut();
+report('Held-out intent tests (intent)', held, verbose);
+process.stdout.write(`\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}\n`);
