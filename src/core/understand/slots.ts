@@ -69,16 +69,21 @@ export class SlotReader {
     this.monthDay = new RegExp(`(?<![\\p{L}])(${months})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?(?![\\p{L}\\p{N}])`, 'iu');
   }
 
-  /** Hours of work named in the text: "5 timer", "3,5 t", "halvannen time", "twelve hours". */
+  /**
+   * Hours of work named in the text: "5 timer", "3,5 t", "halvannen time", "twelve hours".
+   * Where several readings overlap ("half an hour" holds "an hour"), the longest wins.
+   */
   hours(text: string): number | undefined {
-    for (const { regex, hours } of this.hourPhrases) if (regex.test(text)) return hours;
-    let hours: number | undefined;
-    const numeric = this.hoursAfterNumber.exec(text);
-    if (numeric) hours = Number(numeric[1]!.replace(',', '.')) + (numeric[2] ? 0.5 : 0);
-    else {
-      const word = this.hoursAfterWord.exec(text);
-      if (word) hours = this.numberWords.get(word[1]!.toLowerCase())! + (word[2] ? 0.5 : 0);
+    const readings: { length: number; hours: number }[] = [];
+    for (const { regex, hours } of this.hourPhrases) {
+      const m = regex.exec(text);
+      if (m) readings.push({ length: m[0].length, hours });
     }
+    const numeric = this.hoursAfterNumber.exec(text);
+    if (numeric) readings.push({ length: numeric[0].length, hours: Number(numeric[1]!.replace(',', '.')) + (numeric[2] ? 0.5 : 0) });
+    const word = this.hoursAfterWord.exec(text);
+    if (word) readings.push({ length: word[0].length, hours: this.numberWords.get(word[1]!.toLowerCase())! + (word[2] ? 0.5 : 0) });
+    let hours = readings.sort((a, b) => b.length - a.length)[0]?.hours;
     const minutes = this.minutesAfterNumber.exec(text);
     if (minutes) hours = (hours ?? 0) + Number(minutes[1]) / 60;
     return hours !== undefined && hours > 0 && hours <= 10_000 ? hours : undefined;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { testBot } from './helpers/bot.js';
+import { MemoryConversationStore } from '../src/core/state/store.js';
+
+describe('follow-ups complete the previous question', () => {
+  const bot = testBot();
+  const say = (conversationId: string, text: string) => bot.answer({ conversationId, text });
+
+  it('price, then hours', async () => {
+    expect((await say('c1', 'Hva koster det?')).rule).toBe('pricing.rate');
+    const r = await say('c1', 'og for 8 timer?');
+    expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.estimate' });
+    expect(r.text).toContain('8 800 kr');
+    expect(r.text).toContain('11 000 kr');
+    const again = await say('c1', 'hva med 10?');
+    expect(again.text).toContain('13 750 kr');
+  });
+
+  it('delivery time, then a data category', async () => {
+    await say('c2', 'Hvor lang tid tar det?');
+    const r = await say('c2', 'personidentifiserbare');
+    expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
+    expect(r.text).toContain('60 dager');
+  });
+
+  it('deadline, then the date, then the category', async () => {
+    await say('c3', 'when is our deadline?');
+    const dated = await say('c3', 'the complete application arrived on 3 March 2027');
+    expect(dated).toMatchObject({ intent: 'deadlines', rule: 'deadlines.date' });
+    expect(dated.text).toContain('2 April 2027');
+    expect(dated.text).toContain('2 May 2027');
+    const narrowed = await say('c3', 'and it is person-identifiable data');
+    expect(narrowed.text).toContain('2 May 2027');
+    expect(narrowed.text).not.toContain('2 April 2027');
+  });
+
+  it('a new topic is not taken for a follow-up', async () => {
+    await say('c4', 'Hva koster det?');
+    expect((await say('c4', 'Hvem er behandlingsansvarlig for NPR?')).intent).toBe('data_controller');
+  });
+
+  it('conversations do not share state', async () => {
+    await say('c5', 'Hva koster det?');
+    expect((await say('c6', 'og for 8 timer?')).text).toContain('8 800');
+    expect((await say('c7', 'personidentifiserbare')).intent).not.toBe('pricing');
+  });
+});
+
+describe('memory store', () => {
+  it('forgets the least recently used conversation beyond its capacity', async () => {
+    const store = new MemoryConversationStore(2);
+    const state = { lang: 'nb' as const, unanswered: 0, updatedAt: '' };
+    await store.set('a', state);
+    await store.set('b', state);
+    await store.get('a');
+    await store.set('a', state);
+    await store.set('c', state);
+    expect(await store.get('b')).toBeUndefined();
+    expect(await store.get('a')).toBeDefined();
+  });
+});

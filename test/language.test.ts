@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { testBot } from './helpers/bot.js';
+import { Reader } from '../src/core/understand/understand.js';
+
+const bot = testBot();
+const reader = new Reader(bot.data.intents, bot.data.kb, bot.data.lexicon);
+const lang = (text: string) => reader.read(text, new Date()).lang;
+
+describe('language detection', () => {
+  it.each([
+    ['Hva koster det å få data fra NPR?', 'nb'],
+    ['Hvor lang tid tar det?', 'nb'],
+    ['prisen?', 'nb'],
+    ['Kva kostar det å få data frå NPR?', 'nn'],
+    ['Korleis søkjer eg om data til eit forskingsprosjekt?', 'nn'],
+    ['Kor lang tid tek det før vi får dataa?', 'nn'],
+    ['How much does it cost to get data from NPR?', 'en'],
+    ['turnaround?', 'en'],
+    ['Who is the data controller?', 'en'],
+  ] as const)('%s → %s', (text, expected) => {
+    expect(lang(text)).toBe(expected);
+  });
+
+  it('answers in the language of the question', async () => {
+    expect((await bot.answer({ conversationId: 'l1', text: 'What does it cost?' })).text).toContain('NOK 1,100');
+    expect((await bot.answer({ conversationId: 'l2', text: 'Hva koster det?' })).text).toContain('1 100 kr');
+    expect((await bot.answer({ conversationId: 'l3', text: 'Kva kostar det?' })).text).toContain('timar');
+  });
+
+  it('keeps the conversation language when a message has no words to tell it by', async () => {
+    await bot.answer({ conversationId: 'l4', text: 'How long does it take?' });
+    expect((await bot.answer({ conversationId: 'l4', text: '👍' })).lang).toBe('en');
+  });
+});

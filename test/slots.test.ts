@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { SlotReader } from '../src/core/understand/slots.js';
+import { loadBotData } from '../src/core/bot.js';
+
+const slots = new SlotReader(loadBotData().lexicon);
+const now = new Date('2026-11-25T12:00:00Z');
+const iso = (d: Date | undefined) => d?.toISOString().slice(0, 10);
+
+describe('hours in a question', () => {
+  it.each([
+    ['hva koster 5 timer?', 5],
+    ['3,5 timer saksbehandling', 3.5],
+    ['what about 2.5 hours', 2.5],
+    ['12 hours of work', 12],
+    ['halvannen time', 1.5],
+    ['Pris for halvannan time?', 1.5],
+    ['half an hour', 0.5],
+    ['en halvtime', 0.5],
+    ['fem timer', 5],
+    ['twelve hours', 12],
+    ['3 og en halv time', 3.5],
+    ['2 timer og 30 minutter', 2.5],
+    ['8t', 8],
+  ])('%s → %s', (text, hours) => {
+    expect(slots.hours(text)).toBe(hours);
+  });
+
+  it('finds none where there are none', () => {
+    for (const text of ['hva koster det?', 'mottatt 3. mars 2027', 'fra 1997', 'how much time does it take']) {
+      expect(slots.hours(text)).toBeUndefined();
+    }
+  });
+});
+
+describe('dates in a question', () => {
+  it.each([
+    ['komplett søknad 3. mars 2027', '2027-03-03'],
+    ['mottatt 1.12.2026', '2026-12-01'],
+    ['sendt 2027-02-10', '2027-02-10'],
+    ['arrived 15 January 2027', '2027-01-15'],
+    ['on June 1st 2027', '2027-06-01'],
+    ['on June 1, 2027', '2027-06-01'],
+    ['the 3rd of March 2027', '2027-03-03'],
+    ['mottatt 20. april', '2027-04-20'],
+    ['mottatt i dag', '2026-11-25'],
+    ['received yesterday', '2026-11-24'],
+    ['1/12/26', '2026-12-01'],
+  ])('%s → %s', (text, expected) => {
+    expect(iso(slots.date(text, now))).toBe(expected);
+  });
+
+  it('rejects impossible dates', () => {
+    expect(slots.date('31. februar 2027', now)).toBeUndefined();
+    expect(slots.date('2027-13-01', now)).toBeUndefined();
+  });
+});
