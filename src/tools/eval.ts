@@ -1,5 +1,5 @@
 /** `npm run eval`: accuracy per intent and overall on the development set and the held-out tests. */
-import { accuracy, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
+import { accuracy, BLIND_SET, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -22,4 +22,6 @@ const dev = await evaluateDevset();
 report('Development set (intent and facts)', dev, verbose);
 const held = await evaluateHeldOut();
 report('Held-out intent tests (intent)', held, verbose);
-process.stdout.write(`\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}\n`);
+const blind = await evaluateDevset(undefined, BLIND_SET);
+report('Blind set, written apart from the training data (intent and facts)', blind, verbose);
+process.stdout.write(`\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}\n`);

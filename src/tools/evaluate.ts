@@ -14,6 +14,9 @@ const itemSchema = z.union([turnSchema, z.strictObject({ conversation: z.array(t
 const devsetSchema = z.array(itemSchema);
 type Turn = z.infer<typeof turnSchema>;
 
+/** Questions written apart from the training data and the development set, never tuned on. */
+export const BLIND_SET = join(PROJECT_ROOT, 'test', 'blind');
+
 /** The development question set: conversations of one or more turns. */
 export function loadDevset(dir = join(PROJECT_ROOT, 'test', 'devset')): { file: string; turns: Turn[] }[] {
   const conversations: { file: string; turns: Turn[] }[] = [];
@@ -60,10 +63,10 @@ const emptyScore = (): Score => ({ total: 0, right: 0, perIntent: new Map(), fai
 export const EVAL_NOW = new Date('2026-11-25T12:00:00Z');
 
 /** Scores the development set: right means the intent matches and the text carries every fact. */
-export async function evaluateDevset(bot = new Bot({ now: () => EVAL_NOW })): Promise<Score> {
+export async function evaluateDevset(bot = new Bot({ now: () => EVAL_NOW }), dir?: string): Promise<Score> {
   const score = emptyScore();
   let n = 0;
-  for (const { file, turns } of loadDevset()) {
+  for (const { file, turns } of loadDevset(dir)) {
     const conversationId = `eval-${n++}`;
     for (const turn of turns) {
       const reply = await bot.answer({ conversationId, text: turn.q });

@@ -9,12 +9,20 @@ const LOCALES: Record<Lang, string> = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' };
 /** Plain spaces, so that "5 500" reads and matches the same everywhere. */
 const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
+/** Intl formatters are costly to make and safe to reuse. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = make()));
+  return f as T;
+}
+
 export function formatNumber(n: number, lang: Lang, fractionDigits?: number): string {
   const options: Intl.NumberFormatOptions =
     fractionDigits === undefined
       ? { maximumFractionDigits: 2 }
       : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
-  return plainSpaces(new Intl.NumberFormat(LOCALES[lang], options).format(n));
+  return plainSpaces(cached(`n ${lang} ${fractionDigits}`, () => new Intl.NumberFormat(LOCALES[lang], options)).format(n));
 }
 
 export function formatNok(n: number, lang: Lang): string {
@@ -24,15 +32,11 @@ export function formatNok(n: number, lang: Lang): string {
 
 /** A date as a user reads it: "søndag 2. mai 2027", "Sunday, 2 May 2027". */
 export function formatDate(d: Date, lang: Lang): string {
-  return plainSpaces(
-    new Intl.DateTimeFormat(LOCALES[lang], {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    }).format(d),
+  const format = cached(
+    `d ${lang}`,
+    () => new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
   );
+  return plainSpaces(format.format(d));
 }
 
 export function formatWords(n: number, lang: Lang, lexicon: Lexicon): string {

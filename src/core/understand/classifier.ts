@@ -4,6 +4,7 @@ import { LANGS } from '../types.js';
 import type { IntentDef } from '../intents/schema.js';
 import { distance } from 'fastest-levenshtein';
 import { TermList } from './terms.js';
+import { tokenize } from './normalise.js';
 
 // lunr-languages are UMD plugins that register themselves on the lunr instance they are given.
 const require = createRequire(import.meta.url);
@@ -37,6 +38,11 @@ const TOP_WEIGHTS = [1, 0.5, 0.25];
 /** What one matched keyword adds, relative to the best example score. */
 const KEYWORD_BONUS = 0.5;
 const MAX_KEYWORD_BONUS = 0.9;
+/**
+ * Terms in more than this share of all examples ("det", "the") say nothing about the intent;
+ * leaving them out of the query keeps answers fast.
+ */
+const COMMON_SHARE = 0.15;
 
 /**
  * Ranks intents by the examples most like the question (a lunr index over all examples, with
@@ -45,6 +51,12 @@ const MAX_KEYWORD_BONUS = 0.9;
 export class IntentClassifier {
   readonly index: lunr.Index;
   private readonly keywords: Map<string, TermList>;
+  /** How many examples each stemmed term occurs in. */
+  private readonly documentFrequency: Map<string, number>;
+  private readonly commonAbove: number;
+
+  /** Every word the examples use, spelt as they spell it. */
+  readonly knownWords: ReadonlySet<string>;
 
   constructor(intents: readonly IntentDef[]) {
     const docs = intents.flatMap((intent) =>
@@ -59,7 +71,11 @@ export class IntentClassifier {
       this.field('text');
       for (const doc of docs) this.add(doc);
     });
-    this.keywords = new Map(intents.filter((i) => i.keywords?.length).map((i) => [i.intent, new TermList(i.keywords!)]));
+    const postings = (this.index as unknown as { invertedIndex: Record<string, { text?: Record<string, unknown> }> }).invertedIndex;
+    this.documentFrequency = new Map(Object.entries(postings).map(([term, p]) => [term, Object.keys(p.text ?? {}).length]));
+    this.commonAbove = docs.length * COMMON_SHARE;
+    this.knownWords = new Set(docs.flatMap((d) => tokenize(d.text)));
+    this.keywords = new Map(intents.filter((i) => i.keywords?.length).map((i) => [i.intent, new TermList(i.keywords!, this.knownWords)]));
   }
 
   private stemmed(token: string): string {
@@ -78,9 +94,16 @@ export class IntentClassifier {
     try {
       results = this.index.query((q) => {
         for (const word of words) {
-          q.term(word, { boost: 10 });
-          if (word.length >= 5) q.term(word, { editDistance: 1, boost: 3 });
-          if (word.length >= 9) q.term(word, { editDistance: 2, boost: 1 });
+          const stem = this.stemmed(word);
+          const df = this.documentFrequency.get(stem);
+          if (df !== undefined) {
+            // a known word: an exact match, unless it is too common to tell intents apart
+            if (df <= this.commonAbove) q.term(stem, { boost: 10, usePipeline: false });
+          } else if (word.length >= 5) {
+            // an unknown word may be a typo of a known one: one letter off, or two in a long word
+            // (not in the longest compounds, whose two-letter search costs more than it finds)
+            q.term(stem, { editDistance: word.length >= 9 && word.length <= 12 ? 2 : 1, boost: 3, usePipeline: false });
+          }
         }
       });
     } catch {
@@ -116,6 +139,7 @@ export class IntentClassifier {
       if (keywordTokens.has(w)) return true;
       const s = this.stemmed(w);
       if (matched.has(s)) return true;
+      if (this.knownWords.has(w)) return false;
       const allowed = w.length >= 9 ? 2 : w.length >= 5 ? 1 : 0;
       return allowed > 0 && [...matched].some((m) => Math.abs(m.length - s.length) <= allowed && distance(m, s) <= allowed);
     }).length;

@@ -20,11 +20,13 @@ interface Part {
 
 const fuzzyAllowed = (word: string) => (word.length >= 6 ? 1 : 0);
 
-function partMatches(part: Part, token: string): boolean {
+function partMatches(part: Part, token: string, known: ReadonlySet<string>): boolean {
   if (token === part.word) return true;
   if (part.prefix && token.startsWith(part.word)) return true;
+  // a word the examples use is spelt right; only the others may be typos
+  if (known.has(token)) return false;
   const allowed = fuzzyAllowed(part.word);
-  if (allowed === 0 || /\d/.test(token)) return false;
+  if (allowed === 0 || token.length < part.word.length - allowed || /\d/.test(token)) return false;
   if (!part.prefix) return Math.abs(token.length - part.word.length) <= allowed && distance(token, part.word) <= allowed;
   // a prefix term compares against the word's start, a letter shorter or longer to allow for one missing or extra
   for (let len = part.word.length - 1; len <= part.word.length + 1; len++) {
@@ -36,7 +38,11 @@ function partMatches(part: Part, token: string): boolean {
 export class TermList {
   private readonly patterns: { term: string; parts: Part[] }[];
 
-  constructor(terms: readonly string[]) {
+  /** `known`: correctly spelt words (those of the intent examples), never read as typos. */
+  constructor(
+    terms: readonly string[],
+    private readonly known: ReadonlySet<string> = new Set(),
+  ) {
     this.patterns = terms.map((term) => ({
       term,
       parts: term
@@ -55,7 +61,7 @@ export class TermList {
     for (const { term, parts } of this.patterns) {
       if (parts.length === 0) continue;
       for (let at = 0; at + parts.length <= tokens.length; at++) {
-        if (parts.every((part, k) => partMatches(part, tokens[at + k]!))) {
+        if (parts.every((part, k) => partMatches(part, tokens[at + k]!, this.known))) {
           found.push({ term, at, length: parts.length });
           break;
         }

@@ -51,11 +51,12 @@ export class Reader {
     this.classifier = new IntentClassifier(intents);
     this.language = new LanguageDetector(intents, lexicon);
     this.slots = new SlotReader(lexicon);
-    this.categories = new DataCategories(entry(kb, 'deadlines'));
-    this.purposes = new PurposeReader(kb);
-    this.npr = new TermList(lexicon.nprNames);
-    this.otherRegistries = new TermList(lexicon.otherRegistries);
-    this.linkage = new TermList(lexicon.linkageWords);
+    const known = this.classifier.knownWords;
+    this.categories = new DataCategories(entry(kb, 'deadlines'), known);
+    this.purposes = new PurposeReader(kb, known);
+    this.npr = new TermList(lexicon.nprNames, known);
+    this.otherRegistries = new TermList(lexicon.otherRegistries, known);
+    this.linkage = new TermList(lexicon.linkageWords, known);
   }
 
   read(raw: string, now: Date): Understanding {

@@ -7,11 +7,11 @@ import { TermList } from '../../understand/terms.js';
 export class DataCategories {
   private readonly groups: { name: string; daysFact: keyof DeadlineFacts; terms: TermList }[];
 
-  constructor(deadlines: KnowledgeEntry) {
+  constructor(deadlines: KnowledgeEntry, known?: ReadonlySet<string>) {
     this.groups = Object.entries(deadlines.categories ?? {}).map(([name, c]) => ({
       name,
       daysFact: c.days as keyof DeadlineFacts,
-      terms: new TermList(c.terms),
+      terms: new TermList(c.terms, known),
     }));
   }
 

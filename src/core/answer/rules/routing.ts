@@ -15,8 +15,8 @@ export const PURPOSE_ROUTES: Record<Purpose, { intent: string; knowledge: string
 export class PurposeReader {
   private readonly terms: Record<Purpose, TermList>;
 
-  constructor(kb: KnowledgeBase) {
-    const termsOf = (id: string) => new TermList(entry(kb, id).purposeTerms ?? []);
+  constructor(kb: KnowledgeBase, known?: ReadonlySet<string>) {
+    const termsOf = (id: string) => new TermList(entry(kb, id).purposeTerms ?? [], known);
     this.terms = {
       own_data: termsOf(PURPOSE_ROUTES.own_data.knowledge),
       non_research: termsOf(PURPOSE_ROUTES.non_research.knowledge),
