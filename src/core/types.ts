@@ -21,8 +21,8 @@ export interface Figure {
   display: string;
 }
 
-/** The core's answer to one message; channels render it, the CLI prints its contract part. */
-export interface Reply {
+/** The answer JSON of the intent catalogue, one object per line. */
+export interface AnswerJson {
   /** The question after normalisation and redaction: safe to show, log or store. */
   question: string;
   lang: Lang;
@@ -33,24 +33,15 @@ export interface Reply {
   handoff: boolean;
   route: string | null;
   rule: string | null;
+}
+
+/** The core's answer to one message; channels render it, the CLI prints its contract part. */
+export interface Reply extends AnswerJson {
   figures: Figure[];
   /** Identity numbers removed from the question. */
   redactions: number;
   /** Intents offered when the bot asks which one the user meant. */
   alternatives: string[];
-}
-
-/** The answer JSON of the intent catalogue, one object per line. */
-export interface AnswerJson {
-  question: string;
-  lang: Lang;
-  intent: string;
-  confidence: number;
-  text: string;
-  sources: Source[];
-  handoff: boolean;
-  route: string | null;
-  rule: string | null;
 }
 
 export function toAnswerJson(reply: Reply): AnswerJson {
