@@ -69,9 +69,12 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
   if (conf < FALLBACK_BELOW) return { intent: 'fallback', confidence: round(conf) };
 
   const second = ranking[1];
+  // figures that fit the best intent settle it: "12 t" is about price
+  const settledByFigures = (intent === 'pricing' && u.hours !== undefined) || (intent === 'deadlines' && (received !== undefined || u.category !== undefined));
   if (
     second &&
     !routed &&
+    !settledByFigures &&
     conf < CLARIFY_BELOW &&
     second.score >= top.score * CLARIFY_RATIO &&
     top.intent !== 'fallback' &&

@@ -38,6 +38,7 @@ const TOP_WEIGHTS = [1, 0.5, 0.25];
 /** What one matched keyword adds, relative to the best example score. */
 const KEYWORD_BONUS = 0.5;
 const MAX_KEYWORD_BONUS = 0.9;
+const PHRASE_WORD_BONUS = 0.15;
 /**
  * Terms in more than this share of all examples ("det", "the") say nothing about the intent;
  * leaving them out of the query keeps answers fast.
@@ -126,7 +127,9 @@ export class IntentClassifier {
     for (const [intent, terms] of this.keywords) {
       const hits = terms.matches(tokens);
       for (const h of hits) for (let k = h.at; k < h.at + h.length; k++) keywordWords.add(k);
-      if (hits.length > 0) final.set(intent, (final.get(intent) ?? 0) + Math.min(MAX_KEYWORD_BONUS, hits.length * KEYWORD_BONUS));
+      // a longer phrase is more specific evidence: "what is npr for" over "what is npr"
+      const bonus = hits.reduce((sum, h) => sum + KEYWORD_BONUS * (1 + PHRASE_WORD_BONUS * (h.length - 1)), 0);
+      if (hits.length > 0) final.set(intent, (final.get(intent) ?? 0) + Math.min(MAX_KEYWORD_BONUS, bonus));
     }
     for (const [intent, bonus] of Object.entries(evidence)) {
       if (bonus > 0) final.set(intent, (final.get(intent) ?? 0) + bonus);

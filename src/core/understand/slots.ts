@@ -109,7 +109,7 @@ export class SlotReader {
     };
     const iso = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/.exec(text);
     if (iso) return utcDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
-    const numeric = /(?<![\d.,])(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?![\d])/.exec(text);
+    const numeric = /(?<![\d.,])(\d{1,2})[./](\d{1,2})[./-](\d{4}|\d{2})(?![\d])/.exec(text);
     if (numeric) return withYear(numeric[3], Number(numeric[2]), Number(numeric[1]));
     const dm = this.dayMonth.exec(text);
     if (dm) return withYear(dm[3], this.months.get(dm[2]!.toLowerCase())!, Number(dm[1]));
