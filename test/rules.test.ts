@@ -121,3 +121,17 @@ describe('rule-backed answers', () => {
     }
   });
 });
+
+describe('misspelt key words', () => {
+  const bot = testBot();
+  it.each([
+    ['kostr det noe?', 'pricing', 'pricing.rate'],
+    ['hva kosterr det', 'pricing', 'pricing.rate'],
+    ['how long for statistcs?', 'deadlines', 'deadlines.category'],
+    ['leveringstid for indentifiable data', 'deadlines', 'deadlines.category'],
+    ['leveringstd?', 'deadlines', 'deadlines.both'],
+    ['hvilke varibler finnes', 'variables', null],
+  ])('"%s" is still %s', async (q, intent, rule) => {
+    expect(await ask(bot, q)).toMatchObject({ intent, rule });
+  });
+});
