@@ -27,7 +27,6 @@ export function hasBirthDate(number: string): boolean {
   let month = Number(number.slice(2, 4));
   if (day > 40) day -= 40; // D-nummer
   if (month > 40) month -= 40; // H-nummer
-  if (month > 12 && month <= 32) month -= 20; // test numbers (Tenor/syntetisk) add 80 or 20
   const year = 2000 + Number(number.slice(4, 6));
   const date = new Date(Date.UTC(year, month - 1, day));
   return month >= 1 && month <= 12 && date.getUTCDate() === day;

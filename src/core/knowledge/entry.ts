@@ -1,4 +1,4 @@
-import type { Lang, Source } from '../types.js';
+import type { Lang } from '../types.js';
 import type { FrontMatter } from './schema.js';
 
 /** One body section: `## nb` is the answer, `## nb estimate` a variant. */
@@ -27,4 +27,3 @@ export function entry(kb: KnowledgeBase, id: string): KnowledgeEntry {
   return found;
 }
 
-export type SourceList = Source[];
