@@ -63,6 +63,13 @@ describe('knowledge and intents validation', () => {
     expect(problems).toMatch(/intents\/(greeting|pricing)\.yaml:\d+: "Hva koster en datautlevering fra Norsk pasientregister\?" is also under intent/);
   });
 
+  it('reports a route whose fact is missing', () => {
+    const root = copyData();
+    const file = join(root, 'knowledge', 'applying.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('formsUrl', 'siteUrl'));
+    expect(problemsOf(root)).toEqual([expect.stringMatching(/applying\.md:2: fact "formsUrl" of entry "applying" is missing; intent "apply_research"/)]);
+  });
+
   it('rejects a new entry no intent answers from', () => {
     const root = copyData();
     mkdirSync(join(root, 'knowledge', 'extra'), { recursive: true });

@@ -43,7 +43,7 @@ export interface BotOptions {
 export class Bot {
   readonly data: BotData;
   readonly store: ConversationStore;
-  private readonly reader: Reader;
+  readonly reader: Reader;
   private readonly composer: Composer;
   private readonly now: () => Date;
 

@@ -9,6 +9,15 @@ export const FALLBACK_BELOW = 0.3;
 export const CLARIFY_RATIO = 0.9;
 export const CLARIFY_BELOW = 0.5;
 
+/**
+ * A message that gives a figure continues the previous price or deadline question when it is
+ * short, or when nothing else clearly outranks that question.
+ */
+const FOLLOW_UP_MAX_WORDS = 8;
+const FOLLOW_UP_UNLESS_CONFIDENT = 0.6;
+/** A follow-up is answered with at least this confidence: the conversation settles it. */
+const FOLLOW_UP_CONFIDENCE = 0.8;
+
 /** Intents whose answer a later message can complete with a figure. */
 const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
@@ -40,12 +49,12 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
     pricing: u.hours !== undefined || u.bareNumber !== undefined,
     deadlines: received !== undefined || u.category !== undefined,
   };
-  if (previous && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < 0.6 || u.tokens.length <= 8)) {
+  if (previous && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || u.tokens.length <= FOLLOW_UP_MAX_WORDS)) {
     return previous === 'pricing'
-      ? { intent: 'pricing', confidence: round(Math.max(confidence, 0.8)), hours: u.hours ?? u.bareNumber }
+      ? { intent: 'pricing', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), hours: u.hours ?? u.bareNumber }
       : {
           intent: 'deadlines',
-          confidence: round(Math.max(confidence, 0.8)),
+          confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)),
           received: received ?? (state?.received ? new Date(`${state.received}T00:00:00Z`) : undefined),
           category: u.category ?? state?.category,
         };

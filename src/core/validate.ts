@@ -6,6 +6,7 @@ import { FORMATS } from './knowledge/format.js';
 import { PLACEHOLDER } from './knowledge/render.js';
 import { deadlineFactsSchema, priceFactsSchema } from './knowledge/schema.js';
 import { PURPOSE_ROUTES } from './answer/rules/routing.js';
+import { ROUTES } from './answer/compose.js';
 import { tokenize } from './understand/normalise.js';
 
 /** Knowledge entries the code itself answers from, and the variables each one's rule fills in. */
@@ -49,6 +50,10 @@ export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]
   }
   for (const required of ['fallback', 'handoff', 'pricing', 'deadlines']) {
     if (!intents.some((i) => i.intent === required)) problems.push({ file: 'intents/', line: 1, message: `no intent file for "${required}"` });
+  }
+  for (const [intent, { fact: [id, fact] }] of Object.entries(ROUTES)) {
+    const e = kb.entries.get(id);
+    if (e?.facts[fact] === undefined) problems.push({ file: e?.file ?? 'knowledge/', line: 2, message: `fact "${fact}" of entry "${id}" is missing; intent "${intent}" routes users there` });
   }
   for (const id of Object.keys(CODE_ENTRIES)) {
     if (!kb.entries.has(id)) problems.push({ file: 'knowledge/', line: 1, message: `entry "${id}" is missing; the code answers from it` });

@@ -1,12 +1,10 @@
 /** `npm run explain -- "question"`: what the bot read in a question and why it answers as it does. */
 import { Bot } from '../core/bot.js';
-import { Reader } from '../core/understand/understand.js';
 import { decide } from '../core/decide.js';
 
 const question = process.argv.slice(2).join(' ');
 const bot = new Bot();
-const reader = new Reader(bot.data.intents, bot.data.kb, bot.data.lexicon);
-const u = reader.read(question, new Date());
+const u = bot.reader.read(question, new Date());
 const { classification, ...rest } = u;
 process.stdout.write(`${JSON.stringify({ ...rest, tokens: rest.tokens.join(' ') }, null, 1)}\n`);
 process.stdout.write(`confidence ${classification.confidence.toFixed(2)}, coverage ${classification.coverage.toFixed(2)}\n`);

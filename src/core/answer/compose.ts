@@ -3,7 +3,7 @@ import type { Lexicon } from '../lexicon.js';
 import type { IntentDef } from '../intents/schema.js';
 import { entry, type KnowledgeBase } from '../knowledge/entry.js';
 import { formatDate, formatNok, formatNumber, type Value } from '../knowledge/format.js';
-import { deadlineFactsSchema, priceFactsSchema } from '../knowledge/schema.js';
+import { deadlineFactsSchema, priceFactsSchema, type DeadlineFacts, type PriceFacts } from '../knowledge/schema.js';
 import { mergeSources, render, type Rendered } from '../knowledge/render.js';
 import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
 import type { Decision } from '../decide.js';
@@ -17,9 +17,26 @@ interface Composed extends Rendered {
   figures: Figure[];
 }
 
+/** Intents that send the user somewhere: the rule that answers, and the fact naming where. */
+export const ROUTES: Record<string, { rule: string | null; fact: [entry: string, fact: string] }> = {
+  apply_research: { rule: 'routing.research', fact: ['applying', 'formsUrl'] },
+  apply_non_research: { rule: 'routing.non_research', fact: ['contact', 'email'] },
+  own_data: { rule: 'routing.own_data', fact: ['own-data', 'site'] },
+  contact: { rule: null, fact: ['contact', 'email'] },
+  fallback: { rule: null, fact: ['contact', 'email'] },
+};
+
+/** An answer that computes nothing and sends nowhere. */
+const plain = (rendered: Rendered): Composed => ({ ...rendered, rule: null, route: null, figures: [] });
+
 /** Builds answers from knowledge entries through the intent's rule; no answer text lives in code. */
 export class Composer {
   private readonly intents: Map<string, IntentDef>;
+  // typed once at start, not on every answer
+  private readonly priceFacts: PriceFacts;
+  private readonly deadlineFacts: DeadlineFacts;
+  private readonly categoryDays: Map<string, number>;
+  private readonly routes: Map<string, { rule: string | null; route: string }>;
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -27,6 +44,14 @@ export class Composer {
     intents: readonly IntentDef[],
   ) {
     this.intents = new Map(intents.map((i) => [i.intent, i]));
+    this.priceFacts = priceFactsSchema.parse(entry(kb, 'price').facts);
+    this.deadlineFacts = deadlineFactsSchema.parse(entry(kb, 'deadlines').facts);
+    this.categoryDays = new Map(
+      Object.entries(entry(kb, 'deadlines').categories ?? {}).map(([name, c]) => [name, this.deadlineFacts[c.days as keyof DeadlineFacts]]),
+    );
+    this.routes = new Map(
+      Object.entries(ROUTES).map(([intent, { rule, fact: [id, fact] }]) => [intent, { rule, route: String(entry(kb, id).facts[fact]) }]),
+    );
   }
 
   private render(id: string, lang: Lang, variant?: string, vars?: Record<string, Value>): Rendered {
@@ -45,10 +70,8 @@ export class Composer {
   }
 
   private pricing(d: Decision, lang: Lang): Composed {
-    const price = entry(this.kb, 'price');
     if (d.hours === undefined) return { ...this.render('price', lang), rule: 'pricing.rate', route: null, figures: [] };
-    const facts = priceFactsSchema.parse(price.facts);
-    const estimate = estimatePrice(facts, d.hours);
+    const estimate = estimatePrice(this.priceFacts, d.hours);
     const variant = estimate.billedHours > estimate.hours ? 'estimate-minimum' : 'estimate';
     return {
       ...this.render('price', lang, variant, { ...estimate }),
@@ -63,10 +86,8 @@ export class Composer {
   }
 
   private deadlines(d: Decision, lang: Lang): Composed {
-    const deadlines = entry(this.kb, 'deadlines');
-    const facts = deadlineFactsSchema.parse(deadlines.facts);
-    const daysFact = d.category ? (deadlines.categories?.[d.category]?.days as keyof typeof facts | undefined) : undefined;
-    const days = daysFact ? facts[daysFact] : undefined;
+    const facts = this.deadlineFacts;
+    const days = d.category ? this.categoryDays.get(d.category) : undefined;
     if (d.received && days !== undefined) {
       const due = dueDate(d.received, days);
       return {
@@ -99,30 +120,18 @@ export class Composer {
   private compose(d: Decision, lang: Lang): Composed {
     if (d.alternatives) {
       const [first, second] = d.alternatives.map((i) => this.title(i, lang).toLowerCase()) as [string, string];
-      return { ...this.render('clarify', lang, undefined, { first, second }), rule: null, route: null, figures: [] };
+      return plain(this.render('clarify', lang, undefined, { first, second }));
     }
-    switch (d.intent) {
-      case 'pricing':
-        return this.pricing(d, lang);
-      case 'deadlines':
-        return this.deadlines(d, lang);
-      case 'apply_research':
-        return { ...this.render('applying', lang), rule: 'routing.research', route: String(entry(this.kb, 'applying').facts.formsUrl), figures: [] };
-      case 'apply_non_research':
-        return { ...this.render('non-research', lang), rule: 'routing.non_research', route: String(entry(this.kb, 'contact').facts.email), figures: [] };
-      case 'own_data':
-        return { ...this.render('own-data', lang), rule: 'routing.own_data', route: String(entry(this.kb, 'own-data').facts.site), figures: [] };
-      case 'contact':
-      case 'fallback':
-        return { ...this.render(this.knowledgeOf(d.intent), lang), rule: null, route: String(entry(this.kb, 'contact').facts.email), figures: [] };
-      default:
-        return { ...this.render(this.knowledgeOf(d.intent), lang), rule: null, route: null, figures: [] };
-    }
+    if (d.intent === 'pricing') return this.pricing(d, lang);
+    if (d.intent === 'deadlines') return this.deadlines(d, lang);
+    const answer = plain(this.render(this.knowledgeOf(d.intent), lang));
+    const route = this.routes.get(d.intent);
+    return route ? { ...answer, ...route } : answer;
   }
 
   /** The reply to an understood message; notices about redaction or length frame the answer. */
   reply(u: Understanding, d: Decision, lang: Lang): Reply {
-    const main = u.readable ? this.compose(d, lang) : { ...this.render('empty', lang), rule: null, route: null, figures: [] };
+    const main = u.readable ? this.compose(d, lang) : plain(this.render('empty', lang));
     const parts: string[] = [];
     let sources: Source[] = main.sources;
     if (u.redactions > 0) parts.push(this.render('privacy', lang).text);

@@ -63,7 +63,8 @@ export class Reader {
     // identity numbers go first, so that nothing after this line ever sees them
     const redacted = redactIdentityNumbers(raw);
     const { text, truncated } = normalise(redacted.text);
-    const tokens = tokenize(text.replaceAll(REDACTED, ' '));
+    const withoutRedactions = text.replaceAll(REDACTED, ' ');
+    const tokens = tokenize(withoutRedactions);
     const { lang, known } = this.language.detect(text);
     const hours = this.slots.hours(text);
     const received = this.slots.date(text, now);
@@ -75,7 +76,7 @@ export class Reader {
       tokens,
       lang,
       langKnown: known,
-      readable: hasReadableText(text.replaceAll(REDACTED, ' ')),
+      readable: hasReadableText(withoutRedactions),
       truncated,
       redactions: redacted.redactions,
       classification: this.classifier.classify(tokens, evidence),
