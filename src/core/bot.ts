@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Message, Reply } from './types.js';
+import type { Lang, Message, Reply } from './types.js';
 import { loadKnowledge } from './knowledge/load.js';
 import { loadIntents } from './intents/load.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
@@ -8,7 +8,7 @@ import type { KnowledgeBase } from './knowledge/entry.js';
 import type { IntentDef } from './intents/schema.js';
 import { Reader } from './understand/understand.js';
 import { decide } from './decide.js';
-import { Composer } from './answer/compose.js';
+import { Composer, type Label, type UserAction } from './answer/compose.js';
 import { MemoryConversationStore, type ConversationStore } from './state/store.js';
 import { checkReferences } from './validate.js';
 import { DataError } from './data-file.js';
@@ -55,6 +55,21 @@ export class Bot {
     this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents);
   }
 
+  /** A button or card action on an earlier answer. */
+  async act(conversationId: string, action: UserAction): Promise<Reply> {
+    const state = await this.store.get(conversationId);
+    return this.composer.action(action, state?.lang ?? 'nb');
+  }
+
+  label(name: Label, lang: Lang): string {
+    return this.composer.label(name, lang);
+  }
+
+  /** What the bot can answer, with examples: for welcome messages and App Home. */
+  helpText(lang: Lang): string {
+    return this.composer.action('help', lang).text;
+  }
+
   async answer(message: Message): Promise<Reply> {
     const now = this.now();
     const state = await this.store.get(message.conversationId);
@@ -75,3 +90,4 @@ export class Bot {
     return reply;
   }
 }
+export type { Label, UserAction } from './answer/compose.js';

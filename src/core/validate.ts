@@ -6,7 +6,7 @@ import { FORMATS } from './knowledge/format.js';
 import { PLACEHOLDER } from './knowledge/render.js';
 import { deadlineFactsSchema, priceFactsSchema } from './knowledge/schema.js';
 import { PURPOSE_ROUTES } from './answer/rules/routing.js';
-import { ROUTES } from './answer/compose.js';
+import { LABELS, ROUTES } from './answer/compose.js';
 import { tokenize } from './understand/normalise.js';
 
 /** Knowledge entries the code itself answers from, and the variables each one's rule fills in. */
@@ -21,12 +21,16 @@ export const CODE_ENTRIES: Record<string, string[]> = {
   clarify: ['first', 'second'],
   empty: [],
   truncated: ['limit'],
+  labels: [],
+  feedback: [],
 };
 
 /** Sections the rules ask for, beyond the plain answer. */
 const RULE_SECTIONS: Record<string, (e: KnowledgeEntry) => string[]> = {
   price: () => ['estimate', 'estimate-minimum'],
   deadlines: (e) => ['category', 'date', 'date-both', ...Object.keys(e.categories ?? {}).map((c) => `why-${c}`)],
+  labels: () => [...LABELS],
+  feedback: () => ['not-helpful'],
 };
 
 const key = (text: string) => tokenize(text).join(' ');

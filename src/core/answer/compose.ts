@@ -26,6 +26,27 @@ export const ROUTES: Record<string, { rule: string | null; fact: [entry: string,
   fallback: { rule: null, fact: ['contact', 'email'] },
 };
 
+/** Words channels put around an answer: buttons and headings, from knowledge/bot/labels.md. */
+export const LABELS = [
+  'sources',
+  'helpful',
+  'not-helpful',
+  'support',
+  'post-to-channel',
+  'asked',
+  'home-title',
+  'figure-billedHours',
+  'figure-excl',
+  'figure-incl',
+  'figure-due',
+  'figure-dueAnonymous',
+  'figure-dueIdentifiable',
+] as const;
+export type Label = (typeof LABELS)[number];
+
+/** What a user can do with an answer besides asking again. */
+export type UserAction = 'helpful' | 'not_helpful' | 'handoff' | 'help';
+
 /** An answer that computes nothing and sends nowhere. */
 const plain = (rendered: Rendered): Composed => ({ ...rendered, rule: null, route: null, figures: [] });
 
@@ -127,6 +148,29 @@ export class Composer {
     const answer = plain(this.render(this.knowledgeOf(d.intent), lang));
     const route = this.routes.get(d.intent);
     return route ? { ...answer, ...route } : answer;
+  }
+
+  label(name: Label, lang: Lang): string {
+    return this.render('labels', lang, name).text;
+  }
+
+  /** The reply to a button or a welcome: feedback is acknowledged, "talk to support" answers as a handoff. */
+  action(action: UserAction, lang: Lang): Reply {
+    const intent = action === 'handoff' || action === 'help' ? action : 'thanks';
+    const composed =
+      intent === 'thanks'
+        ? plain(this.render('feedback', lang, action === 'not_helpful' ? 'not-helpful' : undefined))
+        : this.compose({ intent, confidence: 1 }, lang);
+    return {
+      ...composed,
+      question: '',
+      lang,
+      intent,
+      confidence: 1,
+      handoff: action === 'handoff',
+      redactions: 0,
+      alternatives: [],
+    };
   }
 
   /** The reply to an understood message; notices about redaction or length frame the answer. */

@@ -1,0 +1,40 @@
+import { ACTIONS, type ActionValue, type ReplyView } from '../reply-view.js';
+
+/** Adaptive Card data sent back by a button. */
+export interface CardActionData extends ActionValue {
+  action: string;
+}
+
+/** Card markdown treats these as formatting; the answer text is shown as written. */
+const escapeMarkdown = (text: string) => text.replace(/([*_~`[\]\\])/g, '\\$1');
+
+/** The reply as an Adaptive Card: answer, figures, sources as links, feedback and support buttons. */
+export function renderCard(view: ReplyView, conversationId: string): Record<string, unknown> {
+  const data = (action: string): CardActionData => ({ action, conversationId, lang: view.reply.lang });
+  const body: Record<string, unknown>[] = view.text
+    .split(/\n{2,}/)
+    .map((paragraph) => ({ type: 'TextBlock', text: escapeMarkdown(paragraph).replace(/\n/g, '\n\n'), wrap: true }));
+  if (view.figures.length > 0) {
+    body.push({ type: 'FactSet', facts: view.figures.map((f) => ({ title: f.label, value: f.value })) });
+  }
+  if (view.sources.length > 0) {
+    body.push({
+      type: 'TextBlock',
+      wrap: true,
+      size: 'Small',
+      isSubtle: true,
+      text: `${view.labels.sources}: ${view.sources.map((s) => `[${escapeMarkdown(s.title)}](${s.url})`).join(', ')}`,
+    });
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    actions: [
+      { type: 'Action.Submit', title: view.labels.helpful, data: data(ACTIONS.helpful) },
+      { type: 'Action.Submit', title: view.labels['not-helpful'], data: data(ACTIONS.notHelpful) },
+      { type: 'Action.Submit', title: view.labels.support, data: data(ACTIONS.support) },
+    ],
+  };
+}

@@ -1,0 +1,91 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import getRawBody from 'raw-body';
+import type { Bot } from '../core/bot.js';
+import { BODY_LIMIT_BYTES, createSlackChannel, type SlackChannel } from '../channels/slack/app.js';
+import { createTeamsChannel, type TeamsChannel } from '../channels/teams/adapter.js';
+import { slackStatus, teamsStatus, type Config } from './config.js';
+import { errorFields, type Logger } from './log.js';
+
+export interface RunningServer {
+  server: Server;
+  /** http://127.0.0.1:port */
+  url: string;
+  slack?: SlackChannel;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body?: unknown) {
+  if (res.headersSent) return void res.end();
+  if (body === undefined) return void res.writeHead(status).end();
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Reads a JSON body of at most BODY_LIMIT_BYTES; a larger one is refused as it arrives, never buffered whole. */
+async function readJson(req: IncomingMessage): Promise<{ status: number; body?: Record<string, unknown> }> {
+  let raw: Buffer;
+  try {
+    raw = await getRawBody(req, { limit: BODY_LIMIT_BYTES });
+  } catch (error) {
+    const status = (error as { status?: number }).status ?? 400;
+    return { status: status === 413 ? 413 : 400 };
+  }
+  try {
+    const body = JSON.parse(raw.toString('utf8')) as unknown;
+    return typeof body === 'object' && body !== null ? { status: 200, body: body as Record<string, unknown> } : { status: 400 };
+  } catch {
+    return { status: 400 };
+  }
+}
+
+/** One HTTP server for both channels: POST /api/messages, POST /slack/events, GET /healthz. */
+export async function startServer(config: Config, bot: Bot, log: Logger, port = config.PORT): Promise<RunningServer> {
+  const slackOn = slackStatus(config);
+  const teamsOn = teamsStatus(config);
+  const slack = slackOn.on ? createSlackChannel(config, bot, log) : undefined;
+  const teams: TeamsChannel | undefined = teamsOn.on ? createTeamsChannel(config, bot, log) : undefined;
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const tooLarge = Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES;
+    const handle = async () => {
+      if (req.method === 'GET' && path === '/healthz') {
+        return send(res, 200, { status: 'ok', slack: slackOn.on, teams: teamsOn.on });
+      }
+      if (req.method === 'POST' && (path === '/slack/events' || path === '/api/messages') && tooLarge) {
+        res.setHeader('connection', 'close');
+        req.resume();
+        return send(res, 413);
+      }
+      if (req.method === 'POST' && path === '/slack/events') {
+        if (!slack?.requestListener) return send(res, 404, { error: 'Slack over HTTP is not configured on this server' });
+        return slack.requestListener(req, res);
+      }
+      if (req.method === 'POST' && path === '/api/messages') {
+        if (!teams) return send(res, 404, { error: 'Teams is not configured on this server' });
+        const { status, body } = await readJson(req);
+        if (!body) return send(res, status);
+        return teams.handle(req, res, body);
+      }
+      return send(res, 404);
+    };
+    handle().catch((error: unknown) => {
+      log.error('request failed', { path, ...errorFields(error) });
+      send(res, 500);
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+  if (slack && !slack.requestListener) await slack.app.start();
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${actual}`,
+    slack,
+    close: async () => {
+      if (slack && !slack.requestListener) await slack.app.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
