@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call as the fake received it; `blocks` and other JSON arguments are parsed. */
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+}
+
+type Behaviour = { kind: 'rate-limit'; retryAfterSeconds: number; times: number } | { kind: 'hang' };
+
+async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if ((req.headers['content-type'] ?? '').includes('json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    try {
+      args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+    } catch {
+      args[k] = v;
+    }
+  }
+  return args;
+}
+
+/**
+ * A loopback stand-in for the Slack Web API (SLACK_API_URL points at it): records every call
+ * and answers as Slack would; a method can be made to rate-limit or to hang.
+ */
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+  private readonly behaviours = new Map<string, Behaviour>();
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer(async (req, res) => {
+      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+      const args = await readArgs(req);
+      const behaviour = this.behaviours.get(method);
+      if (behaviour?.kind === 'hang') return; // never answers
+      if (behaviour?.kind === 'rate-limit' && behaviour.times > 0) {
+        behaviour.times--;
+        res.writeHead(429, { 'retry-after': String(behaviour.retryAfterSeconds), 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      }
+      this.calls.push({ method, args });
+      const answers: Record<string, unknown> = {
+        'auth.test': { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'npr-bot' },
+        'chat.postMessage': { channel: args.channel, ts: `${Date.now() / 1000}`, message: {} },
+        'chat.postEphemeral': { message_ts: `${Date.now() / 1000}` },
+      };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, ...((answers[method] as object) ?? {}) }));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    return this;
+  }
+
+  rateLimit(method: string, retryAfterSeconds: number, times = 1) {
+    this.behaviours.set(method, { kind: 'rate-limit', retryAfterSeconds, times });
+  }
+
+  hang(method: string) {
+    this.behaviours.set(method, { kind: 'hang' });
+  }
+
+  reset() {
+    this.calls.length = 0;
+    this.behaviours.clear();
+  }
+
+  /** Calls of the given methods, not counting the auth.test bolt makes. */
+  replies(...methods: string[]): SlackCall[] {
+    const wanted = methods.length ? methods : ['chat.postMessage', 'chat.postEphemeral', 'views.publish'];
+    return this.calls.filter((c) => wanted.includes(c.method));
+  }
+
+  /** Waits until `count` replies have arrived, or fails after `ms`. */
+  async waitForReplies(count: number, ms = 5000, ...methods: string[]): Promise<SlackCall[]> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (this.replies(...methods).length >= count) return this.replies(...methods);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`expected ${count} Slack replies, got ${this.replies(...methods).length}: ${JSON.stringify(this.calls.map((c) => c.method))}`);
+  }
+
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSlackApi } from './helpers/fake-slack-api.js';
+import { postEvent, postForm, postToSlack, sign } from './helpers/slack-requests.js';
+import { fixture, startTestServer, type TestServer } from './helpers/server.js';
+
+const api = new FakeSlackApi();
+let server: TestServer;
+let n = 0;
+
+/** A fixture event with a fresh event id and timestamp, optionally changed. */
+function event(name: string, change: (e: Record<string, unknown>) => void = () => {}) {
+  const body = fixture(`slack/${name}.json`) as Record<string, unknown> & { event: Record<string, unknown> };
+  n++;
+  body.event_id = `Ev${name}${n}`;
+  body.event.ts = body.event.event_ts = `${1764000000 + n}.000100`;
+  change(body.event);
+  return body;
+}
+
+const sectionText = (call: { args: Record<string, unknown> }) =>
+  (call.args.blocks as { type: string; text?: { text: string }; fields?: { text: string }[] }[])
+    .flatMap((b) => [b.text?.text ?? '', ...(b.fields ?? []).map((f) => f.text)])
+    .join('\n');
+
+beforeAll(async () => {
+  await api.start();
+  server = await startTestServer({ SLACK_API_URL: api.url, SLACK_API_TIMEOUT_MS: '400' });
+});
+afterAll(async () => {
+  await server.close();
+  await api.stop();
+});
+beforeEach(() => api.reset());
+
+describe('Slack through the real bolt stack', () => {
+  it('answers a mention in a thread, with Block Kit: answer, figures, sources, buttons', async () => {
+    const body = event('app_mention');
+    const res = await postEvent(server.url, body);
+    expect(res.status).toBe(200);
+    const [reply] = await api.waitForReplies(1);
+    expect(reply!.method).toBe('chat.postMessage');
+    expect(reply!.args).toMatchObject({ channel: 'C0RESEARCH', thread_ts: body.event.ts });
+    const blocks = reply!.args.blocks as { type: string }[];
+    expect(blocks.map((b) => b.type)).toEqual(['section', 'section', 'context', 'actions']);
+    expect(sectionText(reply!)).toContain('6 875 kr');
+    expect(sectionText(reply!)).toContain('Inkl. mva.');
+    expect(JSON.stringify(blocks)).toContain('<https://helsedata.no/no/forvaltere/helsedirektoratet/norsk-pasientregister/|');
+    expect(JSON.stringify(blocks)).toMatch(/npr_helpful.*npr_not_helpful.*npr_support/);
+    expect(reply!.args.text).toContain('Overslag');
+  });
+
+  it('answers a direct message in the DM, and a follow-up there continues it', async () => {
+    await postEvent(server.url, event('message_im'));
+    const [first] = await api.waitForReplies(1);
+    expect(first!.args.channel).toBe('D0DIRECT1');
+    expect(first!.args.thread_ts).toBeUndefined();
+    expect(sectionText(first!)).toContain('60 dager');
+    await postEvent(server.url, event('message_im', (e) => (e.text = 'komplett søknad mottatt 3. mars 2027')));
+    const [, second] = await api.waitForReplies(2);
+    expect(sectionText(second!)).toContain('2. mai 2027');
+  });
+
+  it('answers an event Slack retries exactly once', async () => {
+    const body = event('app_mention');
+    await postEvent(server.url, body);
+    await postEvent(server.url, body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    await postEvent(server.url, body, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
+    await api.waitForReplies(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.replies()).toHaveLength(1);
+  });
+
+  it('ignores its own and other bots\' messages and message edits', async () => {
+    await postEvent(server.url, event('message_im', (e) => (e.bot_id = 'BOTHER')));
+    await postEvent(server.url, event('message_im', (e) => Object.assign(e, { subtype: 'message_changed', message: { text: 'hva koster det?' } })));
+    await postEvent(server.url, event('message_im', (e) => Object.assign(e, { subtype: 'bot_message', bot_id: 'BBOT' })));
+    await postEvent(server.url, event('app_mention', (e) => (e.bot_id = 'BOTHER')));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(api.replies()).toHaveLength(0);
+  });
+
+  it('answers /npr ephemerally, with a button that posts the answer to the channel', async () => {
+    const command = fixture<Record<string, string>>('slack/slash_command.json');
+    const res = await postForm(server.url, command);
+    expect(res.status).toBe(200);
+    const [ephemeral] = await api.waitForReplies(1);
+    expect(ephemeral).toMatchObject({ method: 'chat.postEphemeral', args: { channel: 'C0RESEARCH', user: 'U0USER1' } });
+    const actions = (ephemeral!.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions')!;
+    const share = actions.elements!.find((e) => e.action_id === 'npr_post_to_channel')!;
+
+    const click = fixture('slack/block_actions.json') as Record<string, unknown> & { actions: Record<string, unknown>[] };
+    click.actions[0] = { ...click.actions[0], action_id: 'npr_post_to_channel', value: share.value };
+    await postForm(server.url, { payload: JSON.stringify(click) });
+    const [, posted] = await api.waitForReplies(2);
+    expect(posted).toMatchObject({ method: 'chat.postMessage', args: { channel: 'C0RESEARCH' } });
+    expect(sectionText(posted!)).toContain('6 875 kr');
+  });
+
+  it('handles the Talk to support and feedback buttons', async () => {
+    const click = fixture('slack/block_actions.json') as Record<string, unknown> & { actions: Record<string, unknown>[] };
+    const value = JSON.stringify({ conversationId: 'slack:T0001:C0RESEARCH:1764000000.000100', lang: 'nb' });
+    click.actions[0] = { ...click.actions[0], action_id: 'npr_support', value };
+    await postForm(server.url, { payload: JSON.stringify(click) });
+    const [handoff] = await api.waitForReplies(1);
+    expect(handoff).toMatchObject({ method: 'chat.postMessage', args: { channel: 'C0RESEARCH', thread_ts: '1764000000.000100' } });
+    expect(sectionText(handoff!)).toMatch(/support/);
+
+    click.actions[0] = { ...click.actions[0], action_id: 'npr_helpful', value };
+    await postForm(server.url, { payload: JSON.stringify(click) });
+    const [, thanks] = await api.waitForReplies(2);
+    expect(thanks).toMatchObject({ method: 'chat.postEphemeral', args: { user: 'U0USER1' } });
+    expect(thanks!.args.text).toContain('Takk for tilbakemeldingen');
+  });
+
+  it('shows what it can answer on the App Home tab', async () => {
+    await postEvent(server.url, fixture('slack/app_home_opened.json'));
+    const [home] = await api.waitForReplies(1);
+    expect(home).toMatchObject({ method: 'views.publish', args: { user_id: 'U0USER1', view: { type: 'home' } } });
+    expect(JSON.stringify(home!.args.view)).toContain('hva koster 5 timer saksbehandling?');
+  });
+
+  it('never lets a question ping anyone: user text is escaped', async () => {
+    const command = { ...fixture<Record<string, string>>('slack/slash_command.json'), text: '<!channel> <@U0OTHER> hva koster det & hvor lang tid <b>?' };
+    await postForm(server.url, command);
+    const [reply] = await api.waitForReplies(1);
+    const json = JSON.stringify(reply!.args);
+    expect(json).not.toMatch(/<!channel>|<!here>|<@U0OTHER>|<b>/);
+    expect(json).toContain('&amp;');
+  });
+
+  it('waits out a 429 with Retry-After and still answers once', async () => {
+    api.rateLimit('chat.postMessage', 1);
+    const started = Date.now();
+    await postEvent(server.url, event('app_mention'));
+    await api.waitForReplies(1, 8000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.replies()).toHaveLength(1);
+  });
+
+  it('logs a Slack API that does not answer, and keeps serving', async () => {
+    api.hang('chat.postMessage');
+    const before = server.logs.length;
+    await postEvent(server.url, event('app_mention'));
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && !server.logs.slice(before).some((l) => l.includes('answering a mention failed'))) await new Promise((r) => setTimeout(r, 50));
+    expect(server.logs.slice(before).join('\n')).toContain('answering a mention failed');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  }, 15_000);
+});
+
+describe('Slack request verification', () => {
+  const body = () => JSON.stringify(event('app_mention'));
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([
+    ['unsigned', (b: string) => ({ signature: null as null, timestamp: now(), b })],
+    ['wrongly signed', (b: string) => ({ signature: sign(b, now(), 'another-secret'), timestamp: now(), b })],
+    ['signed more than 5 minutes ago', (b: string) => ({ signature: sign(b, now() - 301), timestamp: now() - 301, b })],
+    ['signed more than 5 minutes ahead', (b: string) => ({ signature: sign(b, now() + 301), timestamp: now() + 301, b })],
+  ])('refuses a request %s with 401 and no reply', async (_name, make) => {
+    const { signature, timestamp, b } = make(body());
+    const res = await postToSlack(server.url, b, 'application/json', { signature, timestamp });
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(api.replies()).toHaveLength(0);
+  });
+
+  it('refuses a body over 1 MB with 413', async () => {
+    const big = JSON.stringify({ ...event('app_mention'), padding: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await postToSlack(server.url, big, 'application/json');
+    expect(res.status).toBe(413);
+  });
+});
