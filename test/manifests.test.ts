@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import AdmZip from 'adm-zip';
+import { AppManifestUtils } from '@microsoft/app-manifest';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/core/bot.js';
+
+const read = (file: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, file), 'utf8'));
+const manifest = read('manifest.json');
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(file: string): [number, number] {
+  const png = readFileSync(join(PROJECT_ROOT, file));
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
+describe('Teams app manifest', () => {
+  it('is valid against the schema it names, shipped with @microsoft/app-manifest (no download)', async () => {
+    const version = /teams\/(v[\d.]+)\//.exec(manifest.$schema)![1]!;
+    const require = createRequire(import.meta.url);
+    const schemaPath = join(require.resolve('@microsoft/app-manifest').replace(/build\/.*$/, 'build'), 'json-schemas', 'teams', version, 'MicrosoftTeams.schema.json');
+    const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+    const errors = await AppManifestUtils.validateAgainstSchema(manifest, schema);
+    expect(errors).toEqual([]);
+    const { bots: _bots, ...broken } = { ...manifest, version: 'not a version' };
+    expect((await AppManifestUtils.validateAgainstSchema(broken, schema)).length).toBeGreaterThan(0);
+  });
+
+  it('has a bot in personal and team scope with example commands, and icons of the required sizes', () => {
+    expect(manifest.bots[0].scopes).toEqual(expect.arrayContaining(['personal', 'team']));
+    expect(manifest.bots[0].commandLists[0].commands.length).toBeGreaterThanOrEqual(3);
+    expect(pngSize(manifest.icons.color)).toEqual([192, 192]);
+    expect(pngSize(manifest.icons.outline)).toEqual([32, 32]);
+  });
+
+  it('npm run package:teams writes a zip with the manifest and both icons', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'package:teams'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, MicrosoftAppId: '11111111-2222-3333-4444-555555555555' },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const zip = new AdmZip(result.stdout.trim());
+    expect(zip.getEntries().map((e) => e.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(JSON.parse(zip.readAsText('manifest.json')).bots[0].botId).toBe('11111111-2222-3333-4444-555555555555');
+  });
+});
+
+describe('Slack app manifest', () => {
+  const slack = read('slack-manifest.json');
+  it('subscribes to the events and grants the scopes the Slack channel handles', () => {
+    expect(slack.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.im']);
+    expect(slack.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['app_mentions:read', 'chat:write', 'commands', 'im:history']));
+    expect(slack.features.slash_commands[0].command).toBe('/npr');
+    expect(slack.features.app_home.home_tab_enabled).toBe(true);
+    expect(slack.settings.interactivity.is_enabled).toBe(true);
+    expect(typeof slack.settings.socket_mode_enabled).toBe('boolean');
+  });
+});
