@@ -25,7 +25,7 @@ describe('Teams app manifest', () => {
     const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
     const errors = await AppManifestUtils.validateAgainstSchema(manifest, schema);
     expect(errors).toEqual([]);
-    const { bots: _bots, ...broken } = { ...manifest, version: 'not a version' };
+    const broken = { ...manifest, id: 'not-a-guid', accentColor: 'blue' };
     expect((await AppManifestUtils.validateAgainstSchema(broken, schema)).length).toBeGreaterThan(0);
   });
 
