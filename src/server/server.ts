@@ -84,8 +84,9 @@ export async function startServer(config: Config, bot: Bot, log: Logger, port = 
     slack,
     close: async () => {
       if (slack && !slack.requestListener) await slack.app.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections(); // idle keep-alive and half-read connections would hold close() open
+      await closed;
     },
   };
 }
