@@ -4,6 +4,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Bot, loadBotData } from '../core/bot.js';
+import { configSchema } from '../server/config.js';
+import { createLogger } from '../server/log.js';
+import { startServer } from '../server/server.js';
+import { FakeConnector } from '../../test/helpers/fake-connector.js';
+import { FakeSlackApi } from '../../test/helpers/fake-slack-api.js';
+import { postEvent, SIGNING_SECRET } from '../../test/helpers/slack-requests.js';
 import { loadDevset } from './evaluate.js';
 
 const ROUNDS = 20;
@@ -35,6 +41,52 @@ for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
   }
 }
 latencies.sort((a, b) => a - b);
+
+// Server round trips over loopback: request in, reply recorded by the fake platform.
+const SERVER_ROUNDS = 300;
+const SERVER_WARM_UP = 30;
+const api = await new FakeSlackApi().start();
+const connector = await new FakeConnector().start();
+const config = configSchema.parse({ NODE_ENV: 'test', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.url });
+const server = await startServer(config, bot, createLogger('error'), 0);
+const questions = conversations.flatMap((c) => c.turns.map((t) => t.q)).filter((q) => q.trim());
+
+async function until(done: () => boolean) {
+  while (!done()) await new Promise((r) => setImmediate(r));
+}
+const slackTimes: number[] = [];
+const teamsTimes: number[] = [];
+for (let i = 0; i < SERVER_WARM_UP + SERVER_ROUNDS; i++) {
+  const q = questions[i % questions.length]!;
+  let start = performance.now();
+  const before = api.replies().length;
+  await postEvent(server.url, {
+    type: 'event_callback',
+    team_id: 'T0001',
+    event_id: `EvBench${i}`,
+    event: { type: 'app_mention', user: 'U1', text: `<@UBOT> ${q}`, ts: `${1764000000 + i}.0001`, channel: 'C1', event_ts: `${1764000000 + i}.0001` },
+  });
+  await until(() => api.replies().length > before);
+  if (i >= SERVER_WARM_UP) slackTimes.push(performance.now() - start);
+
+  start = performance.now();
+  const calls = connector.calls.length;
+  await fetch(`${server.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message', id: `m${i}`, channelId: 'msteams', serviceUrl: connector.url, text: q,
+      from: { id: 'u1' }, recipient: { id: 'bot' }, conversation: { id: `bench-${i}`, conversationType: 'personal' },
+    }),
+  });
+  await until(() => connector.calls.length > calls);
+  if (i >= SERVER_WARM_UP) teamsTimes.push(performance.now() - start);
+}
+await server.close();
+await api.stop();
+await connector.stop();
+slackTimes.sort((a, b) => a - b);
+teamsTimes.sort((a, b) => a - b);
 const memory = process.memoryUsage();
 
 process.stdout.write(
@@ -45,6 +97,8 @@ process.stdout.write(
     `answer latency p50         ${ms(percentile(latencies, 50))}`,
     `answer latency p99         ${ms(percentile(latencies, 99))}`,
     `answer latency max         ${ms(latencies.at(-1)!)}`,
+    `Slack reply over loopback  p50 ${ms(percentile(slackTimes, 50))}, p99 ${ms(percentile(slackTimes, 99))} (${slackTimes.length} signed app_mention events → chat.postMessage at a fake Web API)`,
+    `Teams reply over loopback  p50 ${ms(percentile(teamsTimes, 50))}, p99 ${ms(percentile(teamsTimes, 99))} (${teamsTimes.length} activities → reply at a fake connector)`,
     `memory RSS                 ${mib(memory.rss)} (heap used ${mib(memory.heapUsed)})`,
     '',
   ].join('\n'),
