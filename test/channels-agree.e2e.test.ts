@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeConnector } from './helpers/fake-connector.js';
 import { FakeSlackApi } from './helpers/fake-slack-api.js';
+import { waitUntil } from './helpers/wait.js';
 import { postEvent } from './helpers/slack-requests.js';
 import { ask, testBot } from './helpers/bot.js';
 import { fixture, startTestServer, type TestServer } from './helpers/server.js';
@@ -49,8 +50,7 @@ describe('the same question through the core, Slack and Teams', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...fixture('teams/personal_message.json'), serviceUrl: connector.url, text: question, conversation: { id: `a:agree-${question.length}` } }),
     });
-    const until = Date.now() + 5000;
-    while (connector.calls.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => connector.calls.length > 0);
     const teamsText = connector.calls[0]!.activity.text!;
 
     expect(factsOf(core.text).length).toBeGreaterThan(0);

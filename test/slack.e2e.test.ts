@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from './helpers/fake-slack-api.js';
+import { waitUntil } from './helpers/wait.js';
 import { postEvent, postForm, postToSlack, sign } from './helpers/slack-requests.js';
 import { fixture, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -142,8 +143,7 @@ describe('Slack through the real bolt stack', () => {
     api.hang('chat.postMessage');
     const before = server.logs.length;
     await postEvent(server.url, event('app_mention'));
-    const until = Date.now() + 10_000;
-    while (Date.now() < until && !server.logs.slice(before).some((l) => l.includes('answering a mention failed'))) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => server.logs.slice(before).some((l) => l.includes('answering a mention failed')), 10_000);
     expect(server.logs.slice(before).join('\n')).toContain('answering a mention failed');
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   }, 15_000);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeConnector } from './helpers/fake-connector.js';
+import { waitUntil } from './helpers/wait.js';
 import { fixture, startTestServer, type TestServer } from './helpers/server.js';
 
 const connector = new FakeConnector();
@@ -15,8 +16,7 @@ const post = (base: string, body: unknown, headers: Record<string, string> = {})
 const cardText = (call: (typeof connector.calls)[number]) => JSON.stringify(call.activity.attachments?.[0]?.content ?? {});
 
 async function waitForCalls(count: number, ms = 5000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until && connector.calls.length < count) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => connector.calls.length >= count, ms);
   expect(connector.calls.length).toBeGreaterThanOrEqual(count);
   return connector.calls;
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitUntil } from './wait.js';
 
 /** One Web API call as the fake received it; `blocks` and other JSON arguments are parsed. */
 export interface SlackCall {
@@ -81,11 +82,7 @@ export class FakeSlackApi {
 
   /** Waits until `count` replies have arrived, or fails after `ms`. */
   async waitForReplies(count: number, ms = 5000, ...methods: string[]): Promise<SlackCall[]> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (this.replies(...methods).length >= count) return this.replies(...methods);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    if (await waitUntil(() => this.replies(...methods).length >= count, ms)) return this.replies(...methods);
     throw new Error(`expected ${count} Slack replies, got ${this.replies(...methods).length}: ${JSON.stringify(this.calls.map((c) => c.method))}`);
   }
 
