@@ -58,8 +58,12 @@ export class TermList {
   /** Every place a term matches, in the order of the terms. */
   matches(tokens: readonly string[]): TermMatch[] {
     const found: TermMatch[] = [];
+    const present = new Set(tokens);
     for (const { term, parts } of this.patterns) {
-      if (parts.length === 0) continue;
+      const first = parts[0];
+      if (!first) continue;
+      // a short whole word can only match itself: a set lookup settles most terms at once
+      if (!first.prefix && fuzzyAllowed(first.word) === 0 && !present.has(first.word)) continue;
       for (let at = 0; at + parts.length <= tokens.length; at++) {
         if (parts.every((part, k) => partMatches(part, tokens[at + k]!, this.known))) {
           found.push({ term, at, length: parts.length });
