@@ -1,0 +1,179 @@
+import type { Lang } from '../core/types.js';
+import type { Db } from './db.js';
+import { now, redact, redactedJson } from './records.js';
+
+export const CASE_STATUSES = ['open', 'claimed', 'resolved', 'forwarded'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** What the bot found in the conversation, for the support team's summary. */
+export interface Findings {
+  reason: 'asked' | 'button' | 'unanswered' | 'needs_person';
+  intents: string[];
+  purpose?: string;
+  category?: string;
+  registries?: string[];
+  dates?: string[];
+  hours?: number;
+}
+
+export interface CaseRecord {
+  id: number;
+  number: string;
+  status: CaseStatus;
+  channel: string;
+  conversationId: string;
+  /** Where to reach the user again: the channel's own address of the conversation. */
+  conversationRef: Record<string, unknown>;
+  lang: Lang;
+  findings: Findings;
+  assignee: string | null;
+  /** Where the case is discussed on the support side. */
+  supportRef: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+  firstReplyAt: string | null;
+  resolvedAt: string | null;
+}
+
+export interface CaseEvent {
+  kind: string;
+  actor: string | null;
+  text: string | null;
+  createdAt: string;
+}
+
+interface CaseRow {
+  id: number | string;
+  status: CaseStatus;
+  channel: string;
+  conversation_id: string;
+  conversation_ref: string;
+  lang: Lang;
+  findings: string;
+  assignee: string | null;
+  support_ref: string | null;
+  created_at: string;
+  updated_at: string;
+  first_reply_at: string | null;
+  resolved_at: string | null;
+}
+
+export const caseNumber = (id: number) => `NPR-${String(id).padStart(5, '0')}`;
+
+function toRecord(row: CaseRow): CaseRecord {
+  const id = Number(row.id);
+  return {
+    id,
+    number: caseNumber(id),
+    status: row.status,
+    channel: row.channel,
+    conversationId: row.conversation_id,
+    conversationRef: JSON.parse(row.conversation_ref) as Record<string, unknown>,
+    lang: row.lang,
+    findings: JSON.parse(row.findings) as Findings,
+    assignee: row.assignee,
+    supportRef: row.support_ref ? (JSON.parse(row.support_ref) as Record<string, unknown>) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    firstReplyAt: row.first_reply_at,
+    resolvedAt: row.resolved_at,
+  };
+}
+
+export interface NewCase {
+  /** One request opens at most one case: a retried confirmation finds the first. */
+  requestKey: string;
+  channel: string;
+  conversationId: string;
+  conversationRef: Record<string, unknown>;
+  lang: Lang;
+  findings: Findings;
+  transcript: { role: 'user' | 'bot'; text: string }[];
+}
+
+/** Cases and their event history. Every text is redacted on its way in. */
+export class CaseStore {
+  constructor(private readonly db: Db) {}
+
+  /** Opens a case (or finds the one this request already opened) and runs `then` in the same transaction. */
+  async open(c: NewCase, then: (tx: Db, created: CaseRecord) => Promise<void> = async () => {}): Promise<{ case: CaseRecord; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const at = now();
+      const inserted = await tx.all<CaseRow>(
+        `INSERT INTO cases (request_key, status, channel, conversation_id, conversation_ref, lang, findings, created_at, updated_at)
+         VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING RETURNING *`,
+        [c.requestKey, c.channel, c.conversationId, redactedJson(c.conversationRef), c.lang, redactedJson(c.findings), at, at],
+      );
+      if (inserted.length === 0) {
+        const existing = await tx.get<CaseRow>('SELECT * FROM cases WHERE request_key = ?', [c.requestKey]);
+        return { case: toRecord(existing!), created: false };
+      }
+      const record = toRecord(inserted[0]!);
+      await this.event(tx, record.id, 'opened', 'bot', c.findings.reason);
+      for (const t of c.transcript) await this.event(tx, record.id, t.role === 'user' ? 'user_message' : 'bot_message', t.role, t.text);
+      await then(tx, record);
+      return { case: record, created: true };
+    });
+  }
+
+  async event(db: Db, caseId: number, kind: string, actor: string | null, text: string | null): Promise<void> {
+    await db.run('INSERT INTO case_events (case_id, kind, actor, text, created_at) VALUES (?, ?, ?, ?, ?)', [caseId, kind, redact(actor), redact(text), now()]);
+  }
+
+  async addEvent(caseId: number, kind: string, actor: string | null, text: string | null): Promise<void> {
+    await this.event(this.db, caseId, kind, actor, text);
+  }
+
+  async get(id: number, db: Db = this.db): Promise<CaseRecord | undefined> {
+    const row = await db.get<CaseRow>('SELECT * FROM cases WHERE id = ?', [id]);
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The case still being worked on for a conversation, if any. */
+  async activeFor(conversationId: string): Promise<CaseRecord | undefined> {
+    const row = await this.db.get<CaseRow>(
+      "SELECT * FROM cases WHERE conversation_id = ? AND status <> 'resolved' ORDER BY id DESC LIMIT 1",
+      [conversationId],
+    );
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The case discussed at a support-side location (a Slack thread, a Teams reply chain). */
+  async bySupportKey(key: string): Promise<CaseRecord | undefined> {
+    const rows = await this.db.all<CaseRow>("SELECT * FROM cases WHERE support_ref IS NOT NULL AND status <> 'resolved' ORDER BY id DESC LIMIT 500");
+    return rows.map(toRecord).find((c) => c.supportRef?.key === key);
+  }
+
+  async setSupportRef(id: number, ref: Record<string, unknown>): Promise<void> {
+    await this.db.run('UPDATE cases SET support_ref = ?, updated_at = ? WHERE id = ?', [redactedJson(ref), now(), id]);
+  }
+
+  /** Moves a case to `status`, recording who did it; false if it already was there. */
+  async setStatus(id: number, status: CaseStatus, actor: string, note?: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const at = now();
+      const { changes } = await tx.run(
+        `UPDATE cases SET status = ?, updated_at = ?,
+           assignee = CASE WHEN ? = 'claimed' THEN ? ELSE assignee END,
+           resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END
+         WHERE id = ? AND status <> ?`,
+        [status, at, status, actor, status, at, id, status],
+      );
+      if (changes === 0) return false;
+      await this.event(tx, id, status, actor, note ?? null);
+      return true;
+    });
+  }
+
+  async markFirstReply(id: number): Promise<void> {
+    await this.db.run('UPDATE cases SET first_reply_at = ? WHERE id = ? AND first_reply_at IS NULL', [now(), id]);
+  }
+
+  async events(id: number): Promise<CaseEvent[]> {
+    const rows = await this.db.all<{ kind: string; actor: string | null; text: string | null; created_at: string }>(
+      'SELECT kind, actor, text, created_at FROM case_events WHERE case_id = ? ORDER BY id',
+      [id],
+    );
+    return rows.map((r) => ({ kind: r.kind, actor: r.actor, text: r.text, createdAt: r.created_at }));
+  }
+}

@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Param = string | number | null;
+
+/**
+ * The little SQL both databases share, behind one async interface. Statements use `?`
+ * placeholders; PostgreSQL gets them numbered.
+ */
+export interface Db {
+  readonly dialect: Dialect;
+  all<T>(sql: string, params?: Param[]): Promise<T[]>;
+  get<T>(sql: string, params?: Param[]): Promise<T | undefined>;
+  run(sql: string, params?: Param[]): Promise<{ changes: number }>;
+  /** Runs `fn` in one transaction; in PostgreSQL `lockKey` also serialises it across instances. */
+  transaction<T>(fn: (tx: Db) => Promise<T>, lockKey?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SQLITE_FILE = 'data/npr-bot.sqlite';
+
+const numbered = (sql: string) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
+/**
+ * better-sqlite3 is synchronous: a second connection's BEGIN would block the whole process
+ * while the first transaction awaits. Transactions on one file therefore queue, process-wide.
+ */
+const sqliteLocks = new Map<string, Promise<unknown>>();
+
+class SqliteDb implements Db {
+  readonly dialect = 'sqlite' as const;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+  ) {}
+
+  async all<T>(sql: string, params: Param[] = []) {
+    return this.db.prepare(sql).all(...params) as T[];
+  }
+  async get<T>(sql: string, params: Param[] = []) {
+    return this.db.prepare(sql).get(...params) as T | undefined;
+  }
+  async run(sql: string, params: Param[] = []) {
+    const stmt = this.db.prepare(sql);
+    if (stmt.reader) return { changes: stmt.all(...params).length };
+    return { changes: stmt.run(...params).changes };
+  }
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const next = (sqliteLocks.get(this.file) ?? Promise.resolve()).then(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    sqliteLocks.set(this.file, next.catch(() => undefined));
+    return next;
+  }
+  async close() {
+    this.db.close();
+  }
+}
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+class PostgresDb implements Db {
+  readonly dialect = 'postgres' as const;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly client: Queryable = pool,
+  ) {}
+
+  async all<T>(sql: string, params: Param[] = []) {
+    return (await this.client.query(numbered(sql), params)).rows as T[];
+  }
+  async get<T>(sql: string, params: Param[] = []) {
+    return (await this.all<T>(sql, params))[0];
+  }
+  async run(sql: string, params: Param[] = []) {
+    return { changes: (await this.client.query(numbered(sql), params)).rowCount ?? 0 };
+  }
+  async transaction<T>(fn: (tx: Db) => Promise<T>, lockKey?: number): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (lockKey !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
+      const result = await fn(new PostgresDb(this.pool, client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  async close() {
+    await this.pool.end();
+  }
+}
+
+/** PostgreSQL for a `postgres://` URL, otherwise SQLite in the file given (default under data/). */
+export function openDb(url?: string): Db {
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    pool.on('error', () => undefined); // an idle client's error surfaces on its next query
+    return new PostgresDb(pool);
+  }
+  const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : DEFAULT_SQLITE_FILE;
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return new SqliteDb(db, file === ':memory:' ? `:memory:${Math.random()}` : resolve(file));
+}

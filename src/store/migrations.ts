@@ -1,0 +1,97 @@
+import type { Db } from './db.js';
+
+/** Serialises migrations when several instances start at once (PostgreSQL advisory lock). */
+const MIGRATION_LOCK = 7_310_001;
+
+interface Migration {
+  version: number;
+  name: string;
+  /** Statements per dialect; identity columns and JSON differ, the rest is shared. */
+  sql: (dialect: Db['dialect']) => string[];
+}
+
+const id = (d: Db['dialect']) => (d === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY');
+
+/** Versioned schema changes, applied in order at start; never edit one that has shipped. */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'conversations, events, cases, outbox, feedback',
+    sql: (d) => [
+      `CREATE TABLE conversations (id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      `CREATE TABLE processed_events (id TEXT PRIMARY KEY, created_at TEXT NOT NULL)`,
+      `CREATE TABLE cases (
+        id ${id(d)},
+        request_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        conversation_ref TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        assignee TEXT,
+        support_ref TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        first_reply_at TEXT,
+        resolved_at TEXT
+      )`,
+      `CREATE INDEX cases_conversation ON cases (conversation_id, status)`,
+      `CREATE TABLE case_events (
+        id ${id(d)},
+        case_id BIGINT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        actor TEXT,
+        text TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX case_events_case ON case_events (case_id)`,
+      `CREATE TABLE outbox (
+        id ${id(d)},
+        kind TEXT NOT NULL,
+        case_id BIGINT REFERENCES cases (id) ON DELETE CASCADE,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        claimed_until TEXT,
+        delivered_at TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at)`,
+      `CREATE TABLE feedback (
+        id ${id(d)},
+        conversation_id TEXT NOT NULL,
+        intent TEXT,
+        helpful INTEGER NOT NULL,
+        question TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE unanswered (
+        id ${id(d)},
+        conversation_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        intent TEXT,
+        confidence REAL NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+    ],
+  },
+];
+
+/** Brings the schema up to date; returns the versions it applied. */
+export async function migrate(db: Db): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const done = new Set((await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.sql(tx.dialect)) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, new Date().toISOString()]);
+      applied.push(m.version);
+    }
+    return applied;
+  }, MIGRATION_LOCK);
+}
