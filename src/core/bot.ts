@@ -8,8 +8,10 @@ import type { KnowledgeBase } from './knowledge/entry.js';
 import type { IntentDef } from './intents/schema.js';
 import { Reader } from './understand/understand.js';
 import { decide } from './decide.js';
-import { Composer, type Label, type UserAction } from './answer/compose.js';
-import { MemoryConversationStore, type ConversationStore } from './state/store.js';
+import { Composer, type HandoffVariant, type Label, type UserAction } from './answer/compose.js';
+import type { Value } from './knowledge/format.js';
+import type { Understanding } from './understand/understand.js';
+import { MemoryConversationStore, type ConversationState, type ConversationStore, type HandoffReason, type Seen, type Turn } from './state/store.js';
 import { checkReferences } from './validate.js';
 import { DataError } from './data-file.js';
 
@@ -55,14 +57,23 @@ export class Bot {
     this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents);
   }
 
-  /** A button or card action on an earlier answer. */
+  /** A button or card action on an earlier answer. "Talk to support" asks before opening a case. */
   async act(conversationId: string, action: UserAction): Promise<Reply> {
     const state = await this.store.get(conversationId);
-    return this.composer.action(action, state?.lang ?? 'nb');
+    const reply = this.composer.action(action, state?.lang ?? 'nb');
+    if (action === 'handoff') {
+      await this.store.set(conversationId, { ...(state ?? this.emptyState(reply.lang)), pendingHandoff: 'button', updatedAt: this.now().toISOString() });
+    }
+    return reply;
   }
 
   label(name: Label, lang: Lang): string {
     return this.composer.label(name, lang);
+  }
+
+  /** A support-case text in the user's language (see knowledge/bot/handoff.md). */
+  handoffText(variant: HandoffVariant, lang: Lang, vars: Record<string, Value> = {}): string {
+    return this.composer.handoffText(variant, lang, vars);
   }
 
   /** What the bot can answer, with examples: for welcome messages and App Home. */
@@ -70,24 +81,92 @@ export class Bot {
     return this.composer.action('help', lang).text;
   }
 
+  private emptyState(lang: Lang): ConversationState {
+    return { lang, unanswered: 0, updatedAt: this.now().toISOString() };
+  }
+
   async answer(message: Message): Promise<Reply> {
     const now = this.now();
     const state = await this.store.get(message.conversationId);
     const u = this.reader.read(message.text, now);
     const lang = u.langKnown || !state ? u.lang : state.lang;
+    const seen = remember(state?.seen, u);
+
+    // an answer to "shall I open a case?"
+    if (state?.pendingHandoff && (u.yes || u.no)) {
+      // "ja" or "nei" says too little to change the conversation's language
+      const lang = state.lang;
+      const reply = this.composer.action('handoff', lang);
+      const confirmed = u.yes;
+      reply.text = this.composer.handoffText(confirmed ? 'confirmed' : 'declined', lang);
+      reply.question = u.text;
+      reply.rule = confirmed ? 'handoff.confirmed' : 'handoff.declined';
+      reply.handoff = confirmed;
+      if (confirmed) {
+        reply.caseRequest = { reason: state.pendingHandoff, transcript: (state.history ?? []).map(({ role, text }) => ({ role, text })), findings: seen };
+      }
+      await this.store.set(message.conversationId, {
+        ...state,
+        lang,
+        pendingHandoff: undefined,
+        seen,
+        history: withTurns(state.history, u.text, reply),
+        updatedAt: now.toISOString(),
+      });
+      return reply;
+    }
+
     const decision = decide(u, state);
     const reply = this.composer.reply(u, decision, lang);
     const answered = reply.intent !== 'fallback' && !decision.alternatives;
+    const unanswered = answered ? 0 : (state?.unanswered ?? 0) + 1;
+
+    // offer a person when asked, when two questions in a row went unanswered, or when knowledge says so
+    let pendingHandoff: HandoffReason | undefined;
+    if (reply.intent === 'handoff') pendingHandoff = 'asked';
+    else if (u.readable && unanswered >= UNANSWERED_BEFORE_OFFER) pendingHandoff = 'unanswered';
+    else if (u.needsPerson) pendingHandoff = 'needs_person';
+    if (pendingHandoff && pendingHandoff !== 'asked') {
+      reply.text = `${reply.text}\n\n${this.composer.handoffText('offer', lang)}`;
+      reply.handoff = true;
+    }
+
     await this.store.set(message.conversationId, {
       lang,
       intent: answered ? reply.intent : state?.intent,
       hours: decision.hours ?? state?.hours,
       received: decision.received?.toISOString().slice(0, 10) ?? state?.received,
       category: decision.category ?? state?.category,
-      unanswered: answered ? 0 : (state?.unanswered ?? 0) + 1,
+      unanswered,
+      pendingHandoff,
+      seen,
+      history: withTurns(state?.history, u.text, reply),
       updatedAt: now.toISOString(),
     });
     return reply;
   }
 }
-export type { Label, UserAction } from './answer/compose.js';
+
+/** After this many unanswered questions in a row the bot offers a person. */
+const UNANSWERED_BEFORE_OFFER = 2;
+/** Turns kept for a case transcript. */
+const HISTORY_TURNS = 12;
+
+function withTurns(history: Turn[] | undefined, question: string, reply: Reply): Turn[] {
+  return [...(history ?? []), { role: 'user' as const, text: question, intent: reply.intent }, { role: 'bot' as const, text: reply.text }].slice(-HISTORY_TURNS);
+}
+
+/** Adds what a message names to what the conversation has named so far. */
+function remember(seen: Seen | undefined, u: Understanding): Seen {
+  const add = (list: string[] | undefined, items: string[]) => [...new Set([...(list ?? []), ...items])];
+  return {
+    intents: add(seen?.intents, u.classification.ranking[0] && u.readable ? [u.classification.ranking[0].intent] : []),
+    registries: add(seen?.registries, u.registries),
+    dates: add(seen?.dates, u.received ? [u.received.toISOString().slice(0, 10)] : []),
+    purpose: u.purpose ?? seen?.purpose,
+    category: u.category ?? seen?.category,
+    hours: u.hours ?? seen?.hours,
+  };
+}
+
+export type { HandoffVariant, Label, UserAction } from './answer/compose.js';

@@ -17,6 +17,8 @@ export const lexiconSchema = z.strictObject({
   otherRegistries: words,
   linkageWords: words,
   hourNames: perLang(z.tuple([z.string(), z.string()])),
+  yesWords: words,
+  noWords: words,
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;
 

@@ -42,6 +42,21 @@ export interface Reply extends AnswerJson {
   redactions: number;
   /** Intents offered when the bot asks which one the user meant. */
   alternatives: string[];
+  /** Set when the user has agreed to a support case: what the support team needs to open it. */
+  caseRequest?: CaseRequest;
+}
+
+export interface CaseRequest {
+  reason: 'asked' | 'button' | 'unanswered' | 'needs_person';
+  transcript: { role: 'user' | 'bot'; text: string }[];
+  findings: {
+    intents: string[];
+    registries: string[];
+    dates: string[];
+    purpose?: string;
+    category?: string;
+    hours?: number;
+  };
 }
 
 export function toAnswerJson(reply: Reply): AnswerJson {

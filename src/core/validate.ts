@@ -23,6 +23,7 @@ export const CODE_ENTRIES: Record<string, string[]> = {
   truncated: ['limit'],
   labels: [],
   feedback: [],
+  handoff: ['caseNumber', 'text', 'summary', 'transcript'],
 };
 
 /** Sections the rules ask for, beyond the plain answer. */
@@ -30,6 +31,7 @@ const RULE_SECTIONS: Record<string, (e: KnowledgeEntry) => string[]> = {
   price: () => ['estimate', 'estimate-minimum'],
   deadlines: (e) => ['category', 'date', 'date-both', ...Object.keys(e.categories ?? {}).map((c) => `why-${c}`)],
   labels: () => [...LABELS],
+  handoff: () => ['offer', 'confirmed', 'opened', 'declined', 'relayed', 'agent-reply', 'resolved', 'mail-subject', 'mail-body'],
   feedback: () => ['not-helpful'],
 };
 

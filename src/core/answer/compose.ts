@@ -44,6 +44,8 @@ export const LABELS = [
 ] as const;
 export type Label = (typeof LABELS)[number];
 
+export type HandoffVariant = 'offer' | 'confirmed' | 'opened' | 'declined' | 'relayed' | 'agent-reply' | 'resolved' | 'mail-subject' | 'mail-body';
+
 /** What a user can do with an answer besides asking again. */
 export type UserAction = 'helpful' | 'not_helpful' | 'handoff' | 'help';
 
@@ -148,6 +150,11 @@ export class Composer {
     const answer = plain(this.render(this.knowledgeOf(d.intent), lang));
     const route = this.routes.get(d.intent);
     return route ? { ...answer, ...route } : answer;
+  }
+
+  /** A support-case text from knowledge/bot/handoff.md: an offer, a confirmation, a case number. */
+  handoffText(variant: HandoffVariant, lang: Lang, vars: Record<string, Value> = {}): string {
+    return this.render('handoff', lang, variant, vars).text;
   }
 
   label(name: Label, lang: Lang): string {

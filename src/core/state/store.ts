@@ -1,5 +1,22 @@
 import type { Lang } from '../types.js';
 
+export type HandoffReason = 'asked' | 'button' | 'unanswered' | 'needs_person';
+
+export interface Turn {
+  role: 'user' | 'bot';
+  text: string;
+  intent?: string;
+}
+
+export interface Seen {
+  intents: string[];
+  registries: string[];
+  dates: string[];
+  purpose?: string;
+  category?: string;
+  hours?: number;
+}
+
 /** What the bot remembers of a conversation so that a follow-up can complete it. */
 export interface ConversationState {
   lang: Lang;
@@ -12,6 +29,12 @@ export interface ConversationState {
   category?: string;
   /** Questions in a row the bot could not answer. */
   unanswered: number;
+  /** The bot has offered a support case and waits for yes or no; the value says why it offered. */
+  pendingHandoff?: HandoffReason;
+  /** The latest turns, redacted, for the support team when a case opens. */
+  history?: Turn[];
+  /** What the conversation has named so far, for a case summary. */
+  seen?: Seen;
   updatedAt: string;
 }
 

@@ -31,11 +31,20 @@ export interface Understanding {
   purpose?: Purpose;
   namesNpr: boolean;
   namesOtherRegistry: boolean;
+  /** Other registries named, as the user wrote them. */
+  registries: string[];
+  /** A short yes or no, as an answer to "shall I open a case?". */
+  yes: boolean;
+  no: boolean;
+  /** Knowledge marks the question as one for a person (a complaint, a linkage of several sources). */
+  needsPerson: boolean;
   namesLinkage: boolean;
 }
 
 /** What an amount of hours adds to price, or a date or data category to delivery time. */
 const SLOT_EVIDENCE = 0.5;
+/** "ja", "yes please", "ja, gjør det": longer messages are questions, not answers. */
+const SHORT_ANSWER_WORDS = 4;
 
 export class Reader {
   readonly classifier: IntentClassifier;
@@ -46,6 +55,9 @@ export class Reader {
   private readonly npr: TermList;
   private readonly otherRegistries: TermList;
   private readonly linkage: TermList;
+  private readonly yes: TermList;
+  private readonly no: TermList;
+  private readonly needsPerson: TermList;
 
   constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon) {
     this.classifier = new IntentClassifier(intents);
@@ -57,6 +69,12 @@ export class Reader {
     this.npr = new TermList(lexicon.nprNames, known);
     this.otherRegistries = new TermList(lexicon.otherRegistries, known);
     this.linkage = new TermList(lexicon.linkageWords, known);
+    this.yes = new TermList(lexicon.yesWords, known);
+    this.no = new TermList(lexicon.noWords, known);
+    this.needsPerson = new TermList(
+      [...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []),
+      known,
+    );
   }
 
   read(raw: string, now: Date): Understanding {
@@ -70,6 +88,8 @@ export class Reader {
     const received = this.slots.date(text, now);
     const category = this.categories.find(tokens)?.name;
     // figures say what a question is about even where its words are few
+    const registries = [...new Set(this.otherRegistries.matches(tokens).map((m) => tokens.slice(m.at, m.at + m.length).join(' ')))];
+    const short = tokens.length <= SHORT_ANSWER_WORDS;
     const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received || category ? SLOT_EVIDENCE : 0 };
     return {
       text,
@@ -86,7 +106,11 @@ export class Reader {
       category,
       purpose: this.purposes.find(tokens),
       namesNpr: this.npr.has(tokens),
-      namesOtherRegistry: this.otherRegistries.has(tokens),
+      namesOtherRegistry: registries.length > 0,
+      registries,
+      yes: short && this.yes.has(tokens) && !this.no.has(tokens),
+      no: short && this.no.has(tokens),
+      needsPerson: this.needsPerson.has(tokens) || (registries.length >= 2 && this.linkage.has(tokens)),
       namesLinkage: this.linkage.has(tokens),
     };
   }
