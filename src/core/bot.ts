@@ -67,8 +67,8 @@ export class Bot {
     return reply;
   }
 
-  label(name: Label, lang: Lang): string {
-    return this.composer.label(name, lang);
+  label(name: Label, lang: Lang, vars: Record<string, Value> = {}): string {
+    return this.composer.label(name, lang, vars);
   }
 
   /** A support-case text in the user's language (see knowledge/bot/handoff.md). */

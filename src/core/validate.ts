@@ -21,7 +21,7 @@ export const CODE_ENTRIES: Record<string, string[]> = {
   clarify: ['first', 'second'],
   empty: [],
   truncated: ['limit'],
-  labels: [],
+  labels: ['assignee', 'link', 'caseNumber', 'to'],
   feedback: [],
   handoff: ['caseNumber', 'text', 'summary', 'transcript'],
 };

@@ -22,6 +22,17 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optional,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional().or(z.literal('').transform(() => undefined)),
   MicrosoftAppTenantId: optional,
+  /** `postgres://…` for PostgreSQL; otherwise SQLite, in this file or data/npr-bot.sqlite. */
+  DATABASE_URL: optional,
+  /** Slack channel id (C…) where new support cases are posted. */
+  SUPPORT_SLACK_CHANNEL: optional,
+  /** `smtp://user:pass@host:port` (or smtps://) for forwarding cases to NPR by e-mail. */
+  SMTP_URL: optional,
+  MAIL_FROM: z.string().trim().default('npr-bot@localhost'),
+  /** Where "Forward to NPR" sends a case; the contact address in knowledge/ when unset. */
+  NPR_MAIL_TO: optional,
+  /** Conversations and cases older than this many days are deleted. */
+  RETENTION_DAYS: z.coerce.number().int().positive().default(90),
 });
 export type Config = z.infer<typeof configSchema>;
 

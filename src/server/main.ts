@@ -1,5 +1,4 @@
 /** `npm start`: the HTTP server for Slack and Teams. Runs with no settings at all, for trying it out. */
-import { Bot } from '../core/bot.js';
 import { ConfigError, productionProblems, readConfig, slackStatus, teamsStatus } from './config.js';
 import { createLogger, errorFields } from './log.js';
 import { startServer } from './server.js';
@@ -12,12 +11,12 @@ async function main() {
     for (const p of problems) log.error(p);
     throw new ConfigError('Refusing to start in production with a channel that cannot verify its requests.');
   }
-  const bot = new Bot();
-  const running = await startServer(config, bot, log);
+  const running = await startServer(config, log);
   for (const [name, status] of [['Slack', slackStatus(config)], ['Teams', teamsStatus(config)]] as const) {
     if (status.on) log.info(`${name} is on: ${status.mode}`);
     else log.info(`${name} is off: ${status.reason}`);
   }
+  log.info(`storage: ${running.db.dialect}`);
   log.info(`listening on port ${config.PORT}`, { health: `${running.url.replace('127.0.0.1', 'localhost')}/healthz` });
   if (!config.SLACK_BOT_TOKEN && !config.MicrosoftAppId) {
     process.stderr.write(

@@ -1,9 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import getRawBody from 'raw-body';
-import type { Bot } from '../core/bot.js';
+import { Bot } from '../core/bot.js';
+import { entry } from '../core/knowledge/entry.js';
+import { openDb, type Db } from '../store/db.js';
+import { migrate } from '../store/migrations.js';
+import { DbConversationStore, ProcessedEvents } from '../store/conversations.js';
+import { OutboxWorker } from '../store/outbox.js';
+import { Settings } from '../store/settings.js';
+import { SupportDesk } from '../support/desk.js';
+import { smtpMailer, type Mailer } from '../support/mail.js';
 import { BODY_LIMIT_BYTES, createSlackChannel, type SlackChannel } from '../channels/slack/app.js';
-import { createTeamsChannel, type TeamsChannel } from '../channels/teams/adapter.js';
+import { createTeamsChannel, SUPPORT_CHANNEL_SETTING, type TeamsChannel } from '../channels/teams/adapter.js';
 import { slackStatus, teamsStatus, type Config } from './config.js';
 import { errorFields, type Logger } from './log.js';
 
@@ -12,7 +20,23 @@ export interface RunningServer {
   /** http://127.0.0.1:port */
   url: string;
   slack?: SlackChannel;
+  bot: Bot;
+  db: Db;
+  desk: SupportDesk;
+  outbox: OutboxWorker;
   close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  port?: number;
+  /** Defaults to a bot whose conversation state lives in the database. */
+  bot?: Bot;
+  /** Defaults to DATABASE_URL (PostgreSQL) or the SQLite file under data/. */
+  db?: Db;
+  /** Defaults to SMTP_URL, if set. */
+  mailer?: Mailer;
+  /** How often the outbox delivers; 0 leaves it to the caller (tests). */
+  outboxIntervalMs?: number;
 }
 
 function send(res: ServerResponse, status: number, body?: unknown) {
@@ -39,11 +63,36 @@ async function readJson(req: IncomingMessage): Promise<{ status: number; body?: 
 }
 
 /** One HTTP server for both channels: POST /api/messages, POST /slack/events, GET /healthz. */
-export async function startServer(config: Config, bot: Bot, log: Logger, port = config.PORT): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
+  const port = options.port ?? config.PORT;
+  const db = options.db ?? openDb(config.DATABASE_URL);
+  await migrate(db);
+  const bot = options.bot ?? new Bot({ store: new DbConversationStore(db) });
+  const settings = new Settings(db);
   const slackOn = slackStatus(config);
   const teamsOn = teamsStatus(config);
-  const slack = slackOn.on ? createSlackChannel(config, bot, log) : undefined;
-  const teams: TeamsChannel | undefined = teamsOn.on ? createTeamsChannel(config, bot, log) : undefined;
+  const mailer = options.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined);
+  const desk = new SupportDesk({
+    bot,
+    db,
+    log,
+    mailer,
+    mailTo: config.NPR_MAIL_TO ?? String(entry(bot.data.kb, 'contact').facts.email),
+    supportPlatform: async () => {
+      if (slackOn.on && config.SUPPORT_SLACK_CHANNEL) return 'slack';
+      if (teamsOn.on && (await settings.get(SUPPORT_CHANNEL_SETTING))) return 'teams';
+      return undefined;
+    },
+  });
+  const events = new ProcessedEvents(db);
+  const slack = slackOn.on ? createSlackChannel({ config, bot, desk, events, log }) : undefined;
+  const teams: TeamsChannel | undefined = teamsOn.on ? createTeamsChannel({ config, bot, desk, settings, log }) : undefined;
+  if (slack) desk.register('slack', slack.platform);
+  if (teams) desk.register('teams', teams.platform);
+  const outbox = new OutboxWorker(db, (item) => desk.deliver(item), {
+    onError: (item, error) => log.warn(`delivery of ${item.kind} failed; will retry`, { outbox: item.id, attempts: item.attempts + 1, ...errorFields(error) }),
+  });
+  if (options.outboxIntervalMs !== 0) outbox.start(options.outboxIntervalMs ?? 1000);
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -82,11 +131,17 @@ export async function startServer(config: Config, bot: Bot, log: Logger, port = 
     server,
     url: `http://127.0.0.1:${actual}`,
     slack,
+    bot,
+    db,
+    desk,
+    outbox,
     close: async () => {
+      await outbox.stop();
       if (slack && !slack.requestListener) await slack.app.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections(); // idle keep-alive and half-read connections would hold close() open
       await closed;
+      if (!options.db) await db.close();
     },
   };
 }

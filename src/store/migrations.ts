@@ -78,6 +78,11 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'settings',
+    sql: () => [`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)`],
+  },
 ];
 
 /** Brings the schema up to date; returns the versions it applied. */

@@ -7,6 +7,7 @@ import { Bot, loadBotData } from '../core/bot.js';
 import { configSchema } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import { startServer } from '../server/server.js';
+import { openDb } from '../store/db.js';
 import { FakeConnector } from '../../test/helpers/fake-connector.js';
 import { FakeSlackApi } from '../../test/helpers/fake-slack-api.js';
 import { postEvent, SIGNING_SECRET } from '../../test/helpers/slack-requests.js';
@@ -48,7 +49,7 @@ const SERVER_WARM_UP = 30;
 const api = await new FakeSlackApi().start();
 const connector = await new FakeConnector().start();
 const config = configSchema.parse({ NODE_ENV: 'test', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.url });
-const server = await startServer(config, bot, createLogger('error'), 0);
+const server = await startServer(config, createLogger('error'), { port: 0, bot, db: openDb(':memory:') });
 const questions = conversations.flatMap((c) => c.turns.map((t) => t.q)).filter((q) => q.trim());
 
 async function until(done: () => boolean) {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/log.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
+import { openDb } from '../../src/store/db.js';
 import { testBot } from './bot.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
@@ -11,7 +12,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** The real server on a free loopback port, with Slack pointed at a fake Web API. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
   const logs: string[] = [];
   const config = configSchema.parse({
     NODE_ENV: 'test',
@@ -20,7 +21,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     ...env,
   });
-  const running = await startServer(config, testBot(), createLogger('debug', (line) => void logs.push(line)), 0);
+  const running = await startServer(config, createLogger('debug', (line) => void logs.push(line)), {
+    port: 0,
+    db: options.db ?? openDb(':memory:'),
+    bot: options.bot ?? (options.db ? undefined : testBot()),
+    outboxIntervalMs: 20,
+    ...options,
+  });
   return { ...running, logs };
 }
 

@@ -1,14 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type webApi } from '@slack/bolt';
-
-type WebClient = webApi.WebClient;
 import type { Bot } from '../../core/bot.js';
 import type { Lang, Reply } from '../../core/types.js';
+import { normalise } from '../../core/understand/normalise.js';
 import type { Config } from '../../server/config.js';
 import { errorFields, type Logger } from '../../server/log.js';
+import type { ProcessedEvents } from '../../store/conversations.js';
+import type { CaseRecord } from '../../store/cases.js';
+import type { CaseAction, Platform, SupportDesk, UserAddress } from '../../support/desk.js';
+import { SUPPORT_LANG, type CaseSummary } from '../../support/summary.js';
 import { ACTIONS, viewOf, type ActionValue } from '../reply-view.js';
-import { escapeMrkdwn, renderSlack, type RenderOptions } from './render.js';
-import { SeenEvents } from './seen-events.js';
+import { CASE_ACTIONS, escapeMrkdwn, renderCase, renderSlack, type RenderOptions } from './render.js';
+
+type WebClient = webApi.WebClient;
 
 /** Slack's rule: a request signed more than five minutes from now, either way, is refused. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -33,14 +37,26 @@ export function slackConversationId(team: string | undefined, channel: string, t
   return ['slack', team ?? '-', channel, threadTs ?? ''].join(':');
 }
 
+/** The support-side key of a case posted at `ts` in `channel`: its thread. */
+const supportKey = (channel: string, ts: string) => `slack:${channel}:${ts}`;
+
 export interface SlackChannel {
   app: App;
   /** For HTTP mode: handles POST /slack/events (signature, timestamp, body limit). */
   requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Sends to users and to the support channel, for the support desk's outbox. */
+  platform: Platform;
 }
 
-export function createSlackChannel(config: Config, bot: Bot, log: Logger): SlackChannel {
-  const seen = new SeenEvents();
+export interface SlackDeps {
+  config: Config;
+  bot: Bot;
+  desk: SupportDesk;
+  events: ProcessedEvents;
+  log: Logger;
+}
+
+export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps): SlackChannel {
   const clientOptions = {
     slackApiUrl: config.SLACK_API_URL ? `${config.SLACK_API_URL.replace(/\/$/, '')}/` : undefined,
     timeout: config.SLACK_API_TIMEOUT_MS,
@@ -50,18 +66,14 @@ export function createSlackChannel(config: Config, bot: Bot, log: Logger): Slack
   const logger = boltLogger(log);
   const receiver = config.SLACK_APP_TOKEN
     ? undefined
-    : new HTTPReceiver({
-        signingSecret: config.SLACK_SIGNING_SECRET!,
-        endpoints: '/slack/events',
-        bodyLimit: BODY_LIMIT_BYTES,
-        logger,
-      });
+    : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger });
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
     ...(receiver ? { receiver } : { appToken: config.SLACK_APP_TOKEN, socketMode: true }),
     clientOptions,
     logger,
   });
+  const supportChannel = config.SUPPORT_SLACK_CHANNEL;
 
   const post = async (client: WebClient, reply: Reply, options: RenderOptions, where: { channel: string; thread_ts?: string; user?: string }) => {
     for (const message of renderSlack(viewOf(bot, reply), options)) {
@@ -72,28 +84,34 @@ export function createSlackChannel(config: Config, bot: Bot, log: Logger): Slack
   };
   const failed = (what: string) => (error: unknown) => log.error(`slack: ${what} failed`, errorFields(error));
 
-  // An event delivered twice is handled once.
+  // An event delivered twice (HTTP retry, Socket Mode redelivery, another instance) is handled once.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !seen.firstTime(eventId)) return;
+    if (eventId && !(await events.firstTime(`slack:${eventId}`))) return;
     await next();
   });
 
   const answerInThread = async (client: WebClient, team: string | undefined, e: { channel: string; text?: string; ts: string; thread_ts?: string }, thread: boolean) => {
     const threadTs = thread ? (e.thread_ts ?? e.ts) : e.thread_ts;
-    const conversationId = slackConversationId(team, e.channel, threadTs);
-    const reply = await bot.answer({ conversationId, text: e.text ?? '' });
-    await post(client, reply, { action: { conversationId, lang: reply.lang } }, { channel: e.channel, thread_ts: threadTs });
+    const address: UserAddress = { channel: 'slack', conversationId: slackConversationId(team, e.channel, threadTs), ref: { channel: e.channel, thread_ts: threadTs ?? null } };
+    const reply = await desk.onUserMessage(address, e.text ?? '', e.ts);
+    await post(client, reply, { action: { conversationId: address.conversationId, lang: reply.lang } }, { channel: e.channel, thread_ts: threadTs });
   };
 
   app.event('app_mention', async ({ event, client, body }) => {
-    if (event.bot_id || event.subtype) return;
+    if (event.bot_id || event.subtype || event.channel === supportChannel) return;
     await answerInThread(client, body.team_id, event, true).catch(failed('answering a mention'));
   });
 
   app.message(async ({ message, client, body }) => {
-    // only direct messages; edits, deletions and bot messages carry a subtype or a bot_id
-    if (message.channel_type !== 'im' || message.subtype !== undefined || 'bot_id' in message) return;
+    // edits, deletions and bot messages carry a subtype or a bot_id
+    if (message.subtype !== undefined || 'bot_id' in message) return;
+    if (message.channel === supportChannel && message.thread_ts) {
+      const text = normalise(message.text ?? '').text;
+      await desk.onAgentMessage(supportKey(message.channel, message.thread_ts), message.user, text).catch(failed('relaying a support reply'));
+      return;
+    }
+    if (message.channel_type !== 'im') return;
     await answerInThread(client, body.team_id, message, false).catch(failed('answering a direct message'));
   });
 
@@ -102,18 +120,21 @@ export function createSlackChannel(config: Config, bot: Bot, log: Logger): Slack
     const conversationId = slackConversationId(command.team_id, command.channel_id, `slash-${command.user_id}`);
     const reply = await bot.answer({ conversationId, text: command.text });
     const action: ActionValue = { conversationId, lang: reply.lang, question: reply.question };
-    await post(client, reply, { action, postToChannel: true, showQuestion: true }, { channel: command.channel_id, user: command.user_id }).catch(
-      failed('answering /npr'),
-    );
+    await post(client, reply, { action, postToChannel: true, showQuestion: true }, { channel: command.channel_id, user: command.user_id }).catch(failed('answering /npr'));
   });
 
   app.action<BlockAction<ButtonAction>>(/^npr_/, async ({ ack, body, action, client }) => {
     await ack();
-    if (action.type !== 'button') return;
-    const value = JSON.parse(action.value ?? '{}') as ActionValue;
+    const value = JSON.parse(action.value ?? '{}') as ActionValue & { caseId?: number };
     const channel = body.channel?.id ?? body.user.id;
     const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
+    const caseAction = Object.entries(CASE_ACTIONS).find(([, id]) => id === action.action_id)?.[0] as CaseAction | undefined;
     const respond = async () => {
+      if (caseAction && value.caseId !== undefined) {
+        const note = await desk.onCaseAction(value.caseId, caseAction, body.user.id);
+        if (note) await client.chat.postEphemeral({ channel, user: body.user.id, text: escapeMrkdwn(note) });
+        return;
+      }
       switch (action.action_id) {
         case ACTIONS.postToChannel: {
           const conversationId = slackConversationId(body.team?.id, channel, `shared-${body.user.id}`);
@@ -127,7 +148,7 @@ export function createSlackChannel(config: Config, bot: Bot, log: Logger): Slack
           return;
         }
         default: {
-          const reply = await bot.act(value.conversationId, action.action_id === ACTIONS.helpful ? 'helpful' : 'not_helpful');
+          const reply = await desk.onFeedback(value.conversationId, action.action_id === ACTIONS.helpful);
           await client.chat.postEphemeral({ channel, user: body.user.id, text: reply.text, ...(threadTs ? { thread_ts: threadTs } : {}) });
         }
       }
@@ -137,10 +158,40 @@ export function createSlackChannel(config: Config, bot: Bot, log: Logger): Slack
 
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    await client.views
-      .publish({ user_id: event.user, view: { type: 'home', blocks: homeBlocks(bot) } })
-      .catch(failed('publishing App Home'));
+    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: homeBlocks(bot) } }).catch(failed('publishing App Home'));
   });
+
+  const caseMessage = (c: CaseRecord, s: CaseSummary) =>
+    renderCase({
+      caseId: c.id,
+      ...s,
+      closed: c.status === 'resolved',
+      labels: {
+        findings: bot.label('support-findings', SUPPORT_LANG),
+        transcript: bot.label('support-transcript', SUPPORT_LANG),
+        claim: bot.label('support-claim', SUPPORT_LANG),
+        resolve: bot.label('support-resolve', SUPPORT_LANG),
+        forward: bot.label('support-forward', SUPPORT_LANG),
+      },
+    });
+
+  // Deliveries for the support desk. Errors propagate, so the outbox retries them.
+  const platform: Platform = {
+    async postCase(c, summary) {
+      if (!supportChannel) throw new Error('SUPPORT_SLACK_CHANNEL is not set');
+      const result = await app.client.chat.postMessage({ channel: supportChannel, ...caseMessage(c, summary) });
+      return { platform: 'slack', channel: supportChannel, ts: result.ts!, key: supportKey(supportChannel, result.ts!) };
+    },
+    async updateCase(ref, c, summary) {
+      await app.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), ...caseMessage(c, summary) });
+    },
+    async postInCase(ref, text) {
+      await app.client.chat.postMessage({ channel: String(ref.channel), thread_ts: String(ref.ts), text: escapeMrkdwn(text) });
+    },
+    async sendToUser(ref, text) {
+      await app.client.chat.postMessage({ channel: String(ref.channel), ...(ref.thread_ts ? { thread_ts: String(ref.thread_ts) } : {}), text: escapeMrkdwn(text) });
+    },
+  };
 
   const requestListener = receiver
     ? (req: IncomingMessage, res: ServerResponse) => {
@@ -154,7 +205,7 @@ export function createSlackChannel(config: Config, bot: Bot, log: Logger): Slack
         receiver.requestListener(req, res);
       }
     : undefined;
-  return { app, requestListener };
+  return { app, requestListener, platform };
 }
 
 /** App Home: what the bot answers, with example questions, in bokmål and English. */

@@ -88,3 +88,41 @@ export function renderSlack(view: ReplyView, options: RenderOptions): SlackMessa
   for (const m of messages) m.text = escapeMrkdwn(preview);
   return messages;
 }
+
+/** Actions on a case in the support channel. */
+export const CASE_ACTIONS = { claim: 'npr_case_claim', resolve: 'npr_case_resolve', forward: 'npr_case_forward' } as const;
+
+export interface CaseView {
+  caseId: number;
+  title: string;
+  status: string;
+  findings: string[];
+  transcript: string;
+  labels: { findings: string; transcript: string; claim: string; resolve: string; forward: string };
+  closed: boolean;
+}
+
+/** A support case as Block Kit: title and status, findings, the redacted conversation, actions. */
+export function renderCase(v: CaseView): SlackMessage {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: v.title.slice(0, 150) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(v.status) }] },
+    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(v.labels.findings)}*\n${v.findings.map((f) => `• ${escapeMrkdwn(f)}`).join('\n')}`.slice(0, SECTION_LIMIT) } },
+  ];
+  const transcript = splitText(escapeMrkdwn(v.transcript || '—'), SECTION_LIMIT - 50);
+  transcript.slice(0, BLOCK_LIMIT - 6).forEach((piece, i) => {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: i === 0 ? `*${escapeMrkdwn(v.labels.transcript)}*\n${piece}` : piece } });
+  });
+  if (!v.closed) {
+    const value = JSON.stringify({ caseId: v.caseId });
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', text: { type: 'plain_text', text: v.labels.claim }, action_id: CASE_ACTIONS.claim, value, style: 'primary' },
+        { type: 'button', text: { type: 'plain_text', text: v.labels.resolve }, action_id: CASE_ACTIONS.resolve, value },
+        { type: 'button', text: { type: 'plain_text', text: v.labels.forward }, action_id: CASE_ACTIONS.forward, value },
+      ],
+    });
+  }
+  return { text: escapeMrkdwn(`${v.title}: ${v.status}`), blocks };
+}

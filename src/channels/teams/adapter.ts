@@ -5,26 +5,42 @@ import {
   ConfigurationBotFrameworkAuthentication,
   TeamsActivityHandler,
   TurnContext,
+  type ConversationReference,
   type Request as BotRequest,
   type Response as BotResponse,
 } from 'botbuilder';
 import type { Bot } from '../../core/bot.js';
 import type { Reply } from '../../core/types.js';
+import { normalise } from '../../core/understand/normalise.js';
 import type { Config } from '../../server/config.js';
 import { errorFields, type Logger } from '../../server/log.js';
+import type { CaseRecord } from '../../store/cases.js';
+import type { Settings } from '../../store/settings.js';
+import type { CaseAction, Platform, SupportDesk, UserAddress } from '../../support/desk.js';
+import { SUPPORT_LANG, type CaseSummary } from '../../support/summary.js';
 import { ACTIONS, viewOf } from '../reply-view.js';
-import { renderCard, type CardActionData } from './card.js';
+import { renderCard, renderCaseCard, type CardActionData } from './card.js';
 
 /** A Teams conversation id names the channel thread or the chat, so follow-ups stay together. */
 export const teamsConversationId = (conversationId: string) => `teams:${conversationId}`;
 
-const isCardAction = (value: unknown): value is CardActionData =>
+/** The setting that remembers the channel where a support agent ran "register support channel". */
+export const SUPPORT_CHANNEL_SETTING = 'teams.supportChannel';
+const REGISTER_COMMAND = /^\s*(register support channel|registrer supportkanal)\s*$/i;
+const CASE_ACTIONS: Record<string, CaseAction> = { npr_case_claim: 'claim', npr_case_resolve: 'resolve', npr_case_forward: 'forward' };
+
+const isCardAction = (value: unknown): value is CardActionData & { caseId?: number } =>
   typeof value === 'object' && value !== null && typeof (value as CardActionData).action === 'string' && (value as CardActionData).action.startsWith('npr_');
+
+/** The root conversation of a channel thread: "19:…@thread.tacv2;messageid=123" → "19:…@thread.tacv2". */
+const channelOf = (conversationId: string) => conversationId.split(';')[0]!;
 
 /** Answers personal chats and channel mentions, welcomes new members, handles card buttons. */
 export class TeamsHandler extends TeamsActivityHandler {
   constructor(
     private readonly bot: Bot,
+    private readonly desk: SupportDesk,
+    private readonly settings: Settings,
     log: Logger,
   ) {
     super();
@@ -54,16 +70,32 @@ export class TeamsHandler extends TeamsActivityHandler {
   private async onText(context: TurnContext) {
     const activity = context.activity;
     if (isCardAction(activity.value)) {
-      const { action, conversationId } = activity.value;
-      const reply = await this.bot.act(conversationId, action === ACTIONS.support ? 'handoff' : action === ACTIONS.helpful ? 'helpful' : 'not_helpful');
-      if (action === ACTIONS.support) await this.send(context, reply, conversationId);
-      else await context.sendActivity({ type: 'message', text: reply.text });
+      const { action, conversationId, caseId } = activity.value;
+      if (action in CASE_ACTIONS && caseId !== undefined) {
+        const note = await this.desk.onCaseAction(caseId, CASE_ACTIONS[action]!, activity.from.aadObjectId ?? activity.from.id);
+        if (note) await context.sendActivity({ type: 'message', text: note });
+        return;
+      }
+      if (action === ACTIONS.support) {
+        await this.send(context, await this.bot.act(conversationId, 'handoff'), conversationId);
+        return;
+      }
+      const reply = await this.desk.onFeedback(conversationId, action === ACTIONS.helpful);
+      await context.sendActivity({ type: 'message', text: reply.text });
       return;
     }
     // in a channel the bot is @mentioned; the mention is not part of the question
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
+    if (REGISTER_COMMAND.test(normalise(text).text) && activity.conversation.conversationType === 'channel') {
+      const ref = TurnContext.getConversationReference(activity);
+      await this.settings.set(SUPPORT_CHANNEL_SETTING, { ...ref, conversation: { ...ref.conversation, id: channelOf(ref.conversation!.id) } });
+      await context.sendActivity({ type: 'message', text: this.bot.label('support-registered', SUPPORT_LANG) });
+      return;
+    }
     const conversationId = teamsConversationId(activity.conversation.id);
-    const reply = await this.bot.answer({ conversationId, text });
+    if (await this.desk.onAgentMessage(conversationId, activity.from.name ?? activity.from.id, normalise(text).text)) return;
+    const address: UserAddress = { channel: 'teams', conversationId, ref: TurnContext.getConversationReference(activity) as Record<string, unknown> };
+    const reply = await this.desk.onUserMessage(address, text, activity.id ?? String(Date.now()));
     await this.send(context, reply, conversationId);
   }
 }
@@ -71,6 +103,8 @@ export class TeamsHandler extends TeamsActivityHandler {
 export interface TeamsChannel {
   /** Handles POST /api/messages once the body is read and parsed. */
   handle(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void>;
+  /** Sends to users and to the support channel, for the support desk's outbox. */
+  platform: Platform;
 }
 
 /** botbuilder wants an Express-like request and response; these wrap Node's. */
@@ -92,7 +126,15 @@ function botResponse(res: ServerResponse): BotResponse {
   } as BotResponse;
 }
 
-export function createTeamsChannel(config: Config, bot: Bot, log: Logger): TeamsChannel {
+export interface TeamsDeps {
+  config: Config;
+  bot: Bot;
+  desk: SupportDesk;
+  settings: Settings;
+  log: Logger;
+}
+
+export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDeps): TeamsChannel {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
@@ -101,11 +143,60 @@ export function createTeamsChannel(config: Config, bot: Bot, log: Logger): Teams
   });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (_context, error) => log.error('teams: turn failed', errorFields(error));
-  const handler = new TeamsHandler(bot, log);
+  const handler = new TeamsHandler(bot, desk, settings, log);
+  const appId = config.MicrosoftAppId ?? '';
+
+  /** Runs `logic` in a conversation the bot is not answering right now (proactive message). */
+  const inConversation = (ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) =>
+    adapter.continueConversationAsync(appId, ref, logic);
+
+  const caseCard = (c: CaseRecord, s: CaseSummary) =>
+    CardFactory.adaptiveCard(
+      renderCaseCard({
+        caseId: c.id,
+        ...s,
+        closed: c.status === 'resolved',
+        labels: {
+          findings: bot.label('support-findings', SUPPORT_LANG),
+          transcript: bot.label('support-transcript', SUPPORT_LANG),
+          claim: bot.label('support-claim', SUPPORT_LANG),
+          resolve: bot.label('support-resolve', SUPPORT_LANG),
+          forward: bot.label('support-forward', SUPPORT_LANG),
+        },
+      }),
+    );
+
+  const platform: Platform = {
+    async postCase(c, summary) {
+      const channel = await settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
+      if (!channel) throw new Error('no Teams support channel is registered');
+      let id = '';
+      await inConversation(channel, async (context) => {
+        id = (await context.sendActivity({ type: 'message', attachments: [caseCard(c, summary)] }))?.id ?? '';
+      });
+      const thread = `${channel.conversation.id};messageid=${id}`;
+      return { platform: 'teams', activityId: id, channel: channel as unknown as Record<string, unknown>, key: teamsConversationId(thread) };
+    },
+    async updateCase(ref, c, summary) {
+      await inConversation(ref.channel as ConversationReference, async (context) => {
+        await context.updateActivity({ type: 'message', id: String(ref.activityId), attachments: [caseCard(c, summary)] });
+      });
+    },
+    async postInCase(ref, text) {
+      const channel = ref.channel as ConversationReference;
+      const thread = { ...channel, conversation: { ...channel.conversation, id: `${channel.conversation.id};messageid=${String(ref.activityId)}` } };
+      await inConversation(thread, async (context) => void (await context.sendActivity({ type: 'message', text })));
+    },
+    async sendToUser(ref, text) {
+      await inConversation(ref as Partial<ConversationReference>, async (context) => void (await context.sendActivity({ type: 'message', text })));
+    },
+  };
+
   return {
     async handle(req, res, body) {
       await adapter.process(botRequest(req, body), botResponse(res), (context) => handler.run(context));
       if (!res.writableEnded) res.end();
     },
+    platform,
   };
 }

@@ -38,3 +38,36 @@ export function renderCard(view: ReplyView, conversationId: string): Record<stri
     ],
   };
 }
+
+/** A support case as an Adaptive Card, with Claim, Resolve and Forward to NPR. */
+export function renderCaseCard(v: {
+  caseId: number;
+  title: string;
+  status: string;
+  findings: string[];
+  transcript: string;
+  closed: boolean;
+  labels: { findings: string; transcript: string; claim: string; resolve: string; forward: string };
+}): Record<string, unknown> {
+  const data = (action: string) => ({ action, caseId: v.caseId });
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: escapeMarkdown(v.title), weight: 'Bolder', size: 'Medium', wrap: true },
+      { type: 'TextBlock', text: escapeMarkdown(v.status), isSubtle: true, wrap: true },
+      { type: 'TextBlock', text: `**${escapeMarkdown(v.labels.findings)}**`, wrap: true },
+      ...v.findings.map((f) => ({ type: 'TextBlock', text: `- ${escapeMarkdown(f)}`, wrap: true, spacing: 'None' })),
+      { type: 'TextBlock', text: `**${escapeMarkdown(v.labels.transcript)}**`, wrap: true },
+      ...v.transcript.split('\n').map((line) => ({ type: 'TextBlock', text: escapeMarkdown(line), wrap: true, spacing: 'None' })),
+    ],
+    actions: v.closed
+      ? []
+      : [
+          { type: 'Action.Submit', title: v.labels.claim, data: data('npr_case_claim') },
+          { type: 'Action.Submit', title: v.labels.resolve, data: data('npr_case_resolve') },
+          { type: 'Action.Submit', title: v.labels.forward, data: data('npr_case_forward') },
+        ],
+  };
+}

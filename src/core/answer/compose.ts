@@ -41,6 +41,24 @@ export const LABELS = [
   'figure-due',
   'figure-dueAnonymous',
   'figure-dueIdentifiable',
+  'support-case',
+  'support-status-open',
+  'support-status-claimed',
+  'support-status-resolved',
+  'support-status-forwarded',
+  'support-reason-asked',
+  'support-reason-button',
+  'support-reason-unanswered',
+  'support-reason-needs_person',
+  'support-findings',
+  'support-transcript',
+  'support-claim',
+  'support-resolve',
+  'support-forward',
+  'support-mailto',
+  'support-forwarded',
+  'support-registered',
+  'write-email',
 ] as const;
 export type Label = (typeof LABELS)[number];
 
@@ -157,8 +175,8 @@ export class Composer {
     return this.render('handoff', lang, variant, vars).text;
   }
 
-  label(name: Label, lang: Lang): string {
-    return this.render('labels', lang, name).text;
+  label(name: Label, lang: Lang, vars: Record<string, Value> = {}): string {
+    return this.render('labels', lang, name, vars).text;
   }
 
   /** The reply to a button or a welcome: feedback is acknowledged, "talk to support" answers as a handoff. */
