@@ -8,7 +8,10 @@ export interface SlackCall {
   args: Record<string, unknown>;
 }
 
-type Behaviour = { kind: 'rate-limit'; retryAfterSeconds: number; times: number } | { kind: 'hang' };
+type Behaviour =
+  | { kind: 'rate-limit'; retryAfterSeconds: number; times: number }
+  | { kind: 'hang' }
+  | { kind: 'fail'; error: string; when: (args: Record<string, unknown>) => boolean };
 
 async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -42,6 +45,10 @@ export class FakeSlackApi {
       const args = await readArgs(req);
       const behaviour = this.behaviours.get(method);
       if (behaviour?.kind === 'hang') return; // never answers
+      if (behaviour?.kind === 'fail' && behaviour.when(args)) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ ok: false, error: behaviour.error }));
+      }
       if (behaviour?.kind === 'rate-limit' && behaviour.times > 0) {
         behaviour.times--;
         res.writeHead(429, { 'retry-after': String(behaviour.retryAfterSeconds), 'content-type': 'application/json' });
@@ -50,7 +57,7 @@ export class FakeSlackApi {
       this.calls.push({ method, args });
       const answers: Record<string, unknown> = {
         'auth.test': { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'npr-bot' },
-        'chat.postMessage': { channel: args.channel, ts: `${Date.now() / 1000}`, message: {} },
+        'chat.postMessage': { channel: args.channel, ts: `${1764000000 + this.calls.length}.${String(this.calls.length).padStart(6, '0')}`, message: {} },
         'chat.postEphemeral': { message_ts: `${Date.now() / 1000}` },
       };
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -63,6 +70,11 @@ export class FakeSlackApi {
 
   rateLimit(method: string, retryAfterSeconds: number, times = 1) {
     this.behaviours.set(method, { kind: 'rate-limit', retryAfterSeconds, times });
+  }
+
+  /** Answers `ok: false` (as Slack does for an unknown or archived channel) while `when` holds. */
+  fail(method: string, error: string, when: (args: Record<string, unknown>) => boolean = () => true) {
+    this.behaviours.set(method, { kind: 'fail', error, when });
   }
 
   hang(method: string) {

@@ -1,7 +1,7 @@
 /** Polls `done` until it holds; false if `ms` pass first. Replies arrive after the HTTP ack. */
-export async function waitUntil(done: () => boolean, ms = 5000): Promise<boolean> {
+export async function waitUntil(done: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
   const until = Date.now() + ms;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > until) return false;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -1,0 +1,243 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../src/store/db.js';
+import { FakeConnector } from './helpers/fake-connector.js';
+import { FakeSlackApi, type SlackCall } from './helpers/fake-slack-api.js';
+import { identityNumbers } from './helpers/identity-numbers.js';
+import { postEvent, postForm } from './helpers/slack-requests.js';
+import { fixture, startTestServer, type TestServer } from './helpers/server.js';
+import { TestSmtpServer } from './helpers/smtp.js';
+import { waitUntil } from './helpers/wait.js';
+import { DATABASE_KINDS, freshDatabase, POSTGRES_URL } from './helpers/databases.js';
+
+const SUPPORT = 'C0SUPPORT';
+const RESEARCH = 'C0RESEARCH';
+const [userFnr, agentFnr, laterFnr] = identityNumbers('010190', 3);
+
+const api = new FakeSlackApi();
+const smtp = new TestSmtpServer();
+const connector = new FakeConnector();
+let n = 0;
+
+beforeAll(async () => {
+  await api.start();
+  await smtp.start();
+  await connector.start();
+});
+afterAll(async () => {
+  await api.stop();
+  await smtp.stop();
+  await connector.stop();
+});
+beforeEach(() => {
+  api.reset();
+  connector.reset();
+  smtp.received.length = 0;
+});
+
+const sqliteFile = () => join(mkdtempSync(join(tmpdir(), 'npr-handoff-')), 'bot.sqlite');
+
+async function server(env: Record<string, string> = {}, db: Db = openDb(sqliteFile()), outboxIntervalMs = 20): Promise<TestServer> {
+  return startTestServer({ SLACK_API_URL: api.url, SUPPORT_SLACK_CHANNEL: SUPPORT, SMTP_URL: smtp.url, ...env }, { db, bot: undefined, outboxIntervalMs });
+}
+
+/** A user's message in a research-channel thread, as a signed app_mention event. */
+function mention(text: string, thread: string, eventId = `EvH${++n}`) {
+  return {
+    type: 'event_callback',
+    team_id: 'T0001',
+    event_id: eventId,
+    event: { type: 'app_mention', user: 'U0USER1', text: `<@UBOT> ${text}`, ts: `${1764100000 + n}.000100`, thread_ts: thread, channel: RESEARCH, event_ts: `${1764100000 + n}.000100` },
+  };
+}
+
+/** A support agent's reply in a case thread of the support channel. */
+function agentReply(text: string, threadTs: string) {
+  n++;
+  return {
+    type: 'event_callback',
+    team_id: 'T0001',
+    event_id: `EvA${n}`,
+    event: { type: 'message', channel_type: 'channel', user: 'U0AGENT', text, ts: `${1764200000 + n}.000100`, thread_ts: threadTs, channel: SUPPORT, event_ts: `${1764200000 + n}.000100` },
+  };
+}
+
+function click(actionId: string, value: object, channel = SUPPORT) {
+  const body = fixture('slack/block_actions.json') as Record<string, unknown> & { actions: Record<string, unknown>[] };
+  body.channel = { id: channel, name: 'support' };
+  body.user = { id: 'U0AGENT', username: 'agent', name: 'agent', team_id: 'T0001' };
+  body.actions = [{ ...body.actions[0], action_id: actionId, value: JSON.stringify(value) }];
+  return { payload: JSON.stringify(body) };
+}
+
+const textOf = (c: SlackCall) => `${String(c.args.text ?? '')}\n${JSON.stringify(c.args.blocks ?? '')}`;
+const posts = (channel: string) => api.replies('chat.postMessage').filter((c) => c.args.channel === channel);
+
+async function waitFor(what: () => SlackCall | undefined, ms = 5000): Promise<SlackCall> {
+  await waitUntil(() => what() !== undefined, ms);
+  const found = what();
+  if (!found) throw new Error(`not arrived; calls: ${JSON.stringify(api.calls.map((c) => [c.method, c.args.channel, String(c.args.text ?? '').slice(0, 60)]))}`);
+  return found;
+}
+
+/** Asks for a person and says yes; returns the case number and where the case landed. */
+async function openCase(s: TestServer, thread: string) {
+  await postEvent(s.url, mention(`Jeg vil snakke med en person om koblingsprosjektet vårt. Fnr ${userFnr}`, thread));
+  await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Svar «ja» eller «nei»')));
+  await postEvent(s.url, mention('ja', thread));
+  const opened = await waitFor(() => posts(RESEARCH).find((c) => /NPR-\d{5}/.test(textOf(c))));
+  return /NPR-\d{5}/.exec(textOf(opened))![0];
+}
+
+describe('handoff to the support team in Slack', () => {
+  let s: TestServer;
+  afterEach(() => s?.close());
+
+  it('confirms, opens a case, and carries messages both ways until it is resolved', async () => {
+    s = await server();
+    const thread = '1764100000.000001';
+    const number = await openCase(s, thread);
+    const confirmation = posts(RESEARCH).find((c) => textOf(c).includes(number))!;
+    expect(confirmation.args.thread_ts).toBe(thread);
+    expect(textOf(confirmation)).toMatch(/svarer her/);
+
+    const supportPost = await waitFor(() => posts(SUPPORT).find((c) => textOf(c).includes(`Sak ${number}`)));
+    expect(JSON.stringify(supportPost.args.blocks)).toMatch(/npr_case_claim.*npr_case_resolve.*npr_case_forward/);
+    expect(textOf(supportPost)).toContain('koblingsprosjektet');
+    const supportTs = String(posts(SUPPORT).indexOf(supportPost) >= 0 ? (await s.desk.cases.get(1))!.supportRef!.ts : '');
+
+    await postEvent(s.url, agentReply(`Hei! Send oss prosjektbeskrivelsen. Gjelder ${agentFnr}?`, supportTs));
+    const toUser = await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Svar fra supportteamet')));
+    expect(toUser.args.thread_ts).toBe(thread);
+    expect(textOf(toUser)).toContain('prosjektbeskrivelsen');
+
+    await postEvent(s.url, mention(`Her er beskrivelsen, pasient ${laterFnr}`, thread));
+    const relayed = await waitFor(() => posts(SUPPORT).find((c) => c.args.thread_ts === supportTs && textOf(c).includes('beskrivelsen')));
+    expect(textOf(relayed)).toContain('[REDACTED]');
+    await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Sendt til supportteamet')));
+
+    await postForm(s.url, click('npr_case_claim', { caseId: 1 }));
+    const claimed = await waitFor(() => api.replies('chat.update').find((c) => textOf(c).includes('tatt av U0AGENT')));
+    expect(claimed.args.ts).toBe(supportTs);
+
+    await postForm(s.url, click('npr_case_forward', { caseId: 1 }));
+    await waitUntil(() => smtp.received.length > 0);
+    const { mail, raw } = smtp.received[0]!;
+    expect(mail.subject).toContain(number);
+    expect(mail.to).toMatchObject({ text: 'helseregistre@helsedir.no' });
+    expect(mail.text).toContain('koblingsprosjektet');
+    expect(raw).not.toContain(userFnr);
+    expect(await waitUntil(async () => (await s.desk.cases.events(1)).some((e) => e.kind === 'mailed'))).toBe(true);
+    expect((await s.desk.cases.events(1)).map((e) => e.kind)).toContain('forwarded');
+
+    await postForm(s.url, click('npr_case_resolve', { caseId: 1 }));
+    await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes(`Sak ${number} er løst`)));
+    expect(await s.desk.cases.get(1)).toMatchObject({ status: 'resolved' });
+
+    // after resolution the bot answers again itself
+    await postEvent(s.url, mention('Hva koster 5 timer?', thread));
+    await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('6 875')));
+
+    // no identity number anywhere: database, logs, Slack posts, mail
+    const dump = JSON.stringify(
+      await Promise.all(['conversations', 'cases', 'case_events', 'outbox', 'feedback', 'unanswered', 'settings'].map((t) => s.db.all(`SELECT * FROM ${t}`))),
+    );
+    const everything = [dump, s.logs.join('\n'), JSON.stringify(api.calls), smtp.received.map((r) => r.raw).join('\n')].join('\n');
+    for (const fnr of [userFnr, agentFnr, laterFnr]) {
+      expect(everything).not.toContain(fnr!);
+      expect(everything).not.toContain(`${fnr!.slice(0, 6)} ${fnr!.slice(6)}`);
+    }
+    expect(dump).toContain('[REDACTED]');
+  });
+
+  it('offers a person after two unanswered questions, and opens nothing on "nei"', async () => {
+    s = await server();
+    const thread = '1764100000.000002';
+    await postEvent(s.url, mention('Hva blir været i Bergen i morgen?', thread));
+    await postEvent(s.url, mention('Hvem vinner cupfinalen i fotball?', thread));
+    await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('gir dette videre til supportteamet')));
+    await postEvent(s.url, mention('nei', thread));
+    await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('oppretter ingen sak')));
+    expect(await s.db.all('SELECT id FROM cases')).toEqual([]);
+    expect((await s.db.all<{ question: string }>('SELECT question FROM unanswered')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('without SMTP, Forward to NPR gives the agent a prefilled mailto: link', async () => {
+    s = await server({ SMTP_URL: '' });
+    await openCase(s, '1764100000.000003');
+    await postForm(s.url, click('npr_case_forward', { caseId: 1 }));
+    const note = await waitFor(() => api.replies('chat.postEphemeral').find((c) => textOf(c).includes('mailto:')));
+    expect(textOf(note)).toContain('mailto:helseregistre@helsedir.no?subject=Sak%20NPR-00001');
+  });
+
+  it('keeps a case while the support channel is down and delivers it once when it is back', async () => {
+    s = await server();
+    api.fail('chat.postMessage', 'channel_not_found', (args) => args.channel === SUPPORT);
+    await openCase(s, '1764100000.000004');
+    expect(await waitUntil(async () => Number((await s.db.get<{ attempts: number }>("SELECT attempts FROM outbox WHERE kind = 'support_post'"))?.attempts) >= 1)).toBe(true);
+    expect(await s.outbox.pending()).toBeGreaterThan(0);
+    expect(posts(SUPPORT)).toHaveLength(0);
+    api.reset(); // the channel is back
+    await s.db.run("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE delivered_at IS NULL"); // skip the backoff wait
+    await waitFor(() => posts(SUPPORT)[0]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(posts(SUPPORT)).toHaveLength(1);
+  });
+
+  it('delivers a case written before a restart, once, from the restarted server', async () => {
+    const file = sqliteFile();
+    const first = await server({}, openDb(file), 0); // writes, never delivers
+    await openCase(first, '1764100000.000005');
+    await first.close();
+    expect(posts(SUPPORT)).toHaveLength(0);
+    s = await server({}, openDb(file));
+    await waitFor(() => posts(SUPPORT)[0]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(posts(SUPPORT)).toHaveLength(1);
+  });
+
+  it('hands a case opened from Teams to the Slack support channel, and the agent\'s reply back to Teams', async () => {
+    s = await server();
+    const activity = (text: string, id: string) => ({ ...fixture('teams/personal_message.json'), id, serviceUrl: connector.url, text, conversation: { id: 'a:teams-user', conversationType: 'personal' } });
+    const send = (body: unknown) => fetch(`${s.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await send(activity('Jeg vil snakke med en person', 't1'));
+    await send(activity('ja', 't2'));
+    await waitUntil(() => connector.calls.some((c) => /NPR-\d{5}/.test(c.activity.text ?? '')));
+    await waitFor(() => posts(SUPPORT)[0]);
+    const ts = String((await s.desk.cases.get(1))!.supportRef!.ts);
+    connector.reset();
+    await postEvent(s.url, agentReply('Vi ser på saken i dag.', ts));
+    await waitUntil(() => connector.calls.some((c) => (c.activity.text ?? '').includes('Vi ser på saken i dag.')));
+    const call = connector.calls.find((c) => (c.activity.text ?? '').includes('Vi ser på saken'))!;
+    expect(call.path).toContain(encodeURIComponent('a:teams-user'));
+  });
+});
+
+describe.skipIf(!POSTGRES_URL)('two instances sharing PostgreSQL', () => {
+  it('answer a retried Slack event once and open one case for one request', async () => {
+    expect(DATABASE_KINDS).toContain('postgres');
+    const database = await freshDatabase('postgres');
+    const a = await server({}, database.open());
+    const b = await server({}, database.open());
+    try {
+      const thread = '1764100000.000009';
+      const ask = mention('Jeg vil snakke med en person', thread);
+      await Promise.all([postEvent(a.url, ask), postEvent(b.url, ask, { headers: { 'x-slack-retry-num': '1' } })]);
+      await waitFor(() => posts(RESEARCH)[0]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(posts(RESEARCH)).toHaveLength(1);
+
+      const yes = mention('ja', thread);
+      await Promise.all([postEvent(a.url, yes), postEvent(b.url, { ...yes, event_id: `${yes.event_id}-redelivered` })]);
+      await waitFor(() => posts(SUPPORT)[0]);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await a.db.all('SELECT id FROM cases')).toHaveLength(1);
+      expect(posts(SUPPORT)).toHaveLength(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
