@@ -4,6 +4,9 @@ import { migrate } from '../src/store/migrations.js';
 import { DbConversationStore, ProcessedEvents } from '../src/store/conversations.js';
 import { CaseStore, type NewCase } from '../src/store/cases.js';
 import { enqueue, OutboxWorker, type OutboxItem } from '../src/store/outbox.js';
+import { purgeOlderThan } from '../src/store/purge.js';
+import { buildReport, groupByLikeness } from '../src/store/report.js';
+import { LearningLog } from '../src/store/learning.js';
 import { DATABASE_KINDS, freshDatabase, POSTGRES_URL, type TestDatabase } from './helpers/databases.js';
 import { identityNumbers } from './helpers/identity-numbers.js';
 
@@ -142,5 +145,48 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     } finally {
       await second.close();
     }
+  });
+
+  it('deletes conversations and cases older than the retention period, and keeps newer ones', async () => {
+    const cases = new CaseStore(db);
+    const conversations = new DbConversationStore(db);
+    const { case: old } = await cases.open(newCase('old'), (tx, c) => enqueue(tx, 'support_post', c.id, {}));
+    await cases.open(newCase('new'));
+    await conversations.set('old-conv', { lang: 'nb', unanswered: 0, updatedAt: '' });
+    await conversations.set('new-conv', { lang: 'nb', unanswered: 0, updatedAt: '' });
+    await new LearningLog(db).unanswered('old-conv', 'hva blir været', 'nb', 'fallback', 0.1);
+    const longAgo = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    await db.run('UPDATE cases SET updated_at = ? WHERE id = ?', [longAgo, old.id]);
+    await db.run("UPDATE conversations SET updated_at = ? WHERE id = 'old-conv'", [longAgo]);
+    await db.run('UPDATE unanswered SET created_at = ?', [longAgo]);
+    const result = await purgeOlderThan(db, 90);
+    expect(result).toMatchObject({ cases: 1, conversations: 1, unanswered: 1 });
+    expect(await cases.get(old.id)).toBeUndefined();
+    expect(await db.all('SELECT id FROM case_events WHERE case_id = ?', [old.id])).toEqual([]);
+    expect(await db.all('SELECT id FROM outbox WHERE case_id = ?', [old.id])).toEqual([]);
+    expect(await conversations.get('new-conv')).toBeDefined();
+    expect((await db.all('SELECT id FROM cases')).length).toBe(1);
+  });
+
+  it('reports unanswered questions by likeness, not-helpful answers by intent, and time to first reply', async () => {
+    const log = new LearningLog(db);
+    for (const q of ['hva blir været i Bergen', 'været i Bergen i morgen', 'hvor mange pasienter fikk hofteprotese', 'hvor mange pasienter fikk hofteprotese i 2023']) await log.unanswered('c', q, 'nb', 'fallback', 0.1);
+    await log.feedback('c', false, 'linkage', 'kan jeg koble');
+    await log.feedback('c', false, 'linkage', 'kobling?');
+    await log.feedback('c', true, 'pricing', 'pris');
+    const cases = new CaseStore(db);
+    const { case: c } = await cases.open(newCase('rep'));
+    await db.run('UPDATE cases SET first_reply_at = ? WHERE id = ?', [new Date(Date.parse(c.createdAt) + 30 * 60_000).toISOString(), c.id]);
+    const r = await buildReport(db, 30);
+    expect(r.unanswered.map((g) => g.count)).toEqual([2, 2]);
+    expect(r.notHelpful).toEqual([{ intent: 'linkage', notHelpful: 2, helpful: 0 }]);
+    expect(r.cases).toMatchObject({ total: 1, byStatus: { open: 1 }, firstReplyMinutes: { median: 30, replied: 1 } });
+  });
+});
+
+describe('grouping questions by likeness', () => {
+  it('puts rephrasings together and different questions apart', () => {
+    const groups = groupByLikeness(['hva koster data fra SSB', 'hva koster data fra SSB i dag', 'været i morgen']);
+    expect(groups.map((g) => g.count)).toEqual([2, 1]);
   });
 });

@@ -7,6 +7,7 @@ import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
 import { DbConversationStore, ProcessedEvents } from '../store/conversations.js';
 import { OutboxWorker } from '../store/outbox.js';
+import { purgeOlderThan } from '../store/purge.js';
 import { Settings } from '../store/settings.js';
 import { SupportDesk } from '../support/desk.js';
 import { smtpMailer, type Mailer } from '../support/mail.js';
@@ -93,6 +94,14 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
     onError: (item, error) => log.warn(`delivery of ${item.kind} failed; will retry`, { outbox: item.id, attempts: item.attempts + 1, ...errorFields(error) }),
   });
   if (options.outboxIntervalMs !== 0) outbox.start(options.outboxIntervalMs ?? 1000);
+  // retention: at start, then daily
+  const purge = () =>
+    purgeOlderThan(db, config.RETENTION_DAYS)
+      .then((r) => log.info('retention purge', { ...r }))
+      .catch((error: unknown) => log.error('retention purge failed', errorFields(error)));
+  await purge();
+  const purgeTimer = setInterval(purge, 86_400_000);
+  purgeTimer.unref();
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -136,6 +145,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
     desk,
     outbox,
     close: async () => {
+      clearInterval(purgeTimer);
       await outbox.stop();
       if (slack && !slack.requestListener) await slack.app.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -110,8 +110,10 @@ export class SupportDesk {
 
   /** Feedback buttons are logged for the learning loop, then acknowledged. */
   async onFeedback(conversationId: string, helpful: boolean): Promise<Reply> {
+    const state = await this.o.bot.store.get(conversationId);
+    const asked = [...(state?.history ?? [])].reverse().find((t) => t.role === 'user');
     const reply = await this.o.bot.act(conversationId, helpful ? 'helpful' : 'not_helpful');
-    await this.learning.feedback(conversationId, helpful, null, null).catch((e) => this.o.log.warn('could not store feedback', errorFields(e)));
+    await this.learning.feedback(conversationId, helpful, asked?.intent ?? state?.intent ?? null, asked?.text ?? null).catch((e) => this.o.log.warn('could not store feedback', errorFields(e)));
     return reply;
   }
 

@@ -1,0 +1,37 @@
+/**
+ * `npm run report [-- --days 30] [-- --json]`: the questions the bot could not answer, grouped by
+ * likeness; answers marked not helpful, by intent; support cases and time to first reply.
+ */
+import { parseArgs } from 'node:util';
+import { readConfig } from '../server/config.js';
+import { openDb } from '../store/db.js';
+import { migrate } from '../store/migrations.js';
+import { buildReport } from '../store/report.js';
+
+const { values } = parseArgs({ options: { days: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } } });
+const days = Number(values.days);
+if (!Number.isFinite(days) || days <= 0) {
+  process.stderr.write('--days takes a positive number\n');
+  process.exit(2);
+}
+const db = openDb(readConfig().DATABASE_URL);
+try {
+  await migrate(db);
+  const r = await buildReport(db, days);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else {
+    const out: string[] = [`Last ${days} days (since ${r.since})`, '', 'Questions the bot could not answer, grouped by likeness:'];
+    if (r.unanswered.length === 0) out.push('  none');
+    for (const g of r.unanswered.slice(0, 30)) out.push(`  ${String(g.count).padStart(4)} × ${g.example}`);
+    out.push('', 'Answers marked not helpful, by intent:');
+    if (r.notHelpful.length === 0) out.push('  none');
+    for (const f of r.notHelpful) out.push(`  ${f.intent.padEnd(22)} ${f.notHelpful} not helpful, ${f.helpful} helpful`);
+    const t = r.cases.firstReplyMinutes;
+    out.push('', `Support cases: ${r.cases.total} (${Object.entries(r.cases.byStatus).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'})`);
+    out.push(`Time to first reply: ${t.replied ? `median ${t.median} min, average ${t.average} min over ${t.replied} cases` : 'no replies yet'}`);
+    process.stdout.write(`${out.join('\n')}\n`);
+  }
+} finally {
+  await db.close();
+}
