@@ -135,3 +135,19 @@ describe('misspelt key words', () => {
     expect(await ask(bot, q)).toMatchObject({ intent, rule });
   });
 });
+
+describe('non-research requests', () => {
+  it('offer a prefilled e-mail to the registry with the question in it, in every channel', async () => {
+    const bot = testBot();
+    const r = await ask(bot, 'Hvordan søker kommunen om data til kvalitetsforbedring?');
+    expect(r.intent).toBe('apply_non_research');
+    expect(r.mailto).toMatch(/^mailto:helseregistre@helsedir\.no\?subject=.+&body=.+/);
+    expect(decodeURIComponent(r.mailto!)).toContain('Spørsmålet vårt: Hvordan søker kommunen om data til kvalitetsforbedring?');
+    const { renderSlack } = await import('../src/channels/slack/render.js');
+    const { renderCard } = await import('../src/channels/teams/card.js');
+    const { viewOf } = await import('../src/channels/reply-view.js');
+    expect(JSON.stringify(renderSlack(viewOf(bot, r), { action: { conversationId: 'c', lang: 'nb' } }))).toContain('<mailto:helseregistre@helsedir.no?subject=');
+    expect(JSON.stringify(renderCard(viewOf(bot, r), 'c'))).toContain('"type":"Action.OpenUrl"');
+    expect((await ask(bot, 'Hvordan søker jeg om data til et forskningsprosjekt?')).mailto).toBeUndefined();
+  });
+});

@@ -24,7 +24,7 @@ export interface ActionValue {
 export function viewOf(bot: Bot, reply: Reply): ReplyView {
   const label = (name: Label) => bot.label(name, reply.lang);
   const labels = Object.fromEntries(
-    (['sources', 'helpful', 'not-helpful', 'support', 'post-to-channel', 'asked', 'home-title'] as const).map((n) => [n, label(n)]),
+    (['sources', 'helpful', 'not-helpful', 'support', 'post-to-channel', 'asked', 'home-title', 'write-email'] as const).map((n) => [n, label(n)]),
   ) as Record<Label, string>;
   return {
     reply,

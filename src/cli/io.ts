@@ -14,7 +14,8 @@ export function printJson(reply: Reply): void {
 export function formatForTerminal(reply: Reply): string {
   const sources = reply.sources.map((s) => `  - ${s.title}\n    ${s.url}`).join('\n');
   const label = reply.lang === 'en' ? 'Sources' : 'Kilder';
-  return sources ? `${reply.text}\n\n${label}:\n${sources}` : reply.text;
+  const text = reply.mailto ? `${reply.text}\n\n✉ ${reply.mailto}` : reply.text;
+  return sources ? `${text}\n\n${label}:\n${sources}` : text;
 }
 
 export function hasFlag(flag: string): boolean {

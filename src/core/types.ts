@@ -42,6 +42,8 @@ export interface Reply extends AnswerJson {
   redactions: number;
   /** Intents offered when the bot asks which one the user meant. */
   alternatives: string[];
+  /** A prefilled e-mail to the registry, offered where the answer sends the user there. */
+  mailto?: string;
   /** Set when the user has agreed to a support case: what the support team needs to open it. */
   caseRequest?: CaseRequest;
 }

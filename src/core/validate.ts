@@ -14,7 +14,7 @@ export const CODE_ENTRIES: Record<string, string[]> = {
   price: ['hours', 'billedHours', 'excl', 'incl'],
   deadlines: ['why', 'days', 'received', 'due', 'dueAnonymous', 'dueIdentifiable'],
   applying: [],
-  'non-research': [],
+  'non-research': ['question'],
   'own-data': [],
   contact: [],
   privacy: [],
@@ -33,6 +33,7 @@ const RULE_SECTIONS: Record<string, (e: KnowledgeEntry) => string[]> = {
   labels: () => [...LABELS],
   handoff: () => ['offer', 'confirmed', 'opened', 'declined', 'relayed', 'agent-reply', 'resolved', 'mail-subject', 'mail-body'],
   feedback: () => ['not-helpful'],
+  'non-research': () => ['mail-subject', 'mail-body'],
 };
 
 const key = (text: string) => tokenize(text).join(' ');

@@ -20,8 +20,4 @@ export function smtpMailer(url: string, from: string): Mailer {
   };
 }
 
-/** A mailto: link with subject and body filled in, for when no mail server is set up. */
-export function mailtoLink(mail: Mail, maxBody = 1500): string {
-  const body = mail.text.length > maxBody ? `${mail.text.slice(0, maxBody)}…` : mail.text;
-  return `mailto:${mail.to}?subject=${encodeURIComponent(mail.subject)}&body=${encodeURIComponent(body)}`;
-}
+export { mailtoLink } from '../core/answer/mailto.js';

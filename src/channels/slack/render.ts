@@ -62,6 +62,9 @@ export function renderSlack(view: ReplyView, options: RenderOptions): SlackMessa
       fields: view.figures.slice(0, 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}` })),
     });
   }
+  if (view.reply.mailto) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `✉️ <${view.reply.mailto.replace(/[<>|]/g, encodeURIComponent)}|${escapeMrkdwn(view.labels['write-email'])}>` } });
+  }
   for (let i = 0; i < view.sources.length; i += CONTEXT_ELEMENT_LIMIT) {
     blocks.push({
       type: 'context',

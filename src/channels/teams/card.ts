@@ -32,6 +32,7 @@ export function renderCard(view: ReplyView, conversationId: string): Record<stri
     version: '1.5',
     body,
     actions: [
+      ...(view.reply.mailto ? [{ type: 'Action.OpenUrl', title: view.labels['write-email'], url: view.reply.mailto }] : []),
       { type: 'Action.Submit', title: view.labels.helpful, data: data(ACTIONS.helpful) },
       { type: 'Action.Submit', title: view.labels['not-helpful'], data: data(ACTIONS.notHelpful) },
       { type: 'Action.Submit', title: view.labels.support, data: data(ACTIONS.support) },

@@ -9,6 +9,7 @@ import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
 import type { Decision } from '../decide.js';
 import type { Understanding } from '../understand/understand.js';
 import { estimatePrice } from './rules/pricing.js';
+import { mailtoLink } from './mailto.js';
 import { dueDate } from './rules/deadlines.js';
 
 interface Composed extends Rendered {
@@ -175,6 +176,15 @@ export class Composer {
     return this.render('handoff', lang, variant, vars).text;
   }
 
+  /** The prefilled e-mail offered with a non-research answer, the user's question in it. */
+  private nonResearchMail(question: string, lang: Lang): string {
+    return mailtoLink({
+      to: this.routes.get('apply_non_research')!.route,
+      subject: this.render('non-research', lang, 'mail-subject').text,
+      text: this.render('non-research', lang, 'mail-body', { question }).text,
+    });
+  }
+
   label(name: Label, lang: Lang, vars: Record<string, Value> = {}): string {
     return this.render('labels', lang, name, vars).text;
   }
@@ -207,7 +217,9 @@ export class Composer {
     parts.push(main.text);
     if (u.truncated) parts.push(this.render('truncated', lang, undefined, { limit: MAX_QUESTION_CHARS }).text);
     sources = mergeSources(sources);
+    const mailto = d.intent === 'apply_non_research' && u.readable ? this.nonResearchMail(u.text, lang) : undefined;
     return {
+      ...(mailto ? { mailto } : {}),
       question: u.text,
       lang,
       intent: u.readable ? d.intent : 'fallback',
