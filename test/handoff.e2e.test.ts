@@ -202,16 +202,48 @@ describe('handoff to the support team in Slack', () => {
     s = await server();
     const activity = (text: string, id: string) => ({ ...fixture('teams/personal_message.json'), id, serviceUrl: connector.url, text, conversation: { id: 'a:teams-user', conversationType: 'personal' } });
     const send = (body: unknown) => fetch(`${s.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await send(activity('Jeg vil snakke med en person', 't1'));
+    await send(activity(`Jeg vil snakke med en person, fnr ${userFnr}`, 't1'));
     await send(activity('ja', 't2'));
     await waitUntil(() => connector.calls.some((c) => /NPR-\d{5}/.test(c.activity.text ?? '')));
     await waitFor(() => posts(SUPPORT)[0]);
     const ts = String((await s.desk.cases.get(1))!.supportRef!.ts);
+    const beforeReply = JSON.stringify(connector.calls);
     connector.reset();
     await postEvent(s.url, agentReply('Vi ser på saken i dag.', ts));
     await waitUntil(() => connector.calls.some((c) => (c.activity.text ?? '').includes('Vi ser på saken i dag.')));
     const call = connector.calls.find((c) => (c.activity.text ?? '').includes('Vi ser på saken'))!;
     expect(call.path).toContain(encodeURIComponent('a:teams-user'));
+    const everything = [beforeReply, JSON.stringify(connector.calls), JSON.stringify(api.calls), s.logs.join('\n')].join('\n');
+    expect(everything).not.toContain(userFnr!);
+    expect(JSON.stringify(posts(SUPPORT))).toContain('[REDACTED]');
+  });
+});
+
+describe('a support team working in Teams', () => {
+  it('registers its channel, receives a case opened in Slack, answers it and claims it from Teams', { timeout: 20_000 }, async () => {
+    const s = await server({ SUPPORT_SLACK_CHANNEL: '' });
+    try {
+      const teams = (body: Record<string, unknown>) =>
+        fetch(`${s.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...fixture('teams/channel_mention.json'), serviceUrl: connector.url, ...body }) });
+      const supportChannel = '19:support@thread.tacv2';
+      await teams({ id: 'r1', text: '<at>NPR-bot</at> register support channel', conversation: { id: `${supportChannel};messageid=r1`, conversationType: 'channel', isGroup: true } });
+      expect(await waitUntil(() => connector.calls.some((c) => (c.activity.text ?? '').includes('nye supportsaker')))).toBe(true);
+
+      await openCase(s, '1764100000.000010');
+      expect(await waitUntil(() => connector.calls.some((c) => c.method === 'POST' && c.path === `/v3/conversations/${encodeURIComponent(supportChannel)}/activities`))).toBe(true);
+      const posted = connector.calls.find((c) => c.path === `/v3/conversations/${encodeURIComponent(supportChannel)}/activities`)!;
+      expect(JSON.stringify(posted.activity.attachments)).toMatch(/Sak NPR-00001.*npr_case_claim/);
+      const rootId = (await s.desk.cases.get(1))!.supportRef!.activityId as string;
+
+      await teams({ id: 'r2', text: '<at>NPR-bot</at> Hei, vi ser på saken.', conversation: { id: `${supportChannel};messageid=${rootId}`, conversationType: 'channel', isGroup: true } });
+      await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Hei, vi ser på saken.')));
+
+      await teams({ id: 'r3', text: undefined, value: { action: 'npr_case_claim', caseId: 1 }, conversation: { id: `${supportChannel};messageid=${rootId}`, conversationType: 'channel', isGroup: true } });
+      expect(await waitUntil(() => connector.calls.some((c) => c.method === 'PUT' && c.path.endsWith(`/activities/${rootId}`)))).toBe(true);
+      expect(await s.desk.cases.get(1)).toMatchObject({ status: 'claimed' });
+    } finally {
+      await s.close();
+    }
   });
 });
 

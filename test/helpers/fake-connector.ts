@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ConnectorCall {
+  method: string;
   path: string;
   activity: Record<string, unknown> & { text?: string; attachments?: { contentType: string; content: Record<string, unknown> }[] };
   authorization?: string;
@@ -18,7 +19,7 @@ export class FakeConnector {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks).toString('utf8');
-      this.calls.push({ path: req.url ?? '', activity: raw ? JSON.parse(raw) : {}, authorization: req.headers.authorization });
+      this.calls.push({ method: req.method ?? '', path: req.url ?? '', activity: raw ? JSON.parse(raw) : {}, authorization: req.headers.authorization });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `activity-${this.calls.length}` }));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -172,7 +172,9 @@ export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDe
       if (!channel) throw new Error('no Teams support channel is registered');
       let id = '';
       await inConversation(channel, async (context) => {
-        id = (await context.sendActivity({ type: 'message', attachments: [caseCard(c, summary)] }))?.id ?? '';
+        // a new post in the channel, not a reply to the continuation's made-up activity id
+        const activity = TurnContext.applyConversationReference({ type: 'message', attachments: [caseCard(c, summary)] }, { ...channel, activityId: undefined });
+        id = (await context.adapter.sendActivities(context, [activity]))[0]?.id ?? '';
       });
       const thread = `${channel.conversation.id};messageid=${id}`;
       return { platform: 'teams', activityId: id, channel: channel as unknown as Record<string, unknown>, key: teamsConversationId(thread) };
