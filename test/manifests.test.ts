@@ -52,7 +52,7 @@ describe('Teams app manifest', () => {
 describe('Slack app manifest', () => {
   const slack = read('slack-manifest.json');
   it('subscribes to the events and grants the scopes the Slack channel handles', () => {
-    expect(slack.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.im']);
+    expect(slack.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
     expect(slack.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['app_mentions:read', 'chat:write', 'commands', 'im:history']));
     expect(slack.features.slash_commands[0].command).toBe('/npr');
     expect(slack.features.app_home.home_tab_enabled).toBe(true);
