@@ -51,14 +51,17 @@ export interface Reply extends AnswerJson {
 export interface CaseRequest {
   reason: 'asked' | 'button' | 'unanswered' | 'needs_person';
   transcript: { role: 'user' | 'bot'; text: string }[];
-  findings: {
-    intents: string[];
-    registries: string[];
-    dates: string[];
-    purpose?: string;
-    category?: string;
-    hours?: number;
-  };
+  findings: Seen;
+}
+
+/** What a conversation has named so far: the summary a support case starts from. */
+export interface Seen {
+  intents: string[];
+  registries: string[];
+  dates: string[];
+  purpose?: string;
+  category?: string;
+  hours?: number;
 }
 
 export function toAnswerJson(reply: Reply): AnswerJson {

@@ -39,3 +39,25 @@ export function summarise(bot: Bot, c: CaseRecord, events: CaseEvent[]): CaseSum
     transcript,
   };
 }
+
+/** A case as every support-side renderer shows it. */
+export interface CaseView extends CaseSummary {
+  caseId: number;
+  closed: boolean;
+  labels: { findings: string; transcript: string; claim: string; resolve: string; forward: string };
+}
+
+export function caseView(bot: Bot, c: CaseRecord, summary: CaseSummary): CaseView {
+  return { caseId: c.id, ...summary, closed: c.status === 'resolved', labels: caseLabels(bot) };
+}
+
+/** The words on a case post. */
+function caseLabels(bot: Bot): CaseView['labels'] {
+  return {
+    findings: bot.label('support-findings', SUPPORT_LANG),
+    transcript: bot.label('support-transcript', SUPPORT_LANG),
+    claim: bot.label('support-claim', SUPPORT_LANG),
+    resolve: bot.label('support-resolve', SUPPORT_LANG),
+    forward: bot.label('support-forward', SUPPORT_LANG),
+  };
+}

@@ -4,13 +4,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Bot, loadBotData } from '../core/bot.js';
-import { configSchema } from '../server/config.js';
-import { createLogger } from '../server/log.js';
-import { startServer } from '../server/server.js';
-import { openDb } from '../store/db.js';
-import { FakeConnector } from '../../test/helpers/fake-connector.js';
-import { FakeSlackApi } from '../../test/helpers/fake-slack-api.js';
-import { postEvent, SIGNING_SECRET } from '../../test/helpers/slack-requests.js';
 import { loadDevset } from './evaluate.js';
 
 const ROUNDS = 20;
@@ -43,7 +36,15 @@ for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
 }
 latencies.sort((a, b) => a - b);
 
-// Server round trips over loopback: request in, reply recorded by the fake platform.
+// Server round trips over loopback: request in, reply recorded by the fake platform. The server
+// and the platform SDKs load only now, so the core's figures above are the core's alone.
+const { configSchema } = await import('../server/config.js');
+const { createLogger } = await import('../server/log.js');
+const { startServer } = await import('../server/server.js');
+const { openDb } = await import('../store/db.js');
+const { FakeConnector } = await import('../../test/helpers/fake-connector.js');
+const { FakeSlackApi } = await import('../../test/helpers/fake-slack-api.js');
+const { postEvent, SIGNING_SECRET } = await import('../../test/helpers/slack-requests.js');
 const SERVER_ROUNDS = 300;
 const SERVER_WARM_UP = 30;
 const api = await new FakeSlackApi().start();

@@ -8,7 +8,7 @@ import { errorFields, type Logger } from '../../server/log.js';
 import type { ProcessedEvents } from '../../store/conversations.js';
 import type { CaseRecord } from '../../store/cases.js';
 import type { CaseAction, Platform, SupportDesk, UserAddress } from '../../support/desk.js';
-import { SUPPORT_LANG, type CaseSummary } from '../../support/summary.js';
+import { caseView, type CaseSummary } from '../../support/summary.js';
 import { ACTIONS, viewOf, type ActionValue } from '../reply-view.js';
 import { CASE_ACTIONS, escapeMrkdwn, renderCase, renderSlack, type RenderOptions } from './render.js';
 
@@ -161,19 +161,7 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
     await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: homeBlocks(bot) } }).catch(failed('publishing App Home'));
   });
 
-  const caseMessage = (c: CaseRecord, s: CaseSummary) =>
-    renderCase({
-      caseId: c.id,
-      ...s,
-      closed: c.status === 'resolved',
-      labels: {
-        findings: bot.label('support-findings', SUPPORT_LANG),
-        transcript: bot.label('support-transcript', SUPPORT_LANG),
-        claim: bot.label('support-claim', SUPPORT_LANG),
-        resolve: bot.label('support-resolve', SUPPORT_LANG),
-        forward: bot.label('support-forward', SUPPORT_LANG),
-      },
-    });
+  const caseMessage = (c: CaseRecord, s: CaseSummary) => renderCase(caseView(bot, c, s));
 
   // Deliveries for the support desk. Errors propagate, so the outbox retries them.
   const platform: Platform = {

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
+import type { CaseView } from '../../support/summary.js';
 import { ACTIONS, type ActionValue, type ReplyView } from '../reply-view.js';
 
 /** Slack's limits: characters in a section's text, blocks in one message. */
@@ -95,15 +96,6 @@ export function renderSlack(view: ReplyView, options: RenderOptions): SlackMessa
 /** Actions on a case in the support channel. */
 export const CASE_ACTIONS = { claim: 'npr_case_claim', resolve: 'npr_case_resolve', forward: 'npr_case_forward' } as const;
 
-export interface CaseView {
-  caseId: number;
-  title: string;
-  status: string;
-  findings: string[];
-  transcript: string;
-  labels: { findings: string; transcript: string; claim: string; resolve: string; forward: string };
-  closed: boolean;
-}
 
 /** A support case as Block Kit: title and status, findings, the redacted conversation, actions. */
 export function renderCase(v: CaseView): SlackMessage {

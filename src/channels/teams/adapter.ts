@@ -17,7 +17,7 @@ import { errorFields, type Logger } from '../../server/log.js';
 import type { CaseRecord } from '../../store/cases.js';
 import type { Settings } from '../../store/settings.js';
 import type { CaseAction, Platform, SupportDesk, UserAddress } from '../../support/desk.js';
-import { SUPPORT_LANG, type CaseSummary } from '../../support/summary.js';
+import { caseView, SUPPORT_LANG, type CaseSummary } from '../../support/summary.js';
 import { ACTIONS, viewOf } from '../reply-view.js';
 import { renderCard, renderCaseCard, type CardActionData } from './card.js';
 
@@ -150,21 +150,7 @@ export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDe
   const inConversation = (ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) =>
     adapter.continueConversationAsync(appId, ref, logic);
 
-  const caseCard = (c: CaseRecord, s: CaseSummary) =>
-    CardFactory.adaptiveCard(
-      renderCaseCard({
-        caseId: c.id,
-        ...s,
-        closed: c.status === 'resolved',
-        labels: {
-          findings: bot.label('support-findings', SUPPORT_LANG),
-          transcript: bot.label('support-transcript', SUPPORT_LANG),
-          claim: bot.label('support-claim', SUPPORT_LANG),
-          resolve: bot.label('support-resolve', SUPPORT_LANG),
-          forward: bot.label('support-forward', SUPPORT_LANG),
-        },
-      }),
-    );
+  const caseCard = (c: CaseRecord, s: CaseSummary) => CardFactory.adaptiveCard(renderCaseCard(caseView(bot, c, s)));
 
   const platform: Platform = {
     async postCase(c, summary) {

@@ -1,3 +1,4 @@
+import type { CaseView } from '../../support/summary.js';
 import { ACTIONS, type ActionValue, type ReplyView } from '../reply-view.js';
 
 /** Adaptive Card data sent back by a button. */
@@ -41,15 +42,7 @@ export function renderCard(view: ReplyView, conversationId: string): Record<stri
 }
 
 /** A support case as an Adaptive Card, with Claim, Resolve and Forward to NPR. */
-export function renderCaseCard(v: {
-  caseId: number;
-  title: string;
-  status: string;
-  findings: string[];
-  transcript: string;
-  closed: boolean;
-  labels: { findings: string; transcript: string; claim: string; resolve: string; forward: string };
-}): Record<string, unknown> {
+export function renderCaseCard(v: CaseView): Record<string, unknown> {
   const data = (action: string) => ({ action, caseId: v.caseId });
   return {
     type: 'AdaptiveCard',

@@ -1,4 +1,6 @@
-import type { Lang } from '../types.js';
+import type { Lang, Seen } from '../types.js';
+
+export type { Seen } from '../types.js';
 
 export type HandoffReason = 'asked' | 'button' | 'unanswered' | 'needs_person';
 
@@ -8,14 +10,6 @@ export interface Turn {
   intent?: string;
 }
 
-export interface Seen {
-  intents: string[];
-  registries: string[];
-  dates: string[];
-  purpose?: string;
-  category?: string;
-  hours?: number;
-}
 
 /** What the bot remembers of a conversation so that a follow-up can complete it. */
 export interface ConversationState {
