@@ -14,7 +14,11 @@ import { DATABASE_KINDS, freshDatabase, POSTGRES_URL } from './helpers/databases
 
 const SUPPORT = 'C0SUPPORT';
 const RESEARCH = 'C0RESEARCH';
-const [userFnr, agentFnr, laterFnr] = identityNumbers('010190', 3);
+// one of each kind: fødselsnummer, D-nummer, H-nummer, and one valid only under the 2032 rule
+const [userFnr] = identityNumbers('010190', 1);
+const [agentFnr] = identityNumbers('410190', 1);
+const [laterFnr] = identityNumbers('015190', 1);
+const [newRuleFnr] = identityNumbers('020132', 1, 2);
 
 const api = new FakeSlackApi();
 const smtp = new TestSmtpServer();
@@ -108,7 +112,7 @@ describe('handoff to the support team in Slack', () => {
     expect(textOf(supportPost)).toContain('koblingsprosjektet');
     const supportTs = String(posts(SUPPORT).indexOf(supportPost) >= 0 ? (await s.desk.cases.get(1))!.supportRef!.ts : '');
 
-    await postEvent(s.url, agentReply(`Hei! Send oss prosjektbeskrivelsen. Gjelder ${agentFnr}?`, supportTs));
+    await postEvent(s.url, agentReply(`Hei! Send oss prosjektbeskrivelsen. Gjelder ${agentFnr} eller ${newRuleFnr}?`, supportTs));
     const toUser = await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Svar fra supportteamet')));
     expect(toUser.args.thread_ts).toBe(thread);
     expect(textOf(toUser)).toContain('prosjektbeskrivelsen');
@@ -145,7 +149,7 @@ describe('handoff to the support team in Slack', () => {
       await Promise.all(['conversations', 'cases', 'case_events', 'outbox', 'feedback', 'unanswered', 'settings'].map((t) => s.db.all(`SELECT * FROM ${t}`))),
     );
     const everything = [dump, s.logs.join('\n'), JSON.stringify(api.calls), smtp.received.map((r) => r.raw).join('\n')].join('\n');
-    for (const fnr of [userFnr, agentFnr, laterFnr]) {
+    for (const fnr of [userFnr, agentFnr, laterFnr, newRuleFnr]) {
       expect(everything).not.toContain(fnr!);
       expect(everything).not.toContain(`${fnr!.slice(0, 6)} ${fnr!.slice(6)}`);
     }
@@ -170,6 +174,21 @@ describe('handoff to the support team in Slack', () => {
     await postForm(s.url, click('npr_case_forward', { caseId: 1 }));
     const note = await waitFor(() => api.replies('chat.postEphemeral').find((c) => textOf(c).includes('mailto:')));
     expect(textOf(note)).toContain('mailto:helseregistre@helsedir.no?subject=Sak%20NPR-00001');
+  });
+
+  it('retries a forward the mail server refuses, and mails it once when the server accepts', async () => {
+    s = await server();
+    await openCase(s, '1764100000.000006');
+    smtp.refusing = true;
+    await postForm(s.url, click('npr_case_forward', { caseId: 1 }));
+    expect(await waitUntil(async () => Number((await s.db.get<{ attempts: number }>("SELECT attempts FROM outbox WHERE kind = 'mail'"))?.attempts) >= 1)).toBe(true);
+    expect(smtp.received).toHaveLength(0);
+    smtp.refusing = false;
+    await s.db.run("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE delivered_at IS NULL");
+    expect(await waitUntil(() => smtp.received.length > 0)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.mail.subject).toContain('NPR-00001');
   });
 
   it('keeps a case while the support channel is down and delivers it once when it is back', async () => {

@@ -132,7 +132,7 @@ export class SupportDesk {
   /** Claim, Resolve or Forward to NPR. Returns text for the agent (a mailto link when there is no SMTP). */
   async onCaseAction(caseId: number, action: CaseAction, agent: string): Promise<string | undefined> {
     const c = await this.cases.get(caseId);
-    if (!c) return undefined;
+    if (!c || c.status === 'resolved') return undefined; // a closed case stays closed
     const { bot, db } = this.o;
     if (action === 'claim') {
       if (await this.cases.setStatus(c.id, 'claimed', agent)) await enqueue(db, 'support_update', c.id, {});
