@@ -140,12 +140,13 @@ export class CaseStore {
 
   /** The case discussed at a support-side location (a Slack thread, a Teams reply chain). */
   async bySupportKey(key: string): Promise<CaseRecord | undefined> {
-    const rows = await this.db.all<CaseRow>("SELECT * FROM cases WHERE support_ref IS NOT NULL AND status <> 'resolved' ORDER BY id DESC LIMIT 500");
-    return rows.map(toRecord).find((c) => c.supportRef?.key === key);
+    const row = await this.db.get<CaseRow>("SELECT * FROM cases WHERE support_key = ? AND status <> 'resolved'", [key]);
+    return row ? toRecord(row) : undefined;
   }
 
-  async setSupportRef(id: number, ref: Record<string, unknown>): Promise<void> {
-    await this.db.run('UPDATE cases SET support_ref = ?, updated_at = ? WHERE id = ?', [redactedJson(ref), now(), id]);
+  /** Where the case landed on the support side; `ref.key` finds it again from a reply there. */
+  async setSupportRef(id: number, ref: Record<string, unknown> & { key: string }): Promise<void> {
+    await this.db.run('UPDATE cases SET support_ref = ?, support_key = ?, updated_at = ? WHERE id = ?', [redactedJson(ref), ref.key, now(), id]);
   }
 
   /** Moves a case to `status`, recording who did it; false if it already was there. */

@@ -83,6 +83,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'settings',
     sql: () => [`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)`],
   },
+  {
+    version: 3,
+    name: 'cases are found by their support thread',
+    sql: () => ['ALTER TABLE cases ADD COLUMN support_key TEXT', 'CREATE UNIQUE INDEX cases_support_key ON cases (support_key)'],
+  },
 ];
 
 /** Brings the schema up to date; returns the versions it applied. */

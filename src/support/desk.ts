@@ -18,7 +18,7 @@ export interface UserAddress {
 /** What a platform does for the support desk; the outbox calls these, with retries. */
 export interface Platform {
   /** Posts a new case where the support team works; returns where it landed (with a unique `key`). */
-  postCase?(c: CaseRecord, summary: CaseSummary): Promise<Record<string, unknown>>;
+  postCase?(c: CaseRecord, summary: CaseSummary): Promise<Record<string, unknown> & { key: string }>;
   /** Refreshes a posted case after a status change. */
   updateCase?(ref: Record<string, unknown>, c: CaseRecord, summary: CaseSummary): Promise<void>;
   /** Posts a message in a case's support thread. */
