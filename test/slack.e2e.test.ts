@@ -111,6 +111,7 @@ describe('Slack through the real bolt stack', () => {
     const [, thanks] = await api.waitForReplies(2);
     expect(thanks).toMatchObject({ method: 'chat.postEphemeral', args: { user: 'U0USER1' } });
     expect(thanks!.args.text).toContain('Takk for tilbakemeldingen');
+    expect(await server.db.all('SELECT helpful FROM feedback WHERE conversation_id = ?', ['slack:T0001:C0RESEARCH:1764000000.000100'])).toEqual([{ helpful: 1 }]);
   });
 
   it('shows what it can answer on the App Home tab', async () => {
