@@ -56,4 +56,12 @@ describe('npm run chat -- --json', () => {
     expect(replies[1]!.text).toContain('60 dager');
     expect(replies[2]!.text).toContain('2. mai 2027');
   });
+
+  it('does not promise a support case it cannot open in the terminal', () => {
+    const { lines, status } = run('chat', 'Jeg vil snakke med en person\nja\n');
+    expect(status).toBe(0);
+    const [, yes] = lines.map((l) => JSON.parse(l) as { text: string; handoff: boolean });
+    expect(yes!.text).toContain('I terminalen kan jeg ikke opprette saker');
+    expect(yes!.handoff).toBe(false);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Bot } from '../core/bot.js';
-import { failOnError, formatForTerminal, hasFlag, printJson, stdinLines } from './io.js';
+import { failOnError, formatForTerminal, forTerminal, hasFlag, printJson, stdinLines } from './io.js';
 
 failOnError(async () => {
   const json = hasFlag('--json');
@@ -12,7 +12,7 @@ failOnError(async () => {
   const words = process.argv.slice(2).filter((a) => a !== '--json');
   const questions: AsyncIterable<string> | string[] = words.length > 0 ? [words.join(' ')] : stdinLines();
   for await (const question of questions) {
-    const reply = await bot.answer({ conversationId: randomUUID(), text: question });
+    const reply = forTerminal(bot, await bot.answer({ conversationId: randomUUID(), text: question }));
     if (json) printJson(reply);
     else process.stdout.write(`${formatForTerminal(reply)}\n\n`);
   }

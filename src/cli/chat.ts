@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { Bot } from '../core/bot.js';
-import { failOnError, formatForTerminal, hasFlag, printJson, stdinLines } from './io.js';
+import { failOnError, formatForTerminal, forTerminal, hasFlag, printJson, stdinLines } from './io.js';
 
 failOnError(async () => {
   const bot = new Bot();
@@ -14,7 +14,7 @@ failOnError(async () => {
   if (hasFlag('--json') || !process.stdin.isTTY) {
     const json = hasFlag('--json');
     for await (const line of stdinLines()) {
-      const reply = await bot.answer({ conversationId, text: line });
+      const reply = forTerminal(bot, await bot.answer({ conversationId, text: line }));
       if (json) printJson(reply);
       else process.stdout.write(`${formatForTerminal(reply)}\n\n`);
     }
@@ -32,7 +32,7 @@ failOnError(async () => {
       break; // input closed
     }
     if (/^\s*(exit|quit|avslutt)\s*$/i.test(line)) break;
-    const reply = await bot.answer({ conversationId, text: line });
+    const reply = forTerminal(bot, await bot.answer({ conversationId, text: line }));
     process.stdout.write(`\n${formatForTerminal(reply)}\n\n`);
   }
   rl.close();

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import type { Bot } from '../core/bot.js';
 import { toAnswerJson, type Reply } from '../core/types.js';
 
 /** The lines of standard input, in order; invalid UTF-8 arrives as replacement characters. */
@@ -28,4 +29,12 @@ export function failOnError(run: () => Promise<void>): void {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   });
+}
+
+/**
+ * The terminal has no support channel to open a case in: a "yes" to the bot's offer says so
+ * instead of promising a case.
+ */
+export function forTerminal(bot: Bot, reply: Reply): Reply {
+  return reply.caseRequest ? { ...reply, text: bot.handoffText('terminal', reply.lang), handoff: false } : reply;
 }

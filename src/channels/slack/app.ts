@@ -118,7 +118,9 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
   app.command('/npr', async ({ command, ack, client }) => {
     await ack();
     const conversationId = slackConversationId(command.team_id, command.channel_id, `slash-${command.user_id}`);
-    const reply = await bot.answer({ conversationId, text: command.text });
+    // /npr answers only the user who asked, and so does the support team on a case opened here
+    const address: UserAddress = { channel: 'slack', conversationId, ref: { channel: command.channel_id, user: command.user_id } };
+    const reply = await desk.onUserMessage(address, command.text, command.trigger_id);
     const action: ActionValue = { conversationId, lang: reply.lang, question: reply.question };
     await post(client, reply, { action, postToChannel: true, showQuestion: true }, { channel: command.channel_id, user: command.user_id }).catch(failed('answering /npr'));
   });
@@ -177,7 +179,9 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
       await app.client.chat.postMessage({ channel: String(ref.channel), thread_ts: String(ref.ts), text: escapeMrkdwn(text) });
     },
     async sendToUser(ref, text) {
-      await app.client.chat.postMessage({ channel: String(ref.channel), ...(ref.thread_ts ? { thread_ts: String(ref.thread_ts) } : {}), text: escapeMrkdwn(text) });
+      const where = { channel: String(ref.channel), ...(ref.thread_ts ? { thread_ts: String(ref.thread_ts) } : {}), text: escapeMrkdwn(text) };
+      if (ref.user) await app.client.chat.postEphemeral({ ...where, user: String(ref.user) });
+      else await app.client.chat.postMessage(where);
     },
   };
 

@@ -63,7 +63,7 @@ export const LABELS = [
 ] as const;
 export type Label = (typeof LABELS)[number];
 
-export type HandoffVariant = 'offer' | 'confirmed' | 'opened' | 'declined' | 'relayed' | 'agent-reply' | 'resolved' | 'mail-subject' | 'mail-body';
+export type HandoffVariant = 'offer' | 'confirmed' | 'opened' | 'declined' | 'relayed' | 'agent-reply' | 'resolved' | 'mail-subject' | 'mail-body' | 'terminal';
 
 /** What a user can do with an answer besides asking again. */
 export type UserAction = 'helpful' | 'not_helpful' | 'handoff' | 'help';
