@@ -59,9 +59,13 @@ export class TermList {
   matches(tokens: readonly string[]): TermMatch[] {
     const found: TermMatch[] = [];
     const present = new Set(tokens);
+    // Without a word that could be a typo, a term can only match a word with its first letter.
+    const mayBeTypo = tokens.some((t) => t.length >= 5 && !this.known.has(t) && !/\d/.test(t));
+    const initials = new Set(tokens.map((t) => t[0]));
     for (const { term, parts } of this.patterns) {
       const first = parts[0];
       if (!first) continue;
+      if (!mayBeTypo && !initials.has(first.word[0])) continue;
       // a short whole word can only match itself: a set lookup settles most terms at once
       if (!first.prefix && fuzzyAllowed(first.word) === 0 && !present.has(first.word)) continue;
       for (let at = 0; at + parts.length <= tokens.length; at++) {
