@@ -59,3 +59,14 @@ describe('memory store', () => {
     expect(await store.get('a')).toBeDefined();
   });
 });
+
+describe('a question that could be either of two intents', () => {
+  it('gets a question back offering both, and the short answer to it is understood in the same language', async () => {
+    const bot = testBot();
+    const asked = await bot.answer({ conversationId: 'clarify', text: 'pris eller frist?' });
+    expect(asked.alternatives).toEqual(['pricing', 'deadlines']);
+    expect(asked.text).toBe('Jeg er ikke sikker på hva du spør om. Gjelder det pris for data fra NPR eller leveringsfrister for data fra NPR?');
+    const answered = await bot.answer({ conversationId: 'clarify', text: 'frist' });
+    expect(answered).toMatchObject({ intent: 'deadlines', lang: 'nb', rule: 'deadlines.both' });
+  });
+});

@@ -89,13 +89,12 @@ export class Bot {
     const now = this.now();
     const state = await this.store.get(message.conversationId);
     const u = this.reader.read(message.text, now);
-    const lang = u.langKnown || !state ? u.lang : state.lang;
+    // one or two words ("frist", "ja takk") say too little to change the conversation's language
+    const lang = !state || (u.langKnown && u.tokens.length > SHORT_MESSAGE_WORDS) ? u.lang : state.lang;
     const seen = remember(state?.seen, u);
 
     // an answer to "shall I open a case?"
     if (state?.pendingHandoff && (u.yes || u.no)) {
-      // "ja" or "nei" says too little to change the conversation's language
-      const lang = state.lang;
       const reply = this.composer.action('handoff', lang);
       const confirmed = u.yes;
       reply.text = this.composer.handoffText(confirmed ? 'confirmed' : 'declined', lang);
@@ -147,6 +146,7 @@ export class Bot {
   }
 }
 
+const SHORT_MESSAGE_WORDS = 2;
 /** After this many unanswered questions in a row the bot offers a person. */
 const UNANSWERED_BEFORE_OFFER = 2;
 /** Turns kept for a case transcript. */

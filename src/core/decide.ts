@@ -5,9 +5,8 @@ import type { Day } from './understand/slots.js';
 
 /** Below this confidence the bot says it cannot answer rather than guess. */
 export const FALLBACK_BELOW = 0.3;
-/** When the runner-up scores at least this share of the best, and the best is weak, the bot asks which. */
+/** When the runner-up scores at least this share of the best, the two are too close to call: the bot asks which. */
 export const CLARIFY_RATIO = 0.9;
-export const CLARIFY_BELOW = 0.5;
 
 /**
  * A message that gives a figure continues the previous price or deadline question when it is
@@ -84,7 +83,6 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
     second &&
     !routed &&
     !settledByFigures &&
-    conf < CLARIFY_BELOW &&
     second.score >= top.score * CLARIFY_RATIO &&
     top.intent !== 'fallback' &&
     second.intent !== 'fallback'

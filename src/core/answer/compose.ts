@@ -161,7 +161,8 @@ export class Composer {
 
   private compose(d: Decision, lang: Lang): Composed {
     if (d.alternatives) {
-      const [first, second] = d.alternatives.map((i) => this.title(i, lang).toLowerCase()) as [string, string];
+      // mid-sentence: "pris for data fra NPR", keeping the names' capitals
+      const [first, second] = d.alternatives.map((i) => this.title(i, lang).replace(/^\p{Lu}(?!\p{Lu})/u, (c) => c.toLowerCase())) as [string, string];
       return plain(this.render('clarify', lang, undefined, { first, second }));
     }
     if (d.intent === 'pricing') return this.pricing(d, lang);
