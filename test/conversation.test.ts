@@ -70,3 +70,18 @@ describe('a question that could be either of two intents', () => {
     expect(answered).toMatchObject({ intent: 'deadlines', lang: 'nb', rule: 'deadlines.both' });
   });
 });
+
+describe('a message that asks two things', () => {
+  it('answers both, in the order asked, with both sets of figures and sources', async () => {
+    const bot = testBot();
+    const r = await bot.answer({ conversationId: 'both', text: 'Hva koster 5 timer, og når får vi data hvis søknaden var komplett 1.12.2026?' });
+    expect(r.intent).toBe('pricing');
+    expect(r.text.indexOf('6 875 kr')).toBeGreaterThanOrEqual(0);
+    expect(r.text.indexOf('31. desember 2026')).toBeGreaterThan(r.text.indexOf('6 875 kr'));
+    expect(r.figures.map((f) => f.name)).toEqual(['billedHours', 'excl', 'incl', 'dueAnonymous', 'dueIdentifiable']);
+    const en = await bot.answer({ conversationId: 'both-en', text: 'How long does it take and what does it cost?' });
+    expect(en.intent).toBe('deadlines');
+    expect(en.text).toContain('60 days');
+    expect(en.text).toContain('NOK 1,100');
+  });
+});

@@ -7,6 +7,10 @@ import type { Day } from './understand/slots.js';
 export const FALLBACK_BELOW = 0.3;
 /** When the runner-up scores at least this share of the best, the two are too close to call: the bot asks which. */
 export const CLARIFY_RATIO = 0.9;
+/** Two topics the question names by keyword and joins with "og"/"and" are both answered when the second scores this share of the first. */
+export const BOTH_RATIO = 0.6;
+/** Intents that are answers to a topic, not conversation. */
+const NOT_A_TOPIC = new Set(['fallback', 'greeting', 'thanks', 'help', 'handoff']);
 
 /**
  * A message that gives a figure continues the previous price or deadline question when it is
@@ -27,6 +31,8 @@ const ROUTED_BY_PURPOSE = new Set(['apply_research', 'apply_non_research', 'acce
 export interface Decision {
   intent: string;
   confidence: number;
+  /** A second question in the same message, answered after the first. */
+  also?: Decision;
   /** Two intents to offer when the question could be either. */
   alternatives?: [string, string];
   hours?: number;
@@ -77,6 +83,27 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
   if (conf < FALLBACK_BELOW) return { intent: 'fallback', confidence: round(conf) };
 
   const second = ranking[1];
+  const slotsFor = (i: string): Decision =>
+    i === 'pricing'
+      ? { intent: i, confidence: round(conf), hours: u.hours }
+      : i === 'deadlines'
+        ? { intent: i, confidence: round(conf), received, category: u.category }
+        : { intent: i, confidence: round(conf) };
+  // "hva koster det og hvor lang tid tar det?": both topics named by keyword, so both answered
+  const { keywordIntents } = u.classification;
+  if (
+    second &&
+    !routed &&
+    u.joinsQuestions &&
+    second.score >= top.score * BOTH_RATIO &&
+    !NOT_A_TOPIC.has(intent) &&
+    !NOT_A_TOPIC.has(second.intent) &&
+    keywordIntents.includes(top.intent) &&
+    keywordIntents.includes(second.intent)
+  ) {
+    const [asked, then] = keywordIntents.indexOf(intent) <= keywordIntents.indexOf(second.intent) ? [intent, second.intent] : [second.intent, intent];
+    return { ...slotsFor(asked), also: slotsFor(then) };
+  }
   // figures that fit the best intent settle it: "12 t" is about price
   const settledByFigures = (intent === 'pricing' && u.hours !== undefined) || (intent === 'deadlines' && (received !== undefined || u.category !== undefined));
   if (
@@ -90,7 +117,5 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
     return { intent, confidence: round(conf), alternatives: [top.intent, second.intent] };
   }
 
-  if (intent === 'pricing') return { intent, confidence: round(conf), hours: u.hours };
-  if (intent === 'deadlines') return { intent, confidence: round(conf), received, category: u.category };
-  return { intent, confidence: round(conf) };
+  return slotsFor(intent);
 }

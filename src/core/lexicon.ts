@@ -18,6 +18,7 @@ export const lexiconSchema = z.strictObject({
   linkageWords: words,
   hourNames: perLang(z.tuple([z.string(), z.string()])),
   yesWords: words,
+  andWords: words,
   noWords: words,
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;

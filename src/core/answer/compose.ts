@@ -209,9 +209,23 @@ export class Composer {
     };
   }
 
+  /** One answer, or two in a row when the message asked two things. */
+  private composeAll(d: Decision, lang: Lang): Composed {
+    const first = this.compose(d, lang);
+    if (!d.also) return first;
+    const second = this.compose(d.also, lang);
+    return {
+      text: `${first.text}\n\n${second.text}`,
+      sources: mergeSources(first.sources, second.sources),
+      rule: first.rule ?? second.rule,
+      route: first.route ?? second.route,
+      figures: [...first.figures, ...second.figures],
+    };
+  }
+
   /** The reply to an understood message; notices about redaction or length frame the answer. */
   reply(u: Understanding, d: Decision, lang: Lang): Reply {
-    const main = u.readable ? this.compose(d, lang) : plain(this.render('empty', lang));
+    const main = u.readable ? this.composeAll(d, lang) : plain(this.render('empty', lang));
     const parts: string[] = [];
     let sources: Source[] = main.sources;
     if (u.redactions > 0) parts.push(this.render('privacy', lang).text);

@@ -31,6 +31,8 @@ export interface Classification {
   confidence: number;
   /** Share of the question's words that the index knows. */
   coverage: number;
+  /** Intents whose keywords the question uses, in the order the question names them. */
+  keywordIntents: string[];
 }
 
 /** How many of an intent's best-matching examples count, and with what weight. */
@@ -89,7 +91,7 @@ export class IntentClassifier {
    */
   classify(tokens: readonly string[], evidence: Record<string, number> = {}): Classification {
     const words = [...new Set(tokens.filter((t) => t.length > 1 && !/^\d+$/.test(t)))];
-    if (words.length === 0) return { ranking: [], confidence: 0, coverage: 0 };
+    if (words.length === 0) return { ranking: [], confidence: 0, coverage: 0, keywordIntents: [] };
 
     let results: lunr.Index.Result[] = [];
     try {
@@ -124,8 +126,10 @@ export class IntentClassifier {
     const final = new Map<string, number>();
     for (const [intent, s] of raw) final.set(intent, best > 0 ? s / best : 0);
     const keywordWords = new Set<number>();
+    const firstKeyword = new Map<string, number>();
     for (const [intent, terms] of this.keywords) {
       const hits = terms.matches(tokens);
+      if (hits.length > 0) firstKeyword.set(intent, Math.min(...hits.map((h) => h.at)));
       for (const h of hits) for (let k = h.at; k < h.at + h.length; k++) keywordWords.add(k);
       // a longer phrase is more specific evidence: "what is npr for" over "what is npr"
       const bonus = hits.reduce((sum, h) => sum + KEYWORD_BONUS * (1 + PHRASE_WORD_BONUS * (h.length - 1)), 0);
@@ -150,6 +154,7 @@ export class IntentClassifier {
     const [first, second] = ranking;
     const margin = first ? first.score / (first.score + (second?.score ?? 0)) : 0;
     const confidence = first ? Math.min(1, margin * (0.4 + 0.6 * coverage) * Math.min(1, first.score)) : 0;
-    return { ranking, confidence, coverage };
+    const keywordIntents = [...firstKeyword.keys()].sort((a, b) => firstKeyword.get(a)! - firstKeyword.get(b)!);
+    return { ranking, confidence, coverage, keywordIntents };
   }
 }

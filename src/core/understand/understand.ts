@@ -36,6 +36,8 @@ export interface Understanding {
   /** A short yes or no, as an answer to "shall I open a case?". */
   yes: boolean;
   no: boolean;
+  /** Two questions joined in one message ("pris og leveringstid?"). */
+  joinsQuestions: boolean;
   /** Knowledge marks the question as one for a person (a complaint, a linkage of several sources). */
   needsPerson: boolean;
   namesLinkage: boolean;
@@ -58,6 +60,7 @@ export class Reader {
   private readonly yes: TermList;
   private readonly no: TermList;
   private readonly needsPerson: TermList;
+  private readonly and: TermList;
 
   constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon) {
     this.classifier = new IntentClassifier(intents);
@@ -70,6 +73,7 @@ export class Reader {
     this.otherRegistries = new TermList(lexicon.otherRegistries, known);
     this.linkage = new TermList(lexicon.linkageWords, known);
     this.yes = new TermList(lexicon.yesWords, known);
+    this.and = new TermList(lexicon.andWords, known);
     this.no = new TermList(lexicon.noWords, known);
     this.needsPerson = new TermList(
       [...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []),
@@ -110,6 +114,7 @@ export class Reader {
       registries,
       yes: short && this.yes.has(tokens) && !this.no.has(tokens),
       no: short && this.no.has(tokens),
+      joinsQuestions: this.and.has(tokens),
       needsPerson: this.needsPerson.has(tokens) || (registries.length >= 2 && this.linkage.has(tokens)),
       namesLinkage: this.linkage.has(tokens),
     };
