@@ -1,5 +1,5 @@
 /** `npm run eval`: accuracy per intent and overall on the development set and the held-out tests. */
-import { accuracy, BLIND_SET, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
+import { accuracy, BLIND_SET, BLIND_SET_2, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -24,4 +24,6 @@ const held = await evaluateHeldOut();
 report('Held-out intent tests (intent)', held, verbose);
 const blind = await evaluateDevset(undefined, BLIND_SET);
 report('Blind set, written apart from the training data (intent and facts)', blind, verbose);
-process.stdout.write(`\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}\n`);
+const blind2 = await evaluateDevset(undefined, BLIND_SET_2);
+report('Second blind set, long Slack-style messages (intent and facts)', blind2, verbose);
+process.stdout.write(`\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}, blind set 2 ${pct(accuracy(blind2))}\n`);
