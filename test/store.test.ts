@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
   it('applies migrations once, also when run again', async () => {
     expect(await migrate(db)).toEqual([]);
     const versions = await db.all<{ version: number }>('SELECT version FROM schema_migrations');
-    expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3]);
+    expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4]);
   });
 
   it('keeps conversation state, redacted, across a reopen', async () => {

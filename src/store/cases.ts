@@ -102,7 +102,8 @@ export class CaseStore {
       const inserted = await tx.all<CaseRow>(
         `INSERT INTO cases (request_key, status, channel, conversation_id, conversation_ref, lang, findings, created_at, updated_at)
          VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING RETURNING *`,
-        [c.requestKey, c.channel, c.conversationId, redactedJson(c.conversationRef), c.lang, redactedJson(c.findings), at, at],
+        // addresses are platform ids, stored as they are: redacting a digit run in an id would make it unreachable
+        [c.requestKey, c.channel, c.conversationId, JSON.stringify(c.conversationRef), c.lang, redactedJson(c.findings), at, at],
       );
       if (inserted.length === 0) {
         const existing = await tx.get<CaseRow>('SELECT * FROM cases WHERE request_key = ?', [c.requestKey]);
@@ -146,7 +147,7 @@ export class CaseStore {
 
   /** Where the case landed on the support side; `ref.key` finds it again from a reply there. */
   async setSupportRef(id: number, ref: Record<string, unknown> & { key: string }): Promise<void> {
-    await this.db.run('UPDATE cases SET support_ref = ?, support_key = ?, updated_at = ? WHERE id = ?', [redactedJson(ref), ref.key, now(), id]);
+    await this.db.run('UPDATE cases SET support_ref = ?, support_key = ?, updated_at = ? WHERE id = ?', [JSON.stringify(ref), ref.key, now(), id]);
   }
 
   /** Moves a case to `status`, recording who did it; false if it already was there. */

@@ -39,15 +39,25 @@ class SqliteDb implements Db {
   constructor(
     private readonly db: Database.Database,
     private readonly file: string,
+    /** Inside a transaction statements run at once; outside, they wait for any open one to end. */
+    private readonly inTransaction = false,
   ) {}
 
+  // a statement from another flow must not run inside an open transaction, where a rollback would take it along
+  private async turn(): Promise<void> {
+    if (!this.inTransaction) await sqliteLocks.get(this.file);
+  }
+
   async all<T>(sql: string, params: Param[] = []) {
+    await this.turn();
     return this.db.prepare(sql).all(...params) as T[];
   }
   async get<T>(sql: string, params: Param[] = []) {
+    await this.turn();
     return this.db.prepare(sql).get(...params) as T | undefined;
   }
   async run(sql: string, params: Param[] = []) {
+    await this.turn();
     const stmt = this.db.prepare(sql);
     if (stmt.reader) return { changes: stmt.all(...params).length };
     return { changes: stmt.run(...params).changes };
@@ -56,7 +66,7 @@ class SqliteDb implements Db {
     const next = (sqliteLocks.get(this.file) ?? Promise.resolve()).then(async () => {
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await fn(this);
+        const result = await fn(new SqliteDb(this.db, this.file, true));
         this.db.exec('COMMIT');
         return result;
       } catch (error) {
@@ -68,6 +78,7 @@ class SqliteDb implements Db {
     return next;
   }
   async close() {
+    await sqliteLocks.get(this.file);
     this.db.close();
   }
 }

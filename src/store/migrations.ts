@@ -88,6 +88,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'cases are found by their support thread',
     sql: () => ['ALTER TABLE cases ADD COLUMN support_key TEXT', 'CREATE UNIQUE INDEX cases_support_key ON cases (support_key)'],
   },
+  {
+    version: 4,
+    name: 'outbox claims name their worker',
+    sql: () => ['ALTER TABLE outbox ADD COLUMN claimed_by TEXT'],
+  },
 ];
 
 /** Brings the schema up to date; returns the versions it applied. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
-import { now, redactedJson } from './records.js';
+import { now, redact, redactedJson } from './records.js';
 
 /** Deliveries that must happen even if the receiver is down or the server restarts. */
 export const OUTBOX_KINDS = ['support_post', 'support_relay', 'user_message', 'mail', 'support_update'] as const;
@@ -48,17 +48,25 @@ export class OutboxWorker {
 
   /** Delivers what is due now; returns how many were delivered. */
   async runOnce(): Promise<number> {
-    const at = new Date();
-    const lease = new Date(at.getTime() + (this.options.leaseMs ?? 60_000)).toISOString();
+    const nowIso = () => new Date().toISOString();
+    const at = nowIso();
+    // per case, only the oldest undelivered item is due, so a case's messages keep their order
     const due = await this.db.all<{ id: number | string }>(
-      'SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT 50',
-      [at.toISOString(), at.toISOString()],
+      `SELECT o.id FROM outbox o
+       WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)
+         AND (o.case_id IS NULL OR NOT EXISTS (
+           SELECT 1 FROM outbox e WHERE e.case_id = o.case_id AND e.delivered_at IS NULL AND e.id < o.id))
+       ORDER BY o.id LIMIT 50`,
+      [at, at],
     );
     let delivered = 0;
     for (const { id } of due) {
+      // the lease starts when this item is claimed, not when the batch began
+      const claimedAt = nowIso();
+      const lease = new Date(Date.parse(claimedAt) + (this.options.leaseMs ?? 60_000)).toISOString();
       const { changes } = await this.db.run(
-        'UPDATE outbox SET claimed_until = ? WHERE id = ? AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)',
-        [lease, Number(id), at.toISOString()],
+        'UPDATE outbox SET claimed_until = ?, claimed_by = ? WHERE id = ? AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)',
+        [lease, this.worker, Number(id), claimedAt],
       );
       if (changes !== 1) continue; // another worker has it
       const row = await this.db.get<{ id: number | string; kind: OutboxKind; case_id: number | string | null; payload: string; attempts: number }>(
@@ -74,14 +82,16 @@ export class OutboxWorker {
       };
       try {
         await this.deliver(item);
-        await this.db.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, claimed_until = NULL WHERE id = ?', [now(), item.id]);
+        await this.db.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [nowIso(), item.id, this.worker]);
         delivered++;
       } catch (error) {
         const delay = Math.min(this.options.maxDelayMs ?? 300_000, (this.options.baseDelayMs ?? 1000) * 2 ** item.attempts);
-        await this.db.run('UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?', [
+        // only the worker that still holds the claim records the failure
+        await this.db.run('UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ? AND claimed_by = ?', [
           new Date(Date.now() + delay).toISOString(),
-          String(error instanceof Error ? error.message : error).slice(0, 500),
+          redact(String(error instanceof Error ? error.message : error).slice(0, 500)),
           item.id,
+          this.worker,
         ]);
         this.options.onError?.(item, error);
       }

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { now, redactedJson } from './records.js';
+import { now } from './records.js';
 
 /** Small settings made at run time, such as the Teams channel a support agent registered. */
 export class Settings {
@@ -13,7 +13,7 @@ export class Settings {
   async set(key: string, value: unknown): Promise<void> {
     await this.db.run('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at', [
       key,
-      redactedJson(value),
+      JSON.stringify(value), // platform addresses: stored as they are
       now(),
     ]);
   }

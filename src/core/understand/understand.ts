@@ -82,9 +82,14 @@ export class Reader {
   }
 
   read(raw: string, now: Date): Understanding {
-    // identity numbers go first, so that nothing after this line ever sees them
-    const redacted = redactIdentityNumbers(raw);
-    const { text, truncated } = normalise(redacted.text);
+    // identity numbers go first, so that nothing after this line ever sees them; and again after
+    // normalising, which can join a number split by an entity, a wide digit or a zero-width space
+    const before = redactIdentityNumbers(raw);
+    const normalised = normalise(before.text);
+    const after = redactIdentityNumbers(normalised.text);
+    const { text } = after;
+    const { truncated } = normalised;
+    const redacted = { redactions: before.redactions + after.redactions };
     const withoutRedactions = text.replaceAll(REDACTED, ' ');
     const tokens = tokenize(withoutRedactions);
     const { lang, known } = this.language.detect(text);
