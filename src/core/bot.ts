@@ -62,7 +62,8 @@ export class Bot {
     const state = await this.store.get(conversationId);
     const reply = this.composer.action(action, state?.lang ?? 'nb');
     if (action === 'handoff') {
-      await this.store.set(conversationId, { ...(state ?? this.emptyState(reply.lang)), pendingHandoff: 'button', updatedAt: this.now().toISOString() });
+      const at = this.now().toISOString();
+      await this.store.set(conversationId, { ...(state ?? this.emptyState(reply.lang)), pendingHandoff: 'button', offeredAt: at, updatedAt: at });
     }
     return reply;
   }
@@ -102,12 +103,13 @@ export class Bot {
       reply.rule = confirmed ? 'handoff.confirmed' : 'handoff.declined';
       reply.handoff = confirmed;
       if (confirmed) {
-        reply.caseRequest = { reason: state.pendingHandoff, transcript: (state.history ?? []).map(({ role, text }) => ({ role, text })), findings: seen };
+        reply.caseRequest = { reason: state.pendingHandoff, offeredAt: state.offeredAt ?? state.updatedAt, transcript: (state.history ?? []).map(({ role, text }) => ({ role, text })), findings: seen };
       }
       await this.store.set(message.conversationId, {
         ...state,
         lang,
         pendingHandoff: undefined,
+        offeredAt: undefined,
         seen,
         history: withTurns(state.history, u.text, reply),
         updatedAt: now.toISOString(),
@@ -138,6 +140,7 @@ export class Bot {
       category: decision.category ?? state?.category,
       unanswered,
       pendingHandoff,
+      offeredAt: pendingHandoff ? now.toISOString() : undefined,
       seen,
       history: withTurns(state?.history, u.text, reply),
       updatedAt: now.toISOString(),

@@ -50,6 +50,8 @@ export interface Reply extends AnswerJson {
 
 export interface CaseRequest {
   reason: 'asked' | 'button' | 'unanswered' | 'needs_person';
+  /** When the bot made the offer this answers: one offer opens at most one case, however many yeses. */
+  offeredAt: string;
   transcript: { role: 'user' | 'bot'; text: string }[];
   findings: Seen;
 }

@@ -152,19 +152,22 @@ export class CaseStore {
 
   /** Moves a case to `status`, recording who did it; false if it already was there. */
   async setStatus(id: number, status: CaseStatus, actor: string, note?: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const at = now();
-      const { changes } = await tx.run(
-        `UPDATE cases SET status = ?, updated_at = ?,
-           assignee = CASE WHEN ? = 'claimed' THEN ? ELSE assignee END,
-           resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END
-         WHERE id = ? AND status <> ?`,
-        [status, at, status, actor, status, at, id, status],
-      );
-      if (changes === 0) return false;
-      await this.event(tx, id, status, actor, note ?? null);
-      return true;
-    });
+    return this.db.transaction((tx) => this.changeStatus(tx, id, status, actor, note));
+  }
+
+  /** The same inside a caller's transaction, so what the change triggers commits with it. */
+  async changeStatus(tx: Db, id: number, status: CaseStatus, actor: string, note?: string): Promise<boolean> {
+    const at = now();
+    const { changes } = await tx.run(
+      `UPDATE cases SET status = ?, updated_at = ?,
+         assignee = CASE WHEN ? = 'claimed' THEN ? ELSE assignee END,
+         resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END
+       WHERE id = ? AND status <> ?`,
+      [status, at, status, actor, status, at, id, status],
+    );
+    if (changes === 0) return false;
+    await this.event(tx, id, status, actor, note ?? null);
+    return true;
   }
 
   async markFirstReply(id: number): Promise<void> {

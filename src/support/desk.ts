@@ -62,7 +62,7 @@ export class SupportDesk {
    * A user's message. While a case is open it goes to the support team; otherwise the bot
    * answers, and a "yes" to its offer opens a case (once per request, whatever retries).
    */
-  async onUserMessage(address: UserAddress, text: string, requestId: string): Promise<Reply> {
+  async onUserMessage(address: UserAddress, text: string): Promise<Reply> {
     const active = await this.cases.activeFor(address.conversationId);
     const { bot } = this.o;
     if (active) {
@@ -94,7 +94,7 @@ export class SupportDesk {
     const request = reply.caseRequest;
     const { case: c } = await this.cases.open(
       {
-        requestKey: `${address.conversationId}:${requestId}`,
+        requestKey: `${address.conversationId}:offer:${request.offeredAt}`,
         channel: address.channel,
         conversationId: address.conversationId,
         conversationRef: address.ref,
@@ -134,25 +134,28 @@ export class SupportDesk {
     const c = await this.cases.get(caseId);
     if (!c || c.status === 'resolved') return undefined; // a closed case stays closed
     const { bot, db } = this.o;
+    // each change and what it sets off commit together, and happen once however often it is clicked
     if (action === 'claim') {
-      if (await this.cases.setStatus(c.id, 'claimed', agent)) await enqueue(db, 'support_update', c.id, {});
+      await db.transaction(async (tx) => {
+        if (await this.cases.changeStatus(tx, c.id, 'claimed', agent)) await enqueue(tx, 'support_update', c.id, {});
+      });
       return undefined;
     }
     if (action === 'resolve') {
-      if (await this.cases.setStatus(c.id, 'resolved', agent)) {
-        await enqueue(db, 'user_message', c.id, { text: bot.handoffText('resolved', c.lang, { caseNumber: c.number }) });
-        await enqueue(db, 'support_update', c.id, {});
-      }
+      await db.transaction(async (tx) => {
+        if (!(await this.cases.changeStatus(tx, c.id, 'resolved', agent))) return;
+        await enqueue(tx, 'user_message', c.id, { text: bot.handoffText('resolved', c.lang, { caseNumber: c.number }) });
+        await enqueue(tx, 'support_update', c.id, {});
+      });
       return undefined;
     }
     const mail = await this.mailFor(c);
     if (!this.o.mailer) return bot.label('support-mailto', SUPPORT_LANG, { link: mailtoLink(mail) });
     await db.transaction(async (tx) => {
+      if (!(await this.cases.changeStatus(tx, c.id, 'forwarded', agent, mail.to))) return;
       await enqueue(tx, 'mail', c.id, { ...mail });
-      await this.cases.event(tx, c.id, 'forward_requested', agent, mail.subject);
+      await enqueue(tx, 'support_update', c.id, {});
     });
-    await this.cases.setStatus(c.id, 'forwarded', agent, mail.to);
-    await enqueue(db, 'support_update', c.id, {});
     return bot.label('support-forwarded', SUPPORT_LANG, { caseNumber: c.number, to: mail.to });
   }
 

@@ -94,7 +94,7 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
   const answerInThread = async (client: WebClient, team: string | undefined, e: { channel: string; text?: string; ts: string; thread_ts?: string }, thread: boolean) => {
     const threadTs = thread ? (e.thread_ts ?? e.ts) : e.thread_ts;
     const address: UserAddress = { channel: 'slack', conversationId: slackConversationId(team, e.channel, threadTs), ref: { channel: e.channel, thread_ts: threadTs ?? null } };
-    const reply = await desk.onUserMessage(address, e.text ?? '', e.ts);
+    const reply = await desk.onUserMessage(address, e.text ?? '');
     await post(client, reply, { action: { conversationId: address.conversationId, lang: reply.lang } }, { channel: e.channel, thread_ts: threadTs });
   };
 
@@ -120,7 +120,7 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
     const conversationId = slackConversationId(command.team_id, command.channel_id, `slash-${command.user_id}`);
     // /npr answers only the user who asked, and so does the support team on a case opened here
     const address: UserAddress = { channel: 'slack', conversationId, ref: { channel: command.channel_id, user: command.user_id } };
-    const reply = await desk.onUserMessage(address, command.text, command.trigger_id);
+    const reply = await desk.onUserMessage(address, command.text);
     const action: ActionValue = { conversationId, lang: reply.lang, question: reply.question };
     await post(client, reply, { action, postToChannel: true, showQuestion: true }, { channel: command.channel_id, user: command.user_id }).catch(failed('answering /npr'));
   });

@@ -95,7 +95,7 @@ export class TeamsHandler extends TeamsActivityHandler {
     const conversationId = teamsConversationId(activity.conversation.id);
     if (await this.desk.onAgentMessage(conversationId, activity.from.name ?? activity.from.id, normalise(text).text)) return;
     const address: UserAddress = { channel: 'teams', conversationId, ref: TurnContext.getConversationReference(activity) as Record<string, unknown> };
-    const reply = await this.desk.onUserMessage(address, text, activity.id ?? String(Date.now()));
+    const reply = await this.desk.onUserMessage(address, text);
     await this.send(context, reply, conversationId);
   }
 }

@@ -25,6 +25,8 @@ export interface ConversationState {
   unanswered: number;
   /** The bot has offered a support case and waits for yes or no; the value says why it offered. */
   pendingHandoff?: HandoffReason;
+  /** When that offer was made. */
+  offeredAt?: string;
   /** The latest turns, redacted, for the support team when a case opens. */
   history?: Turn[];
   /** What the conversation has named so far, for a case summary. */
