@@ -61,7 +61,7 @@ describe('npm run chat -- --json', () => {
     const { lines, status } = run('chat', 'Jeg vil snakke med en person\nja\n');
     expect(status).toBe(0);
     const [, yes] = lines.map((l) => JSON.parse(l) as { text: string; handoff: boolean });
-    expect(yes!.text).toContain('I terminalen kan jeg ikke opprette saker');
+    expect(yes!.text).toContain('Herfra kan jeg ikke opprette en sak');
     expect(yes!.handoff).toBe(false);
   });
 });

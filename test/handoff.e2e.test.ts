@@ -117,6 +117,11 @@ describe('handoff to the support team in Slack', () => {
     expect(toUser.args.thread_ts).toBe(thread);
     expect(textOf(toUser)).toContain('prosjektbeskrivelsen');
 
+    // an internal note in the thread stays with the support team
+    await postEvent(s.url, agentReply('// intern: Kari tar denne', supportTs));
+    expect(await waitUntil(async () => (await s.desk.cases.events(1)).some((e) => e.kind === 'internal_note'))).toBe(true);
+    expect(posts(RESEARCH).some((c) => textOf(c).includes('Kari tar denne'))).toBe(false);
+
     await postEvent(s.url, mention(`Her er beskrivelsen, pasient ${laterFnr}`, thread));
     const relayed = await waitFor(() => posts(SUPPORT).find((c) => c.args.thread_ts === supportTs && textOf(c).includes('beskrivelsen')));
     expect(textOf(relayed)).toContain('[REDACTED]');
@@ -157,6 +162,38 @@ describe('handoff to the support team in Slack', () => {
       expect(everything).not.toContain(`${fnr!.slice(0, 6)} ${fnr!.slice(6)}`);
     }
     expect(dump).toContain('[REDACTED]');
+  });
+
+  it('opens no case when no support channel is set up, and sends the user to the registry', async () => {
+    s = await server({ SUPPORT_SLACK_CHANNEL: '' });
+    const thread = '1764100000.000011';
+    await postEvent(s.url, mention('Jeg vil snakke med en person', thread));
+    await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Svar «ja» eller «nei»')));
+    await postEvent(s.url, mention('ja', thread));
+    await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Herfra kan jeg ikke opprette en sak')));
+    expect(await s.db.all('SELECT id FROM cases')).toEqual([]);
+  });
+
+  it('ignores case buttons pressed outside the support channel', async () => {
+    s = await server();
+    await openCase(s, '1764100000.000012');
+    await postForm(s.url, click('npr_case_resolve', { caseId: 1 }, RESEARCH));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await s.desk.cases.get(1)).toMatchObject({ status: 'open' });
+  });
+
+  it('answers a case opened through /npr by direct message', async () => {
+    s = await server();
+    const command = (text: string) => ({ ...fixture<Record<string, string>>('slack/slash_command.json'), response_url: api.responseUrl, text });
+    await postForm(s.url, command('jeg vil snakke med en person'));
+    await postForm(s.url, command('ja'));
+    await waitFor(() => api.replies('response_url').find((c) => textOf(c).includes('NPR-00001')));
+    await waitFor(() => posts(SUPPORT)[0]);
+    const ts = String((await s.desk.cases.get(1))!.supportRef!.ts);
+    await postEvent(s.url, agentReply('Vi tar kontakt.', ts));
+    const dm = await waitFor(() => posts('DU0USER1').find((c) => textOf(c).includes('Vi tar kontakt.')));
+    expect(api.replies('conversations.open')[0]!.args.users).toBe('U0USER1');
+    expect(dm.args.thread_ts).toBeUndefined();
   });
 
   it('offers a person after two unanswered questions, and opens nothing on "nei"', async () => {
@@ -226,7 +263,7 @@ describe('handoff to the support team in Slack', () => {
     const send = (body: unknown) => fetch(`${s.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     await send(activity(`Jeg vil snakke med en person, fnr ${userFnr}`, 't1'));
     await send(activity('ja', 't2'));
-    await waitUntil(() => connector.calls.some((c) => /NPR-\d{5}/.test(c.activity.text ?? '')));
+    await waitUntil(() => connector.calls.some((c) => /NPR-\d{5}/.test(JSON.stringify(c.activity))));
     await waitFor(() => posts(SUPPORT)[0]);
     const ts = String((await s.desk.cases.get(1))!.supportRef!.ts);
     const beforeReply = JSON.stringify(connector.calls);
@@ -259,6 +296,14 @@ describe('a support team working in Teams', () => {
 
       await teams({ id: 'r2', text: '<at>NPR-bot</at> Hei, vi ser på saken.', conversation: { id: `${supportChannel};messageid=${rootId}`, conversationType: 'channel', isGroup: true } });
       await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Hei, vi ser på saken.')));
+
+      // someone in another channel can neither take over the support channel nor act on the case
+      connector.reset();
+      await teams({ id: 'x1', text: '<at>NPR-bot</at> register support channel', conversation: { id: '19:other@thread.tacv2;messageid=x1', conversationType: 'channel', isGroup: true } });
+      expect(await waitUntil(() => connector.calls.some((c) => (c.activity.text ?? '').includes('Du kan ikke gjøre denne kanalen')))).toBe(true);
+      await teams({ id: 'x2', text: undefined, value: { action: 'npr_case_resolve', caseId: 1 }, conversation: { id: '19:other@thread.tacv2;messageid=x2', conversationType: 'channel', isGroup: true } });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await s.desk.cases.get(1)).toMatchObject({ status: 'open' });
 
       await teams({ id: 'r3', text: undefined, value: { action: 'npr_case_claim', caseId: 1 }, conversation: { id: `${supportChannel};messageid=${rootId}`, conversationType: 'channel', isGroup: true } });
       expect(await waitUntil(() => connector.calls.some((c) => c.method === 'PUT' && c.path.endsWith(`/activities/${rootId}`)))).toBe(true);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/core/bot.js';
 import { configSchema, productionProblems, slackStatus, teamsStatus } from '../src/server/config.js';
 import { startTestServer } from './helpers/server.js';
+import { isLoopback } from '../src/server/server.js';
 
 const config = (env: Record<string, string>) => configSchema.parse(env);
 
@@ -78,6 +79,11 @@ describe('npm start', () => {
 });
 
 describe('the HTTP server', () => {
+  it('without a Microsoft app id, lets only this machine talk to /api/messages', () => {
+    for (const a of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect(isLoopback(a)).toBe(true);
+    for (const a of ['10.0.0.5', '::ffff:192.168.1.4', '2001:db8::1', undefined]) expect(isLoopback(a)).toBe(false);
+  });
+
   it('answers /healthz and 404s what it does not serve', async () => {
     const server = await startTestServer({ SLACK_BOT_TOKEN: '' });
     try {

@@ -36,5 +36,5 @@ export function failOnError(run: () => Promise<void>): void {
  * instead of promising a case.
  */
 export function forTerminal(bot: Bot, reply: Reply): Reply {
-  return reply.caseRequest ? { ...reply, text: bot.handoffText('terminal', reply.lang), handoff: false } : reply;
+  return reply.caseRequest ? { ...reply, text: bot.handoffText('unavailable', reply.lang), handoff: false } : reply;
 }

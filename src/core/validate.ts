@@ -31,7 +31,7 @@ const RULE_SECTIONS: Record<string, (e: KnowledgeEntry) => string[]> = {
   price: () => ['estimate', 'estimate-minimum'],
   deadlines: (e) => ['category', 'date', 'date-both', ...Object.keys(e.categories ?? {}).map((c) => `why-${c}`)],
   labels: () => [...LABELS],
-  handoff: () => ['offer', 'confirmed', 'opened', 'declined', 'relayed', 'agent-reply', 'resolved', 'mail-subject', 'mail-body', 'terminal'],
+  handoff: () => ['offer', 'confirmed', 'opened', 'declined', 'relayed', 'agent-reply', 'resolved', 'mail-subject', 'mail-body', 'unavailable'],
   feedback: () => ['not-helpful'],
   'non-research': () => ['mail-subject', 'mail-body'],
 };

@@ -26,6 +26,8 @@ export const configSchema = z.object({
   DATABASE_URL: optional,
   /** Slack channel id (C…) where new support cases are posted. */
   SUPPORT_SLACK_CHANNEL: optional,
+  /** Teams users (AAD object ids, comma-separated) who may register the support channel; unset: the first registration wins. */
+  SUPPORT_TEAMS_ADMINS: optional,
   /** `smtp://user:pass@host:port` (or smtps://) for forwarding cases to NPR by e-mail. */
   SMTP_URL: optional,
   MAIL_FROM: z.string().trim().default('npr-bot@localhost'),

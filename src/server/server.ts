@@ -40,6 +40,8 @@ export interface ServerOptions {
   outboxIntervalMs?: number;
 }
 
+export const isLoopback = (address: string | undefined) => !!address && /^(127\.|::1$|::ffff:127\.)/.test(address);
+
 function send(res: ServerResponse, status: number, body?: unknown) {
   if (res.headersSent) return void res.end();
   if (body === undefined) return void res.writeHead(status).end();
@@ -121,6 +123,10 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
       }
       if (req.method === 'POST' && path === '/api/messages') {
         if (!teams) return send(res, 404, { error: 'Teams is not configured on this server' });
+        // without an app id nothing is authenticated: then only this machine (the Emulator) may talk to it
+        if (!config.MicrosoftAppId && !isLoopback(req.socket.remoteAddress)) {
+          return send(res, 403, { error: 'Without MicrosoftAppId, /api/messages answers only requests from this machine' });
+        }
         const { status, body } = await readJson(req);
         if (!body) return send(res, status);
         return teams.handle(req, res, body);

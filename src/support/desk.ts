@@ -29,6 +29,9 @@ export interface Platform {
 
 export type CaseAction = 'claim' | 'resolve' | 'forward';
 
+/** Messages in a case thread that stay with the support team. */
+export const INTERNAL_NOTE = /^\s*(\/\/|\(intern\)|\(internal\))/i;
+
 export interface DeskOptions {
   bot: Bot;
   db: Db;
@@ -92,6 +95,8 @@ export class SupportDesk {
     }
     if (!reply.caseRequest) return reply;
     const request = reply.caseRequest;
+    // with no support channel anywhere a case would wait unread: send the user to the registry instead
+    if (!(await this.o.supportPlatform())) return { ...reply, handoff: false, caseRequest: undefined, text: bot.handoffText('unavailable', reply.lang) };
     const { case: c } = await this.cases.open(
       {
         requestKey: `${address.conversationId}:offer:${request.offeredAt}`,
@@ -117,10 +122,17 @@ export class SupportDesk {
     return reply;
   }
 
-  /** A support agent's message in a case thread goes to the user. False if the thread is no open case. */
+  /**
+   * A support agent's message in a case thread goes to the user, unless it is an internal note
+   * ("// …" or "(intern) …"). False if the thread is no open case.
+   */
   async onAgentMessage(supportKey: string, agent: string, text: string): Promise<boolean> {
     const c = await this.cases.bySupportKey(supportKey);
     if (!c) return false;
+    if (INTERNAL_NOTE.test(text)) {
+      await this.cases.addEvent(c.id, 'internal_note', agent, text);
+      return true;
+    }
     await this.o.db.transaction(async (tx) => {
       await this.cases.event(tx, c.id, 'agent_message', agent, text);
       await tx.run('UPDATE cases SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?', [new Date().toISOString(), c.id]);

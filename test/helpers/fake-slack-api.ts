@@ -39,9 +39,15 @@ export class FakeSlackApi {
   private server?: Server;
   url = '';
 
+  /** Where a command's response URL points in tests. */
+  get responseUrl(): string {
+    return this.url.replace(/api\/$/, 'response/T0001/1/abc');
+  }
+
   async start(): Promise<this> {
     this.server = createServer(async (req, res) => {
-      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+      // Web API calls under /api/; anything else is a command's or action's response URL
+      const method = (req.url ?? '').startsWith('/api/') ? (req.url ?? '').replace(/^\/api\//, '').split('?')[0]! : 'response_url';
       const args = await readArgs(req);
       const behaviour = this.behaviours.get(method);
       if (behaviour?.kind === 'hang') return; // never answers
@@ -59,6 +65,7 @@ export class FakeSlackApi {
         'auth.test': { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'npr-bot' },
         'chat.postMessage': { channel: args.channel, ts: `${1764000000 + this.calls.length}.${String(this.calls.length).padStart(6, '0')}`, message: {} },
         'chat.postEphemeral': { message_ts: `${Date.now() / 1000}` },
+        'conversations.open': { channel: { id: `D${String(args.users)}` } },
       };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, ...((answers[method] as object) ?? {}) }));
@@ -88,7 +95,7 @@ export class FakeSlackApi {
 
   /** Calls of the given methods, not counting the auth.test bolt makes. */
   replies(...methods: string[]): SlackCall[] {
-    const wanted = methods.length ? methods : ['chat.postMessage', 'chat.postEphemeral', 'views.publish'];
+    const wanted = methods.length ? methods : ['chat.postMessage', 'chat.postEphemeral', 'views.publish', 'response_url'];
     return this.calls.filter((c) => wanted.includes(c.method));
   }
 

@@ -17,6 +17,8 @@ type WebClient = webApi.WebClient;
 /** Slack's rule: a request signed more than five minutes from now, either way, is refused. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Slack keeps a button's value under 2 000 characters; the question rides along in it. */
+const MAX_QUESTION_IN_BUTTON = 1500;
 
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
@@ -115,24 +117,33 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
     await answerInThread(client, body.team_id, message, false).catch(failed('answering a direct message'));
   });
 
-  app.command('/npr', async ({ command, ack, client }) => {
+  app.command('/npr', async ({ command, ack, respond }) => {
     await ack();
     const conversationId = slackConversationId(command.team_id, command.channel_id, `slash-${command.user_id}`);
-    // /npr answers only the user who asked, and so does the support team on a case opened here
-    const address: UserAddress = { channel: 'slack', conversationId, ref: { channel: command.channel_id, user: command.user_id } };
-    const reply = await desk.onUserMessage(address, command.text);
-    const action: ActionValue = { conversationId, lang: reply.lang, question: reply.question };
-    await post(client, reply, { action, postToChannel: true, showQuestion: true }, { channel: command.channel_id, user: command.user_id }).catch(failed('answering /npr'));
+    // /npr answers only the user who asked (through the command's response URL, which works where
+    // the bot is no member); the support team's answers on a case opened here come by DM
+    const address: UserAddress = { channel: 'slack', conversationId, ref: { user: command.user_id, dm: true } };
+    const answer = async () => {
+      const reply = await desk.onUserMessage(address, command.text);
+      const action: ActionValue = { conversationId, lang: reply.lang, question: reply.question.slice(0, MAX_QUESTION_IN_BUTTON) };
+      for (const m of renderSlack(viewOf(bot, reply), { action, postToChannel: true, showQuestion: true })) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
+      }
+    };
+    await answer().catch(failed('answering /npr'));
   });
 
-  app.action<BlockAction<ButtonAction>>(/^npr_/, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(/^npr_/, async ({ ack, body, action, client, respond }) => {
     await ack();
+    const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
     const value = JSON.parse(action.value ?? '{}') as ActionValue & { caseId?: number };
     const channel = body.channel?.id ?? body.user.id;
     const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
     const caseAction = Object.entries(CASE_ACTIONS).find(([, id]) => id === action.action_id)?.[0] as CaseAction | undefined;
-    const respond = async () => {
+    const handle = async () => {
       if (caseAction && value.caseId !== undefined) {
+        // case buttons count only where the support team works
+        if (channel !== supportChannel) return log.warn('slack: a case action outside the support channel was ignored', { channel });
         const note = await desk.onCaseAction(value.caseId, caseAction, body.user.id);
         if (note) await client.chat.postEphemeral({ channel, user: body.user.id, text: escapeMrkdwn(note) });
         return;
@@ -146,7 +157,10 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
         }
         case ACTIONS.support: {
           const reply = await bot.act(value.conversationId, 'handoff');
-          await post(client, reply, { action: value }, { channel, thread_ts: threadTs });
+          if (ephemeral) {
+            // an answer only the user saw gets an offer only the user sees
+            for (const m of renderSlack(viewOf(bot, reply), { action: value })) await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
+          } else await post(client, reply, { action: value }, { channel, thread_ts: threadTs });
           return;
         }
         default: {
@@ -155,7 +169,7 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
         }
       }
     };
-    await respond().catch(failed(`handling ${action.action_id}`));
+    await handle().catch(failed(`handling ${action.action_id}`));
   });
 
   app.event('app_home_opened', async ({ event, client }) => {
@@ -179,9 +193,12 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
       await app.client.chat.postMessage({ channel: String(ref.channel), thread_ts: String(ref.ts), text: escapeMrkdwn(text) });
     },
     async sendToUser(ref, text) {
-      const where = { channel: String(ref.channel), ...(ref.thread_ts ? { thread_ts: String(ref.thread_ts) } : {}), text: escapeMrkdwn(text) };
-      if (ref.user) await app.client.chat.postEphemeral({ ...where, user: String(ref.user) });
-      else await app.client.chat.postMessage(where);
+      let channel = String(ref.channel);
+      if (ref.dm) {
+        const opened = await app.client.conversations.open({ users: String(ref.user) });
+        channel = opened.channel!.id!;
+      }
+      await app.client.chat.postMessage({ channel, ...(ref.thread_ts ? { thread_ts: String(ref.thread_ts) } : {}), text: escapeMrkdwn(text) });
     },
   };
 

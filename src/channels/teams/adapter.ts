@@ -41,7 +41,9 @@ export class TeamsHandler extends TeamsActivityHandler {
     private readonly bot: Bot,
     private readonly desk: SupportDesk,
     private readonly settings: Settings,
-    log: Logger,
+    private readonly log: Logger,
+    /** Who may register the support channel; empty: whoever registers first. */
+    private readonly admins: readonly string[] = [],
   ) {
     super();
     this.onMessage(async (context, next) => {
@@ -53,8 +55,12 @@ export class TeamsHandler extends TeamsActivityHandler {
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      for (const member of context.activity.membersAdded ?? []) {
-        if (member.id === context.activity.recipient.id) continue;
+      // a welcome in a personal chat when it starts, and once in a team when the bot joins it,
+      // not a post in the channel each time someone joins the team
+      const added = context.activity.membersAdded ?? [];
+      const personal = context.activity.conversation.conversationType === 'personal';
+      const botJoined = added.some((m) => m.id === context.activity.recipient.id);
+      if ((personal && added.some((m) => m.id !== context.activity.recipient.id)) || (!personal && botJoined)) {
         const conversationId = teamsConversationId(context.activity.conversation.id);
         await this.send(context, await this.bot.act(conversationId, 'help'), conversationId);
       }
@@ -64,7 +70,8 @@ export class TeamsHandler extends TeamsActivityHandler {
 
   private async send(context: TurnContext, reply: Reply, conversationId: string) {
     const card = renderCard(viewOf(this.bot, reply), conversationId);
-    await context.sendActivity({ type: 'message', text: reply.text, attachments: [CardFactory.adaptiveCard(card)] });
+    // the card carries the answer; text beside it would show it twice. The summary is for notifications.
+    await context.sendActivity({ type: 'message', summary: reply.text.slice(0, 200), attachments: [CardFactory.adaptiveCard(card)] });
   }
 
   private async onText(context: TurnContext) {
@@ -72,6 +79,12 @@ export class TeamsHandler extends TeamsActivityHandler {
     if (isCardAction(activity.value)) {
       const { action, conversationId, caseId } = activity.value;
       if (action in CASE_ACTIONS && caseId !== undefined) {
+        // case buttons count only in the registered support channel
+        const registered = await this.settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
+        if (registered?.conversation.id !== channelOf(activity.conversation.id)) {
+          this.log.warn('teams: a case action outside the support channel was ignored');
+          return;
+        }
         const note = await this.desk.onCaseAction(caseId, CASE_ACTIONS[action]!, activity.from.aadObjectId ?? activity.from.id);
         if (note) await context.sendActivity({ type: 'message', text: note });
         return;
@@ -87,6 +100,14 @@ export class TeamsHandler extends TeamsActivityHandler {
     // in a channel the bot is @mentioned; the mention is not part of the question
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
     if (REGISTER_COMMAND.test(normalise(text).text) && activity.conversation.conversationType === 'channel') {
+      const who = activity.from.aadObjectId ?? activity.from.id;
+      const current = await this.settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
+      const allowed = this.admins.length > 0 ? this.admins.includes(who) : !current || current.conversation.id === channelOf(activity.conversation.id);
+      if (!allowed) {
+        this.log.warn('teams: a support channel registration was refused', { user: who });
+        await context.sendActivity({ type: 'message', text: this.bot.label('support-register-refused', SUPPORT_LANG) });
+        return;
+      }
       const ref = TurnContext.getConversationReference(activity);
       await this.settings.set(SUPPORT_CHANNEL_SETTING, { ...ref, conversation: { ...ref.conversation, id: channelOf(ref.conversation!.id) } });
       await context.sendActivity({ type: 'message', text: this.bot.label('support-registered', SUPPORT_LANG) });
@@ -143,7 +164,8 @@ export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDe
   });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (_context, error) => log.error('teams: turn failed', errorFields(error));
-  const handler = new TeamsHandler(bot, desk, settings, log);
+  const admins = (config.SUPPORT_TEAMS_ADMINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const handler = new TeamsHandler(bot, desk, settings, log, admins);
   const appId = config.MicrosoftAppId ?? '';
 
   /** Runs `logic` in a conversation the bot is not answering right now (proactive message). */
@@ -162,6 +184,7 @@ export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDe
         const activity = TurnContext.applyConversationReference({ type: 'message', attachments: [caseCard(c, summary)] }, { ...channel, activityId: undefined });
         id = (await context.adapter.sendActivities(context, [activity]))[0]?.id ?? '';
       });
+      if (!id) throw new Error('Teams returned no id for the case post');
       const thread = `${channel.conversation.id};messageid=${id}`;
       return { platform: 'teams', activityId: id, channel: channel as unknown as Record<string, unknown>, key: teamsConversationId(thread) };
     },

@@ -59,11 +59,12 @@ export const LABELS = [
   'support-mailto',
   'support-forwarded',
   'support-registered',
+  'support-register-refused',
   'write-email',
 ] as const;
 export type Label = (typeof LABELS)[number];
 
-export type HandoffVariant = 'offer' | 'confirmed' | 'opened' | 'declined' | 'relayed' | 'agent-reply' | 'resolved' | 'mail-subject' | 'mail-body' | 'terminal';
+export type HandoffVariant = 'offer' | 'confirmed' | 'opened' | 'declined' | 'relayed' | 'agent-reply' | 'resolved' | 'mail-subject' | 'mail-body' | 'unavailable';
 
 /** What a user can do with an answer besides asking again. */
 export type UserAction = 'helpful' | 'not_helpful' | 'handoff' | 'help';
