@@ -32,3 +32,18 @@ describe('language detection', () => {
     expect((await bot.answer({ conversationId: 'l4', text: '👍' })).lang).toBe('en');
   });
 });
+
+describe('questions typed without æ, ø and å', () => {
+  it('are read with the letters put back', async () => {
+    const bot = testBot();
+    expect((await bot.answer({ conversationId: 'ascii1', text: 'aapne data fra npr?' })).intent).toBe('open_data');
+    expect((await bot.answer({ conversationId: 'ascii2', text: 'hvordan soker jeg paa helsedata?' })).intent).toBe('apply_research');
+  });
+
+  it('a greeting in front of a question does not hide the question', async () => {
+    const bot = testBot();
+    const r = await bot.answer({ conversationId: 'greet-q', text: 'Hei! Har dere en e-postadresse til NPR som jeg kan sende spørsmål til?' });
+    expect(r.intent).toBe('contact');
+    expect(r.text).toContain('helseregistre@helsedir.no');
+  });
+});

@@ -9,6 +9,8 @@ export const FALLBACK_BELOW = 0.3;
 export const CLARIFY_RATIO = 0.9;
 /** Two topics the question names by keyword and joins with "og"/"and" are both answered when the second scores this share of the first. */
 export const BOTH_RATIO = 0.6;
+/** Longer than this, a message that greets or thanks also asks something. */
+const SMALL_TALK_WORDS = 6;
 /** Intents that are answers to a topic, not conversation. */
 const NOT_A_TOPIC = new Set(['fallback', 'greeting', 'thanks', 'help', 'handoff']);
 
@@ -66,7 +68,13 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
   }
 
   if (!top) return { intent: 'fallback', confidence: 0 };
-  let intent = top.intent;
+  // "Hei! Vi skal … Hvem kan jeg spørre?": a greeting or thanks in front of a question is manners,
+  // the question is what to answer
+  const smallTalk = (r?: { intent: string }) => r?.intent === 'greeting' || r?.intent === 'thanks';
+  const smallTalkFirst = smallTalk(top) && u.tokens.length > SMALL_TALK_WORDS && ranking[1] !== undefined && !smallTalk(ranking[1]);
+  const [first, second] = smallTalkFirst ? ranking.slice(1) : ranking;
+  if (!first) return { intent: 'fallback', confidence: 0 };
+  let intent = first.intent;
   const conf = confidence;
 
   // A how-to-apply question that states a purpose gets the route for that purpose. Research is
@@ -82,7 +90,6 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
   }
   if (conf < FALLBACK_BELOW) return { intent: 'fallback', confidence: round(conf) };
 
-  const second = ranking[1];
   const slotsFor = (i: string): Decision =>
     i === 'pricing'
       ? { intent: i, confidence: round(conf), hours: u.hours }
@@ -95,10 +102,10 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
     second &&
     !routed &&
     u.joinsQuestions &&
-    second.score >= top.score * BOTH_RATIO &&
+    second.score >= first.score * BOTH_RATIO &&
     !NOT_A_TOPIC.has(intent) &&
     !NOT_A_TOPIC.has(second.intent) &&
-    keywordIntents.includes(top.intent) &&
+    keywordIntents.includes(first.intent) &&
     keywordIntents.includes(second.intent)
   ) {
     const [asked, then] = keywordIntents.indexOf(intent) <= keywordIntents.indexOf(second.intent) ? [intent, second.intent] : [second.intent, intent];
@@ -110,11 +117,11 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
     second &&
     !routed &&
     !settledByFigures &&
-    second.score >= top.score * CLARIFY_RATIO &&
-    top.intent !== 'fallback' &&
+    second.score >= first.score * CLARIFY_RATIO &&
+    first.intent !== 'fallback' &&
     second.intent !== 'fallback'
   ) {
-    return { intent, confidence: round(conf), alternatives: [top.intent, second.intent] };
+    return { intent, confidence: round(conf), alternatives: [first.intent, second.intent] };
   }
 
   return slotsFor(intent);

@@ -81,6 +81,18 @@ export class Reader {
     );
   }
 
+  /**
+   * Keyboards without æ, ø and å give "aapne", "soknad", "paa": a word the examples do not use
+   * is read with the letters put back when that makes a word they do use.
+   */
+  private withNorwegianLetters(token: string): string {
+    const known = this.classifier.knownWords;
+    if (known.has(token) || !/aa|ae|oe|o/.test(token)) return token;
+    const digraphs = token.replace(/aa/g, 'å').replace(/ae/g, 'æ').replace(/oe/g, 'ø');
+    for (const candidate of [digraphs, digraphs.replace(/o/g, 'ø')]) if (candidate !== token && known.has(candidate)) return candidate;
+    return token;
+  }
+
   read(raw: string, now: Date): Understanding {
     // identity numbers go first, so that nothing after this line ever sees them; and again after
     // normalising, which can join a number split by an entity, a wide digit or a zero-width space
@@ -91,7 +103,7 @@ export class Reader {
     const { truncated } = normalised;
     const redacted = { redactions: before.redactions + after.redactions };
     const withoutRedactions = text.replaceAll(REDACTED, ' ');
-    const tokens = tokenize(withoutRedactions);
+    const tokens = tokenize(withoutRedactions).map((t) => this.withNorwegianLetters(t));
     const { lang, known } = this.language.detect(text);
     const hours = this.slots.hours(text);
     const received = this.slots.date(text, now);
