@@ -115,6 +115,9 @@ export class TeamsHandler extends TeamsActivityHandler {
     }
     const conversationId = teamsConversationId(activity.conversation.id);
     if (await this.desk.onAgentMessage(conversationId, activity.from.name ?? activity.from.id, normalise(text).text)) return;
+    // the support channel is the team's workplace, not a place to ask the bot (e.g. a resolved case's thread)
+    const support = await this.settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
+    if (support && support.conversation.id === channelOf(activity.conversation.id)) return;
     const address: UserAddress = { channel: 'teams', conversationId, ref: TurnContext.getConversationReference(activity) as Record<string, unknown> };
     const reply = await this.desk.onUserMessage(address, text);
     await this.send(context, reply, conversationId);
