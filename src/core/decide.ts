@@ -71,7 +71,7 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
   // "Hei! Vi skal … Hvem kan jeg spørre?": a greeting or thanks in front of a question is manners,
   // the question is what to answer
   const smallTalk = (r?: { intent: string }) => r?.intent === 'greeting' || r?.intent === 'thanks';
-  const smallTalkFirst = smallTalk(top) && u.tokens.length > SMALL_TALK_WORDS && ranking[1] !== undefined && !smallTalk(ranking[1]);
+  const smallTalkFirst = smallTalk(top) && u.tokens.length > SMALL_TALK_WORDS && ranking[1] !== undefined && !NOT_A_TOPIC.has(ranking[1].intent);
   const [first, second] = smallTalkFirst ? ranking.slice(1) : ranking;
   if (!first) return { intent: 'fallback', confidence: 0 };
   let intent = first.intent;
@@ -113,10 +113,13 @@ export function decide(u: Understanding, state: ConversationState | undefined): 
   }
   // figures that fit the best intent settle it: "12 t" is about price
   const settledByFigures = (intent === 'pricing' && u.hours !== undefined) || (intent === 'deadlines' && (received !== undefined || u.category !== undefined));
+  // a keyword only the best intent has settles it too: "is there a fee …" is about price
+  const settledByKeyword = keywordIntents.includes(first.intent) && !keywordIntents.includes(second?.intent ?? '');
   if (
     second &&
     !routed &&
     !settledByFigures &&
+    !settledByKeyword &&
     second.score >= first.score * CLARIFY_RATIO &&
     first.intent !== 'fallback' &&
     second.intent !== 'fallback'

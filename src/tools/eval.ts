@@ -1,5 +1,5 @@
 /** `npm run eval`: accuracy per intent and overall on the development set and the held-out tests. */
-import { accuracy, BLIND_SET, BLIND_SET_2, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
+import { accuracy, BLIND_SET, BLIND_SET_2, BLIND_SET_3, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -26,4 +26,8 @@ const blind = await evaluateDevset(undefined, BLIND_SET);
 report('Blind set, written apart from the training data (intent and facts)', blind, verbose);
 const blind2 = await evaluateDevset(undefined, BLIND_SET_2);
 report('Second blind set, long Slack-style messages (intent and facts)', blind2, verbose);
-process.stdout.write(`\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}, blind set 2 ${pct(accuracy(blind2))}\n`);
+const blind3 = await evaluateDevset(undefined, BLIND_SET_3);
+report('Third blind set, many kinds of writers (intent and facts)', blind3, verbose);
+process.stdout.write(
+  `\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}, blind set 2 ${pct(accuracy(blind2))}, blind set 3 ${pct(accuracy(blind3))}\n`,
+);

@@ -18,6 +18,8 @@ type Turn = z.infer<typeof turnSchema>;
 export const BLIND_SET = join(PROJECT_ROOT, 'test', 'blind');
 /** A second blind set, written later in the style of real Slack messages; never tuned on either. */
 export const BLIND_SET_2 = join(PROJECT_ROOT, 'test', 'blind2');
+/** A third, from writers of many kinds (terse statisticians, clinicians, planners, journalists). */
+export const BLIND_SET_3 = join(PROJECT_ROOT, 'test', 'blind3');
 
 /** The development question set: conversations of one or more turns. */
 export function loadDevset(dir = join(PROJECT_ROOT, 'test', 'devset')): { file: string; turns: Turn[] }[] {

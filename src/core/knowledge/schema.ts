@@ -22,6 +22,8 @@ export const frontMatterSchema = z.strictObject({
   facts: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), z.union([z.number(), text])),
   categories: z.record(z.string(), categorySchema).optional(),
   purposeTerms: z.array(text).min(1).optional(),
+  /** Phrases that deny research ("ikke forskning"): they route a request away from the research forms. */
+  notResearchTerms: z.array(text).min(1).optional(),
   /** Words that make a question one for a person: the bot offers a support case. */
   needsPersonTerms: z.array(text).min(1).optional(),
 });

@@ -45,7 +45,7 @@ const PHRASE_WORD_BONUS = 0.15;
  * Terms in more than this share of all examples ("det", "the") say nothing about the intent;
  * leaving them out of the query keeps answers fast.
  */
-const COMMON_SHARE = 0.15;
+const COMMON_SHARE = 0.12;
 
 /**
  * Ranks intents by the examples most like the question (a lunr index over all examples, with

@@ -35,16 +35,27 @@ function partMatches(part: Part, token: string, known: ReadonlySet<string>): boo
   return false;
 }
 
+interface Pattern {
+  term: string;
+  parts: Part[];
+  /** Position in the list, to return matches in the list's order. */
+  index: number;
+}
+
 export class TermList {
-  private readonly patterns: { term: string; parts: Part[] }[];
+  private readonly patterns: Pattern[];
+  /** Terms by their first word, and prefix terms by their first two letters: where a rightly spelt word can only lead. */
+  private readonly byWord = new Map<string, Pattern[]>();
+  private readonly byStart = new Map<string, Pattern[]>();
 
   /** `known`: correctly spelt words (those of the intent examples), never read as typos. */
   constructor(
     terms: readonly string[],
     private readonly known: ReadonlySet<string> = new Set(),
   ) {
-    this.patterns = terms.map((term) => ({
+    this.patterns = terms.map((term, index) => ({
       term,
+      index,
       parts: term
         .toLowerCase()
         .split(/[\s]+/)
@@ -53,29 +64,39 @@ export class TermList {
           return tokenize(w).map((word, i, all) => ({ word, prefix: prefix && i === all.length - 1 }));
         }),
     }));
+    for (const p of this.patterns) {
+      const first = p.parts[0];
+      if (!first) continue;
+      const [map, key] = first.prefix ? [this.byStart, first.word.slice(0, 2)] : [this.byWord, first.word];
+      map.set(key, [...(map.get(key) ?? []), p]);
+    }
   }
 
   /** Every place a term matches, in the order of the terms. */
   matches(tokens: readonly string[]): TermMatch[] {
-    const found: TermMatch[] = [];
-    const present = new Set(tokens);
-    // Without a word that could be a typo, a term can only match a word with its first letter.
+    // a word that may be a typo can match a term starting with other letters: then every term is tried
     const mayBeTypo = tokens.some((t) => t.length >= 5 && !this.known.has(t) && !/\d/.test(t));
-    const initials = new Set(tokens.map((t) => t[0]));
-    for (const { term, parts } of this.patterns) {
-      const first = parts[0];
-      if (!first) continue;
-      if (!mayBeTypo && !initials.has(first.word[0])) continue;
-      // a short whole word can only match itself: a set lookup settles most terms at once
-      if (!first.prefix && fuzzyAllowed(first.word) === 0 && !present.has(first.word)) continue;
+    let candidates: Pattern[];
+    if (mayBeTypo) candidates = this.patterns;
+    else {
+      const found = new Set<Pattern>();
+      for (const t of tokens) {
+        for (const p of this.byWord.get(t) ?? []) found.add(p);
+        for (const p of this.byStart.get(t.slice(0, 2)) ?? []) found.add(p);
+      }
+      candidates = [...found].sort((a, b) => a.index - b.index);
+    }
+    const result: TermMatch[] = [];
+    for (const { term, parts } of candidates) {
+      if (parts.length === 0) continue;
       for (let at = 0; at + parts.length <= tokens.length; at++) {
         if (parts.every((part, k) => partMatches(part, tokens[at + k]!, this.known))) {
-          found.push({ term, at, length: parts.length });
+          result.push({ term, at, length: parts.length });
           break;
         }
       }
     }
-    return found;
+    return result;
   }
 
   first(tokens: readonly string[]): TermMatch | undefined {

@@ -14,6 +14,7 @@ export const PURPOSE_ROUTES: Record<Purpose, { intent: string; knowledge: string
 /** Says what a request is for, from the purpose words of the knowledge entries. */
 export class PurposeReader {
   private readonly terms: Record<Purpose, TermList>;
+  private readonly notResearch: TermList;
 
   constructor(kb: KnowledgeBase, known?: ReadonlySet<string>) {
     const termsOf = (id: string) => new TermList(entry(kb, id).purposeTerms ?? [], known);
@@ -22,17 +23,14 @@ export class PurposeReader {
       non_research: termsOf(PURPOSE_ROUTES.non_research.knowledge),
       research: termsOf(PURPOSE_ROUTES.research.knowledge),
     };
+    this.notResearch = new TermList(entry(kb, PURPOSE_ROUTES.non_research.knowledge).notResearchTerms ?? [], known);
   }
 
-  /**
-   * Own data first; then a stated research purpose wins over other purposes, unless its word is
-   * part of a non-research phrase such as "ikke forskning".
-   */
+  /** Own data first; then a denial of research ("not a research study"); then research; then other purposes. */
   find(tokens: readonly string[]): Purpose | undefined {
     if (this.terms.own_data.has(tokens)) return 'own_data';
-    const other = this.terms.non_research.matches(tokens);
-    const inside = (at: number) => other.some((o) => at >= o.at && at < o.at + o.length);
-    if (this.terms.research.matches(tokens).some((m) => !inside(m.at))) return 'research';
-    return other.length > 0 ? 'non_research' : undefined;
+    if (this.notResearch.has(tokens)) return 'non_research';
+    if (this.terms.research.has(tokens)) return 'research';
+    return this.terms.non_research.has(tokens) ? 'non_research' : undefined;
   }
 }
