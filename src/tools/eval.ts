@@ -1,5 +1,5 @@
 /** `npm run eval`: accuracy per intent and overall on the development set and the held-out tests. */
-import { accuracy, BLIND_SET, BLIND_SET_2, BLIND_SET_3, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
+import { accuracy, BLIND_SET, BLIND_SET_2, BLIND_SET_3, BLIND_SET_4, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -28,6 +28,8 @@ const blind2 = await evaluateDevset(undefined, BLIND_SET_2);
 report('Second blind set, long Slack-style messages (intent and facts)', blind2, verbose);
 const blind3 = await evaluateDevset(undefined, BLIND_SET_3);
 report('Third blind set, many kinds of writers (intent and facts)', blind3, verbose);
+const blind4 = await evaluateDevset(undefined, BLIND_SET_4);
+report('Fourth blind set, written after the fixes (intent and facts)', blind4, verbose);
 process.stdout.write(
-  `\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}, blind set 2 ${pct(accuracy(blind2))}, blind set 3 ${pct(accuracy(blind3))}\n`,
+  `\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}, blind set 2 ${pct(accuracy(blind2))}, blind set 3 ${pct(accuracy(blind3))}, blind set 4 ${pct(accuracy(blind4))}\n`,
 );

@@ -20,6 +20,8 @@ export const BLIND_SET = join(PROJECT_ROOT, 'test', 'blind');
 export const BLIND_SET_2 = join(PROJECT_ROOT, 'test', 'blind2');
 /** A third, from writers of many kinds (terse statisticians, clinicians, planners, journalists). */
 export const BLIND_SET_3 = join(PROJECT_ROOT, 'test', 'blind3');
+/** A fourth, written after the fixes the second and third led to, to measure them fairly. */
+export const BLIND_SET_4 = join(PROJECT_ROOT, 'test', 'blind4');
 
 /** The development question set: conversations of one or more turns. */
 export function loadDevset(dir = join(PROJECT_ROOT, 'test', 'devset')): { file: string; turns: Turn[] }[] {
