@@ -17,6 +17,9 @@ function stem(token: lunr.Token): lunr.Token {
   return lunr.stemmer(norwegian.stemmer(token) as lunr.Token);
 }
 lunr.Pipeline.registerFunction(stem, 'npr-stem');
+/** lunr's automaton for the words within `distance` edits of `word` (typed loosely: @types/lunr omits it). */
+const fuzzy = (word: string, distance: number) =>
+  (lunr.TokenSet as unknown as { fromFuzzyString(w: string, d: number): lunr.TokenSet }).fromFuzzyString(word, distance);
 const stemming = new lunr.Pipeline();
 stemming.add(stem);
 
@@ -60,6 +63,18 @@ export class IntentClassifier {
 
   /** Every word the examples use, spelt as they spell it. */
   readonly knownWords: ReadonlySet<string>;
+  /**
+   * lunr's scoring, precomputed: per term, the examples that have it and its (BM25) weight there.
+   * A question's score for an example is the sum of its terms' query weights times these: lunr's
+   * score up to its division by the query's length, which the ranking normalises away anyway,
+   * without the match data lunr builds for every hit.
+   */
+  private readonly postings = new Map<string, { docs: Int32Array; weights: Float64Array }>();
+  private readonly docIntents: string[];
+  /** Scores per example, reused: zero between questions (classify is synchronous). */
+  private readonly scores: Float64Array;
+  /** The index's terms as lunr's automaton, for finding the terms a letter or two from a word. */
+  private readonly vocabulary: lunr.TokenSet;
 
   constructor(intents: readonly IntentDef[]) {
     const docs = intents.flatMap((intent) =>
@@ -78,6 +93,24 @@ export class IntentClassifier {
     this.documentFrequency = new Map(Object.entries(postings).map(([term, p]) => [term, Object.keys(p.text ?? {}).length]));
     this.commonAbove = docs.length * COMMON_SHARE;
     this.knownWords = new Set(docs.flatMap((d) => tokenize(d.text)));
+    this.docIntents = docs.map((d) => d.id.slice(0, d.id.indexOf('/')));
+    this.scores = new Float64Array(docs.length);
+    this.vocabulary = (this.index as unknown as { tokenSet: lunr.TokenSet }).tokenSet;
+    const termOfIndex = new Map<number, string>();
+    for (const [term, p] of Object.entries(postings)) termOfIndex.set((p as unknown as { _index: number })._index, term);
+    const byTerm = new Map<string, { docs: number[]; weights: number[] }>();
+    const vectors = (this.index as unknown as { fieldVectors: Record<string, lunr.Vector & { elements: number[] }> }).fieldVectors;
+    docs.forEach((d, ordinal) => {
+      const vector = vectors[`text/${d.id}`]!;
+      for (let k = 0; k < vector.elements.length; k += 2) {
+        const term = termOfIndex.get(vector.elements[k]!)!;
+        const entry = byTerm.get(term) ?? { docs: [], weights: [] };
+        entry.docs.push(ordinal);
+        entry.weights.push(vector.elements[k + 1]!);
+        byTerm.set(term, entry);
+      }
+    });
+    for (const [term, e] of byTerm) this.postings.set(term, { docs: Int32Array.from(e.docs), weights: Float64Array.from(e.weights) });
     this.keywords = new Map(intents.filter((i) => i.keywords?.length).map((i) => [i.intent, new TermList(i.keywords!, this.knownWords)]));
   }
 
@@ -93,32 +126,48 @@ export class IntentClassifier {
     const words = [...new Set(tokens.filter((t) => t.length > 1 && !/^\d+$/.test(t)))];
     if (words.length === 0) return { ranking: [], confidence: 0, coverage: 0, keywordIntents: [] };
 
-    let results: lunr.Index.Result[] = [];
-    try {
-      results = this.index.query((q) => {
-        for (const word of words) {
-          const stem = this.stemmed(word);
-          const df = this.documentFrequency.get(stem);
-          if (df !== undefined) {
-            // a known word: an exact match, unless it is too common to tell intents apart
-            if (df <= this.commonAbove) q.term(stem, { boost: 10, usePipeline: false });
-          } else if (word.length >= 5) {
-            // an unknown word may be a typo of a known one: one letter off, or two in a long word
-            // (not in the longest compounds, whose two-letter search costs more than it finds)
-            q.term(stem, { editDistance: word.length >= 9 && word.length <= 12 ? 2 : 1, boost: 3, usePipeline: false });
-          }
-        }
-      });
-    } catch {
-      results = [];
+    // query weights per index term: a known word as it is, an unknown one as the terms a letter or two away
+    const queryWeights = new Map<string, number>();
+    const add = (term: string, boost: number) => queryWeights.set(term, (queryWeights.get(term) ?? 0) + boost);
+    for (const word of words) {
+      const stem = this.stemmed(word);
+      const df = this.documentFrequency.get(stem);
+      if (df !== undefined) {
+        // a known word: an exact match, unless it is too common to tell intents apart
+        if (df <= this.commonAbove) add(stem, 10);
+      } else if (word.length >= 5) {
+        // an unknown word may be a typo of a known one: one letter off, or two in a long word
+        // (not in the longest compounds, whose two-letter search costs more than it finds)
+        const distance = word.length >= 9 && word.length <= 12 ? 2 : 1;
+        for (const term of this.vocabulary.intersect(fuzzy(stem, distance)).toArray()) add(term, 3);
+      }
     }
-
+    const scores = this.scores;
+    const touched: number[] = [];
+    for (const [term, boost] of queryWeights) {
+      const p = this.postings.get(term);
+      if (!p) continue;
+      for (let k = 0; k < p.docs.length; k++) {
+        const doc = p.docs[k]!;
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += boost * p.weights[k]!;
+      }
+    }
+    // each intent's three best examples
     const perIntent = new Map<string, number[]>();
-    for (const r of results) {
-      const intent = r.ref.slice(0, r.ref.indexOf('/'));
-      const list = perIntent.get(intent) ?? [];
-      if (list.length < TOP_WEIGHTS.length) list.push(r.score);
-      perIntent.set(intent, list);
+    for (const doc of touched) {
+      const score = scores[doc]!;
+      scores[doc] = 0; // ready for the next question
+      const intent = this.docIntents[doc]!;
+      const top = perIntent.get(intent);
+      if (!top) perIntent.set(intent, [score]);
+      else if (top.length < TOP_WEIGHTS.length) {
+        top.push(score);
+        top.sort((a, b) => b - a);
+      } else if (score > top[top.length - 1]!) {
+        top[top.length - 1] = score;
+        top.sort((a, b) => b - a);
+      }
     }
     const raw = new Map<string, number>();
     for (const [intent, scores] of perIntent) raw.set(intent, scores.reduce((s, x, i) => s + x * TOP_WEIGHTS[i]!, 0));
@@ -140,7 +189,7 @@ export class IntentClassifier {
     }
     const ranking = [...final.entries()].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
 
-    const matched = new Set(results.flatMap((r) => Object.keys(r.matchData.metadata)));
+    const matched = new Set([...queryWeights.keys()].filter((t) => this.postings.has(t)));
     const keywordTokens = new Set([...keywordWords].map((k) => tokens[k]));
     const known = words.filter((w) => {
       if (keywordTokens.has(w)) return true;
