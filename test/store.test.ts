@@ -181,6 +181,7 @@ describe.each(DATABASE_KINDS)('store on %s', (kind) => {
     expect(r.unanswered.map((g) => g.count)).toEqual([2, 2]);
     expect(r.notHelpful).toEqual([{ intent: 'linkage', notHelpful: 2, helpful: 0 }]);
     expect(r.cases).toMatchObject({ total: 1, byStatus: { open: 1 }, firstReplyMinutes: { median: 30, replied: 1 } });
+    expect(r.waiting).toMatchObject({ count: 0, oldest: null, lastErrors: [] });
   });
 });
 

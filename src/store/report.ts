@@ -7,6 +7,8 @@ export interface Report {
   unanswered: { count: number; example: string; questions: string[] }[];
   notHelpful: { intent: string; notHelpful: number; helpful: number }[];
   cases: { byStatus: Record<string, number>; total: number; firstReplyMinutes: { median: number | null; average: number | null; replied: number } };
+  /** Deliveries still waiting (support posts, replies, mail): a side that is down shows here. */
+  waiting: { count: number; oldest: string | null; lastErrors: string[] };
 }
 
 /** Two questions are alike when they share this share of their words. */
@@ -59,6 +61,10 @@ export async function buildReport(db: Db, days: number, now = new Date()): Promi
     .map((c) => (Date.parse(c.first_reply_at!) - Date.parse(c.created_at)) / 60_000)
     .sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
+  const waiting = await db.get<{ n: number | string; oldest: string | null }>('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL');
+  const errors = await db.all<{ last_error: string }>(
+    'SELECT DISTINCT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL ORDER BY last_error LIMIT 5',
+  );
   return {
     since,
     days,
@@ -73,5 +79,6 @@ export async function buildReport(db: Db, days: number, now = new Date()): Promi
         replied: minutes.length,
       },
     },
+    waiting: { count: Number(waiting?.n ?? 0), oldest: waiting?.oldest ?? null, lastErrors: errors.map((e) => e.last_error) },
   };
 }

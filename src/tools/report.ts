@@ -30,6 +30,9 @@ try {
     const t = r.cases.firstReplyMinutes;
     out.push('', `Support cases: ${r.cases.total} (${Object.entries(r.cases.byStatus).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'})`);
     out.push(`Time to first reply: ${t.replied ? `median ${t.median} min, average ${t.average} min over ${t.replied} cases` : 'no replies yet'}`);
+    const w = r.waiting;
+    out.push(`Deliveries waiting: ${w.count}${w.oldest ? ` (oldest from ${w.oldest})` : ''}`);
+    for (const e of w.lastErrors) out.push(`  last error: ${e}`);
     process.stdout.write(`${out.join('\n')}\n`);
   }
 } finally {
