@@ -110,7 +110,7 @@ describe('handoff to the support team in Slack', () => {
     const supportPost = await waitFor(() => posts(SUPPORT).find((c) => textOf(c).includes(`Sak ${number}`)));
     expect(JSON.stringify(supportPost.args.blocks)).toMatch(/npr_case_claim.*npr_case_resolve.*npr_case_forward/);
     expect(textOf(supportPost)).toContain('koblingsprosjektet');
-    const supportTs = String(posts(SUPPORT).indexOf(supportPost) >= 0 ? (await s.desk.cases.get(1))!.supportRef!.ts : '');
+    const supportTs = String(supportPost.result!.ts);
 
     await postEvent(s.url, agentReply(`Hei! Send oss prosjektbeskrivelsen. Gjelder ${agentFnr} eller ${newRuleFnr}?`, supportTs));
     const toUser = await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Svar fra supportteamet')));
@@ -188,8 +188,7 @@ describe('handoff to the support team in Slack', () => {
     await postForm(s.url, command('jeg vil snakke med en person'));
     await postForm(s.url, command('ja'));
     await waitFor(() => api.replies('response_url').find((c) => textOf(c).includes('NPR-00001')));
-    await waitFor(() => posts(SUPPORT)[0]);
-    const ts = String((await s.desk.cases.get(1))!.supportRef!.ts);
+    const ts = String((await waitFor(() => posts(SUPPORT)[0])).result!.ts);
     await postEvent(s.url, agentReply('Vi tar kontakt.', ts));
     const dm = await waitFor(() => posts('DU0USER1').find((c) => textOf(c).includes('Vi tar kontakt.')));
     expect(api.replies('conversations.open')[0]!.args.users).toBe('U0USER1');
@@ -264,8 +263,7 @@ describe('handoff to the support team in Slack', () => {
     await send(activity(`Jeg vil snakke med en person, fnr ${userFnr}`, 't1'));
     await send(activity('ja', 't2'));
     await waitUntil(() => connector.calls.some((c) => /NPR-\d{5}/.test(JSON.stringify(c.activity))));
-    await waitFor(() => posts(SUPPORT)[0]);
-    const ts = String((await s.desk.cases.get(1))!.supportRef!.ts);
+    const ts = String((await waitFor(() => posts(SUPPORT)[0])).result!.ts);
     const beforeReply = JSON.stringify(connector.calls);
     connector.reset();
     await postEvent(s.url, agentReply('Vi ser på saken i dag.', ts));
@@ -292,7 +290,7 @@ describe('a support team working in Teams', () => {
       expect(await waitUntil(() => connector.calls.some((c) => c.method === 'POST' && c.path === `/v3/conversations/${encodeURIComponent(supportChannel)}/activities`))).toBe(true);
       const posted = connector.calls.find((c) => c.path === `/v3/conversations/${encodeURIComponent(supportChannel)}/activities`)!;
       expect(JSON.stringify(posted.activity.attachments)).toMatch(/Sak NPR-00001.*npr_case_claim/);
-      const rootId = (await s.desk.cases.get(1))!.supportRef!.activityId as string;
+      const rootId = posted.id;
 
       await teams({ id: 'r2', text: '<at>NPR-bot</at> Hei, vi ser på saken.', conversation: { id: `${supportChannel};messageid=${rootId}`, conversationType: 'channel', isGroup: true } });
       await waitFor(() => posts(RESEARCH).find((c) => textOf(c).includes('Hei, vi ser på saken.')));

@@ -12,7 +12,8 @@ const run = (script: string, args: string[], env: Record<string, string>) =>
   spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 
 describe('npm run purge and npm run report', () => {
-  it('purge says what it removed; report prints the learning loop, and --json for machines', async () => {
+  // four commands, each a fresh process that compiles on the fly
+  it('purge says what it removed; report prints the learning loop, and --json for machines', { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'npr-maint-')), 'bot.sqlite');
     const db = openDb(file);
     await migrate(db);

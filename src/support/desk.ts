@@ -51,6 +51,8 @@ export class SupportDesk {
   readonly cases: CaseStore;
   readonly learning: LearningLog;
   private readonly platforms = new Map<string, Platform>();
+  /** Case posts on their way to the support channel: their thread is not known until they land. */
+  private readonly posting = new Set<Promise<unknown>>();
 
   constructor(private readonly o: DeskOptions) {
     this.cases = new CaseStore(o.db);
@@ -127,7 +129,12 @@ export class SupportDesk {
    * ("// …" or "(intern) …"). False if the thread is no open case.
    */
   async onAgentMessage(supportKey: string, agent: string, text: string): Promise<boolean> {
-    const c = await this.cases.bySupportKey(supportKey);
+    let c = await this.cases.bySupportKey(supportKey);
+    if (!c && this.posting.size > 0) {
+      // an agent can answer a case the moment it shows, before its thread is stored here
+      await Promise.allSettled([...this.posting]);
+      c = await this.cases.bySupportKey(supportKey);
+    }
     if (!c) return false;
     if (INTERNAL_NOTE.test(text)) {
       await this.cases.addEvent(c.id, 'internal_note', agent, text);
@@ -195,8 +202,13 @@ export class SupportDesk {
     switch (item.kind) {
       case 'support_post': {
         const platform = await supportSide();
-        const ref = await platform.postCase!(c, summarise(this.o.bot, c, await this.cases.events(c.id)));
-        await this.cases.setSupportRef(c.id, ref);
+        const posted = platform.postCase!(c, summarise(this.o.bot, c, await this.cases.events(c.id))).then((ref) => this.cases.setSupportRef(c.id, ref));
+        this.posting.add(posted);
+        try {
+          await posted;
+        } finally {
+          this.posting.delete(posted);
+        }
         return;
       }
       case 'support_relay':

@@ -6,6 +6,8 @@ export interface ConnectorCall {
   path: string;
   activity: Record<string, unknown> & { text?: string; attachments?: { contentType: string; content: Record<string, unknown> }[] };
   authorization?: string;
+  /** The id the connector gave the activity, as Teams shows it to the channel. */
+  id: string;
 }
 
 /** A loopback stand-in for the Bot Framework connector a Teams activity's serviceUrl points at. */
@@ -19,8 +21,9 @@ export class FakeConnector {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks).toString('utf8');
-      this.calls.push({ method: req.method ?? '', path: req.url ?? '', activity: raw ? JSON.parse(raw) : {}, authorization: req.headers.authorization });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `activity-${this.calls.length}` }));
+      const id = `activity-${this.calls.length + 1}`;
+      this.calls.push({ method: req.method ?? '', path: req.url ?? '', activity: raw ? JSON.parse(raw) : {}, authorization: req.headers.authorization, id });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;

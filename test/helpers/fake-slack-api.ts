@@ -6,6 +6,8 @@ import { waitUntil } from './wait.js';
 export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
+  /** What the fake answered: a posted message's `ts` is what a user or agent would see. */
+  result?: Record<string, unknown>;
 }
 
 type Behaviour =
@@ -60,15 +62,17 @@ export class FakeSlackApi {
         res.writeHead(429, { 'retry-after': String(behaviour.retryAfterSeconds), 'content-type': 'application/json' });
         return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
-      this.calls.push({ method, args });
+      const call: SlackCall = { method, args };
+      this.calls.push(call);
       const answers: Record<string, unknown> = {
         'auth.test': { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'npr-bot' },
         'chat.postMessage': { channel: args.channel, ts: `${1764000000 + this.calls.length}.${String(this.calls.length).padStart(6, '0')}`, message: {} },
         'chat.postEphemeral': { message_ts: `${Date.now() / 1000}` },
         'conversations.open': { channel: { id: `D${String(args.users)}` } },
       };
+      call.result = { ok: true, ...((answers[method] as object) ?? {}) };
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, ...((answers[method] as object) ?? {}) }));
+      res.end(JSON.stringify(call.result));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
