@@ -46,11 +46,11 @@ describe('dates in a question', () => {
     ['received yesterday', '2026-11-24'],
     ['1/12/26', '2026-12-01'],
   ])('%s → %s', (text, expected) => {
-    expect(iso(slots.date(text, now))).toBe(expected);
+    expect(iso(slots.receivedDate(text, now))).toBe(expected);
   });
 
   it('rejects impossible dates', () => {
-    expect(slots.date('31. februar 2027', now)).toBeUndefined();
-    expect(slots.date('2027-13-01', now)).toBeUndefined();
+    expect(slots.receivedDate('31. februar 2027', now)).toBeUndefined();
+    expect(slots.receivedDate('2027-13-01', now)).toBeUndefined();
   });
 });

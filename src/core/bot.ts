@@ -90,8 +90,9 @@ export class Bot {
     const now = this.now();
     const state = await this.store.get(message.conversationId);
     const u = this.reader.read(message.text, now);
-    // one or two words ("frist", "ja takk") say too little to change the conversation's language
-    const lang = !state || (u.langKnown && u.tokens.length > SHORT_MESSAGE_WORDS) ? u.lang : state.lang;
+    // a short or mixed message ("kostnad for 9 t?", "ja takk") says too little to change the
+    // conversation's language: it changes only when the message is clearly in another one
+    const lang = !state || (u.langKnown && u.tokens.length > SHORT_MESSAGE_WORDS && u.langScores[u.lang] - u.langScores[state.lang] >= LANGUAGE_SWITCH_MARGIN) ? u.lang : state.lang;
     const seen = remember(state?.seen, u);
 
     // an answer to "shall I open a case?"
@@ -117,27 +118,32 @@ export class Bot {
       return reply;
     }
 
-    const decision = decide(u, state);
+    const decision = decide(u, state, this.composer.deadlinePassed);
     const reply = this.composer.reply(u, decision, lang);
-    const answered = reply.intent !== 'fallback' && !decision.alternatives;
+    const [first] = decision.answers;
+    const answered = reply.intent !== 'fallback' && !first?.alternatives;
     const unanswered = answered ? 0 : (state?.unanswered ?? 0) + 1;
 
-    // offer a person when asked, when two questions in a row went unanswered, or when knowledge says so
+    // offer a person when asked, when two questions in a row went unanswered, when the documentation
+    // does not say, or when knowledge marks the question as one for a person
     let pendingHandoff: HandoffReason | undefined;
     if (reply.intent === 'handoff') pendingHandoff = 'asked';
+    else if (first?.fallback === 'refusal') pendingHandoff = undefined;
     else if (u.readable && unanswered >= UNANSWERED_BEFORE_OFFER) pendingHandoff = 'unanswered';
-    else if (u.needsPerson) pendingHandoff = 'needs_person';
+    else if (u.needsPerson || first?.fallback === 'not_documented') pendingHandoff = 'needs_person';
     if (pendingHandoff && pendingHandoff !== 'asked') {
       reply.text = `${reply.text}\n\n${this.composer.handoffText('offer', lang)}`;
       reply.handoff = true;
     }
+    const last = [...decision.answers].reverse().find((a) => a.intent !== 'fallback' && !a.alternatives);
 
     await this.store.set(message.conversationId, {
       lang,
-      intent: answered ? reply.intent : state?.intent,
-      hours: decision.hours ?? state?.hours,
-      received: decision.received?.toISOString().slice(0, 10) ?? state?.received,
-      category: decision.category ?? state?.category,
+      intent: last?.intent ?? state?.intent,
+      hours: last?.hours ?? state?.hours,
+      received: last?.received?.toISOString().slice(0, 10) ?? state?.received,
+      category: last?.category ?? state?.category,
+      purpose: decision.purpose,
       unanswered,
       pendingHandoff,
       offeredAt: pendingHandoff ? now.toISOString() : undefined,
@@ -150,6 +156,8 @@ export class Bot {
 }
 
 const SHORT_MESSAGE_WORDS = 2;
+/** How much more likely (log-probability) another language must be before a conversation switches to it. */
+const LANGUAGE_SWITCH_MARGIN = 4;
 /** After this many unanswered questions in a row the bot offers a person. */
 const UNANSWERED_BEFORE_OFFER = 2;
 /** Turns kept for a case transcript. */
@@ -163,7 +171,7 @@ function withTurns(history: Turn[] | undefined, question: string, reply: Reply):
 function remember(seen: Seen | undefined, u: Understanding): Seen {
   const add = (list: string[] | undefined, items: string[]) => [...new Set([...(list ?? []), ...items])];
   return {
-    intents: add(seen?.intents, u.classification.ranking[0] && u.readable ? [u.classification.ranking[0].intent] : []),
+    intents: add(seen?.intents, u.readable ? u.parts.map((p) => p.classification.ranking[0]?.intent).filter((i): i is string => !!i && i !== 'fallback') : []),
     registries: add(seen?.registries, u.registries),
     dates: add(seen?.dates, u.received ? [u.received.toISOString().slice(0, 10)] : []),
     purpose: u.purpose ?? seen?.purpose,

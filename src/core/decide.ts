@@ -1,18 +1,29 @@
 import type { ConversationState } from './state/store.js';
-import type { Understanding } from './understand/understand.js';
-import { PURPOSE_ROUTES } from './answer/rules/routing.js';
+import type { Part, Understanding } from './understand/understand.js';
+import type { Ranked } from './understand/classifier.js';
+import { PURPOSE_ROUTES, type Purpose } from './answer/rules/routing.js';
 import type { Day } from './understand/slots.js';
 
-/** Below this confidence the bot says it cannot answer rather than guess. */
+/** Below this probability the bot says it cannot answer rather than guess. */
 export const FALLBACK_BELOW = 0.3;
-/** When the runner-up scores at least this share of the best, the two are too close to call: the bot asks which. */
-export const CLARIFY_RATIO = 0.9;
-/** Two topics the question names by keyword and joins with "og"/"and" are both answered when the second scores this share of the first. */
-export const BOTH_RATIO = 0.6;
-/** Longer than this, a message that greets or thanks also asks something. */
-const SMALL_TALK_WORDS = 6;
-/** Intents that are answers to a topic, not conversation. */
-const NOT_A_TOPIC = new Set(['fallback', 'greeting', 'thanks', 'help', 'handoff']);
+/** Below this probability of being in scope, the question is not one the knowledge answers. */
+export const IN_SCOPE_BELOW = 0.5;
+/** When the runner-up has at least this share of the best's probability, the two are too close to call: the bot asks which. */
+export const CLARIFY_RATIO = 0.8;
+/** A second topic one question names by keyword ("pris og leveringstid?") is answered too when it has this share of the first's probability. */
+export const BOTH_RATIO = 0.02;
+
+/**
+ * Why the bot does not answer from the knowledge: the question is about something else, it is
+ * about NPR but the documentation does not say, or it tries to change the bot's rules.
+ */
+export type FallbackKind = 'out_of_scope' | 'not_documented' | 'refusal';
+
+/** The classes of the model that answer as the catalogue's fallback. */
+export const FALLBACK_CLASSES: Record<string, FallbackKind> = { fallback: 'out_of_scope', not_documented: 'not_documented', refusal: 'refusal' };
+/** Intents that are conversation, not a topic: they state no registry fact. */
+const CONVERSATION = new Set(['greeting', 'thanks', 'help', 'handoff']);
+const isTopic = (intent: string) => !CONVERSATION.has(intent) && !(intent in FALLBACK_CLASSES);
 
 /**
  * A message that gives a figure continues the previous price or deadline question when it is
@@ -26,106 +37,193 @@ const FOLLOW_UP_CONFIDENCE = 0.8;
 /** Intents whose answer a later message can complete with a figure. */
 const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
-const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data']);
-/** Intents where a stated purpose decides the route. */
-const ROUTED_BY_PURPOSE = new Set(['apply_research', 'apply_non_research', 'access_criteria', 'contact']);
+const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria', 'apply_research', 'apply_non_research']);
+/** A question that asks for a person this clearly gets one, even where the documentation is silent. */
+const ASK_FOR_PERSON_AT = 0.4;
+/** How to apply: the purpose decides which route (research, the default, or another purpose). */
+const APPLY = new Set(['apply_research', 'apply_non_research']);
+/** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
+const REFUSE_AT = 0.35;
 
-export interface Decision {
+/** One answer in a reply. */
+export interface Answer {
   intent: string;
   confidence: number;
-  /** A second question in the same message, answered after the first. */
-  also?: Decision;
+  fallback?: FallbackKind;
   /** Two intents to offer when the question could be either. */
   alternatives?: [string, string];
   hours?: number;
   received?: Day;
   category?: string;
+  /** Asks whether weekends count: the answer says what the documentation says of days. */
+  dayKind?: boolean;
+  /** A non-research purpose and a question about the research forms: the answer starts with "no". */
+  notTheForms?: boolean;
+  /** A person is offered because the delivery time has passed: the answer says when it fell. */
+  overdue?: boolean;
+}
+
+/** Says whether the delivery time for a complete application received on a day has passed (all of them, without a category). */
+export type DeadlinePassed = (received: Day, category: string | undefined, today: Day) => boolean;
+
+export interface Decision {
+  /** What to answer, in the order the message asked it. */
+  answers: Answer[];
+  /** The purpose the answer was routed by, for the conversation to remember. */
+  purpose?: Purpose;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-/** Chooses the intent to answer, using the conversation so far for follow-ups. */
-export function decide(u: Understanding, state: ConversationState | undefined): Decision {
-  const { ranking, confidence } = u.classification;
-  const top = ranking[0];
+/** Chooses what to answer, using the conversation so far for follow-ups and corrections. */
+export function decide(u: Understanding, state: ConversationState | undefined, deadlinePassed: DeadlinePassed = () => false): Decision {
+  const purpose = u.purpose ?? state?.purpose;
+  const top = u.classification.ranking[0];
   const previous = state?.intent && COMPLETABLE.has(state.intent) ? state.intent : undefined;
-  const received = u.received;
+  const confidence = u.classification.confidence;
+  const one = (answer: Answer): Decision => ({ answers: [answer], purpose });
 
-  // A follow-up: a short message giving what the previous question lacked.
+  const { scope } = u.classification;
+  // an attempt to change the rules anywhere in a message is refused, whatever else it asks
+  const refusal = Math.max(scope.refusal, ...u.parts.map((p) => p.classification.scope.refusal));
+  if (u.readable && refusal >= REFUSE_AT && refusal >= scope.inScope) return one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
+
+  // A follow-up: a short message giving what the previous question lacked ("og for 8 timer?", "nei, 12").
   const gives = {
     pricing: u.hours !== undefined || u.bareNumber !== undefined,
-    deadlines: received !== undefined || u.category !== undefined,
+    deadlines: u.received !== undefined || u.category !== undefined,
   };
-  if (previous && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || u.tokens.length <= FOLLOW_UP_MAX_WORDS)) {
-    return previous === 'pricing'
-      ? { intent: 'pricing', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), hours: u.hours ?? u.bareNumber }
-      : {
-          intent: 'deadlines',
-          confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)),
-          received: received ?? (state?.received ? new Date(`${state.received}T00:00:00Z`) : undefined),
-          category: u.category ?? state?.category,
-        };
+  const short = u.tokens.length <= FOLLOW_UP_MAX_WORDS;
+  if (previous && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || short)) {
+    const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));
+    return one(
+      previous === 'pricing'
+        ? { intent: 'pricing', confidence: conf, hours: u.hours ?? u.bareNumber }
+        : { intent: 'deadlines', confidence: conf, received: u.received ?? stateDay(state?.received), category: u.category ?? state?.category, dayKind: u.asksDayKind },
+    );
   }
 
-  if (!top) return { intent: 'fallback', confidence: 0 };
-  // "Hei! Vi skal … Hvem kan jeg spørre?": a greeting or thanks in front of a question is manners,
-  // the question is what to answer
-  const smallTalk = (r?: { intent: string }) => r?.intent === 'greeting' || r?.intent === 'thanks';
-  const smallTalkFirst = smallTalk(top) && u.tokens.length > SMALL_TALK_WORDS && ranking[1] !== undefined && !NOT_A_TOPIC.has(ranking[1].intent);
-  const [first, second] = smallTalkFirst ? ranking.slice(1) : ranking;
-  if (!first) return { intent: 'fallback', confidence: 0 };
+  const answers: Answer[] = [];
+  for (const part of u.parts) {
+    for (const answer of answerPart(u, part, state, purpose, deadlinePassed)) {
+      const last = answers[answers.length - 1];
+      if (last && last.intent === answer.intent && !answer.alternatives && !last.alternatives) continue;
+      answers.push(answer);
+    }
+  }
+  // small talk or a fallback beside a real answer is manners or noise: the answer is what counts
+  const topics = answers.filter((a) => isTopic(a.intent) || a.intent === 'handoff' || a.alternatives);
+  if (topics.length > 0) return { answers: topics, purpose };
+  if (answers.length > 0) return { answers: [answers.find((a) => a.intent !== 'fallback') ?? answers[0]!], purpose };
+  return one({ intent: 'fallback', fallback: u.anchored ? 'not_documented' : 'out_of_scope', confidence: 0 });
+}
+
+const stateDay = (iso: string | undefined) => (iso ? new Date(`${iso}T00:00:00Z`) : undefined);
+
+/** The answers to one question of a message: usually one; two when it names two topics and joins them. */
+function answerPart(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer[] {
+  const answer = answerOne(u, part, state, purpose, deadlinePassed);
+  if (!answer) return [];
+  if (!part.joins || answer.alternatives || !isTopic(answer.intent)) return [answer];
+  const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent));
+  if (!other) return [answer];
+  const second = answerOne(u, { ...part, classification: { ...part.classification, ranking: [{ intent: other, score: 1 }] } }, state, purpose, deadlinePassed);
+  if (!second || !isTopic(second.intent) || second.intent === answer.intent) return [answer];
+  const order = part.classification.keywordIntents;
+  return order.indexOf(answer.intent) >= 0 && order.indexOf(second.intent) < order.indexOf(answer.intent) ? [second, answer] : [answer, second];
+}
+
+function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
+  const { ranking, confidence, keywordIntents } = part.classification;
+  const first = ranking[0];
+  if (!first) return undefined;
+  const conf = round(confidence);
+  const fallback = (kind: FallbackKind, c = conf): Answer => ({ intent: 'fallback', fallback: kind, confidence: round(c) });
+  const { scope } = part.classification;
+  // asking for a person is answered with a person, whatever the documentation says
+  if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
+  // hours or a date for a price or a deadline say the question is about NPR's rules
+  const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
+  if (scope.inScope < IN_SCOPE_BELOW && !figures) {
+    const [kind, p] = (
+      [
+        ['out_of_scope', scope.outOfScope],
+        ['not_documented', scope.notDocumented],
+        ['refusal', scope.refusal],
+      ] as [FallbackKind, number][]
+    ).sort((a, b) => b[1] - a[1])[0]!;
+    // a question that names NPR is about NPR, even when the model reads it as about something else
+    return fallback(kind === 'out_of_scope' && u.namesNpr && u.anchored ? 'not_documented' : kind, p);
+  }
+  if (confidence < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
+
   let intent = first.intent;
-  const conf = confidence;
-
-  // A how-to-apply question that states a purpose gets the route for that purpose. Research is
-  // the default route, so only other purposes redirect access and contact questions.
-  const routed =
-    u.purpose !== undefined &&
-    ROUTED_BY_PURPOSE.has(intent) &&
-    (intent.startsWith('apply_') || u.purpose !== 'research');
-  if (routed) intent = PURPOSE_ROUTES[u.purpose!].intent;
-  // Another registry's prices, deadlines or contents are not in the knowledge.
-  if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) {
-    return { intent: 'fallback', confidence: round(Math.max(conf, 0.5)) };
+  if (isTopic(intent) || intent === 'help') {
+    // a foreign word, or one the bot has never seen, is what a question that names no registry data
+    // asks about ("hva koster parkering?")
+    const strange = part.foreign.length + part.unknown.length;
+    const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
+    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback('out_of_scope');
+    // another registry's prices, deadlines or contents are not in the knowledge
+    if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
   }
-  if (conf < FALLBACK_BELOW) return { intent: 'fallback', confidence: round(conf) };
 
-  const slotsFor = (i: string): Decision =>
-    i === 'pricing'
-      ? { intent: i, confidence: round(conf), hours: u.hours }
-      : i === 'deadlines'
-        ? { intent: i, confidence: round(conf), received, category: u.category }
-        : { intent: i, confidence: round(conf) };
-  // "hva koster det og hvor lang tid tar det?": both topics named by keyword, so both answered
-  const { keywordIntents } = u.classification;
-  if (
-    second &&
-    !routed &&
-    u.joinsQuestions &&
-    second.score >= first.score * BOTH_RATIO &&
-    !NOT_A_TOPIC.has(intent) &&
-    !NOT_A_TOPIC.has(second.intent) &&
-    keywordIntents.includes(first.intent) &&
-    keywordIntents.includes(second.intent)
-  ) {
-    const [asked, then] = keywordIntents.indexOf(intent) <= keywordIntents.indexOf(second.intent) ? [intent, second.intent] : [second.intent, intent];
-    return { ...slotsFor(asked), also: slotsFor(then) };
+  // How to apply depends on what the data are for: research (the default) through the forms on
+  // helsedata.no, other purposes by e-mail, one's own data at Helsenorge. Only a question about
+  // how or where to get data is routed; "Jeg er journalist: hvor lenge har NPR eksistert?" is not.
+  const routed = APPLY.has(intent) || (intent === 'access_criteria' && u.purpose !== undefined && u.purpose !== 'research');
+  if (routed) intent = PURPOSE_ROUTES[(APPLY.has(intent) ? purpose : u.purpose) ?? 'research'].intent;
+
+  const slots = (i: string, c = conf): Answer => {
+    if (i === 'pricing') {
+      // "and with VAT?" after an estimate keeps the hours of the conversation
+      const hours = u.hours ?? (state?.intent === 'pricing' && u.tokens.length <= FOLLOW_UP_MAX_WORDS ? state.hours : undefined);
+      return { intent: i, confidence: c, hours };
+    }
+    if (i === 'deadlines') {
+      const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);
+      const category = u.category ?? (state?.intent === 'deadlines' ? state.category : undefined);
+      // a complete application whose delivery time has passed: a complaint, for a person
+      if (u.received && received && deadlinePassed(received, category, u.today)) return { intent: 'handoff', confidence: c, received, category, overdue: true };
+      return { intent: i, confidence: c, received, category, dayKind: u.asksDayKind };
+    }
+    if (i === 'apply_non_research') return { intent: i, confidence: c, notTheForms: u.namesForms };
+    return { intent: i, confidence: c };
+  };
+
+  // the two ways to apply are one question to the model; the purpose told them apart above
+  const second = ranking.find((r) => r !== first && !(APPLY.has(first.intent) && APPLY.has(r.intent)));
+  // two close readings, and only the second named by keyword ("hva koster det å søke?"): the keyword decides
+  if (second && !routed && isTopic(second.intent) && second.score >= first.score * CLARIFY_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent)) {
+    return slots(second.intent);
   }
-  // figures that fit the best intent settle it: "12 t" is about price
-  const settledByFigures = (intent === 'pricing' && u.hours !== undefined) || (intent === 'deadlines' && (received !== undefined || u.category !== undefined));
-  // a keyword only the best intent has settles it too: "is there a fee …" is about price
+  const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
   const settledByKeyword = keywordIntents.includes(first.intent) && !keywordIntents.includes(second?.intent ?? '');
+  const settledByConversation = state?.intent === first.intent;
+  // "pris eller frist?": the user offers two topics by name; ask which
+  const named = keywordIntents.filter(isTopic);
+  if (part.offersChoice && named.length >= 2 && !routed) return { intent: named[0]!, confidence: conf, alternatives: [named[0]!, named[1]!] };
   if (
     second &&
     !routed &&
+    isTopic(first.intent) &&
+    isTopic(second.intent) &&
+    second.score >= first.score * CLARIFY_RATIO &&
     !settledByFigures &&
     !settledByKeyword &&
-    second.score >= first.score * CLARIFY_RATIO &&
-    first.intent !== 'fallback' &&
-    second.intent !== 'fallback'
+    !settledByConversation
   ) {
-    return { intent, confidence: round(conf), alternatives: [first.intent, second.intent] };
+    if (state?.intent === second.intent) return slots(second.intent);
+    return { intent, confidence: conf, alternatives: [first.intent, second.intent] };
   }
+  return slots(intent);
+}
 
-  return slotsFor(intent);
+/** The second topic one question names by keyword ("pris og leveringstid?"), if it asks two. */
+export function secondTopic(ranking: readonly Ranked[], keywordIntents: readonly string[]): string | undefined {
+  const [first] = ranking;
+  if (!first) return undefined;
+  const other = keywordIntents.find((k) => isTopic(k));
+  const score = ranking.find((r) => r.intent === other)?.score ?? 0;
+  return other && score >= first.score * BOTH_RATIO ? other : undefined;
 }

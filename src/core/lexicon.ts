@@ -20,6 +20,16 @@ export const lexiconSchema = z.strictObject({
   yesWords: words,
   andWords: words,
   noWords: words,
+  dateRoles: z.strictObject({ complete: words, received: words, sent: words }),
+  nextWords: words,
+  questionWords: perLang(words),
+  whWords: words,
+  requestWords: words,
+  dataAnchors: words,
+  researchAnchors: words,
+  dayKindWords: words,
+  formsWords: words,
+  everydayWords: perLang(words),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;
 

@@ -1,35 +1,69 @@
-/** `npm run eval`: accuracy per intent and overall on the development set and the held-out tests. */
-import { accuracy, BLIND_SET, BLIND_SET_2, BLIND_SET_3, BLIND_SET_4, evaluateDevset, evaluateHeldOut, type Score } from './evaluate.js';
+/** `npm run eval`: accuracy per question set, per intent, per style and per persona. */
+import { parseArgs } from 'node:util';
+import { Bot } from '../core/bot.js';
+import { accuracy, EVAL_NOW, evaluateHeldOut, evaluateSet, QUESTION_SETS, setDir, type Score, type Tally } from './evaluate.js';
+import { quietOnClosedPipe } from './cli-util.js';
+
+const HELP = `npm run eval -- [options]
+
+Scores the bot on its question sets (intent, and every expected fact in the answer), on the
+held-out utterances of the intent files, and reports the worst kind of miss apart: a registry
+fact given to a question that should have had the fallback.
+
+  --set NAME     only this set (${QUESTION_SETS.map((s) => s.name).join(', ')}, held-out)
+  -v, --verbose  list every miss
+  --by-style     accuracy per style and per persona too
+  -h, --help     this text
+`;
+
+quietOnClosedPipe();
+const { values } = parseArgs({
+  options: { set: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, 'by-style': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const known = [...QUESTION_SETS.map((s) => s.name as string), 'held-out'];
+if (values.set && !known.includes(values.set)) {
+  process.stderr.write(`unknown set "${values.set}"; the sets are ${known.join(', ')}\n`);
+  process.exit(2);
+}
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const line = (name: string, t: Tally) => `  ${name.padEnd(22)} ${String(t.right).padStart(3)}/${String(t.total).padEnd(3)} ${pct(accuracy(t))}\n`;
 
-function report(title: string, score: Score, showFailures: boolean) {
+function report(title: string, score: Score) {
   process.stdout.write(`\n${title}\n`);
-  for (const [intent, s] of [...score.perIntent].sort(([a], [b]) => a.localeCompare(b))) {
-    process.stdout.write(`  ${intent.padEnd(20)} ${String(s.right).padStart(3)}/${String(s.total).padEnd(3)} ${pct(accuracy(s))}\n`);
+  for (const [intent, t] of [...score.perIntent].sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(line(intent, t));
+  if (values['by-style'] && score.perStyle.size) {
+    process.stdout.write('  by style:\n');
+    for (const [style, t] of [...score.perStyle].sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(line(`  ${style}`, t));
   }
-  if (showFailures) {
+  if (values['by-style'] && score.perPersona.size) {
+    process.stdout.write('  by persona:\n');
+    for (const [persona, t] of [...score.perPersona].sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(line(`  ${persona}`, t));
+  }
+  if (values.verbose) {
     for (const f of score.failures) {
       const facts = f.missingFacts.length ? ` missing ${JSON.stringify(f.missingFacts)}` : '';
       process.stdout.write(`  ✗ ${f.file}: "${f.question}" expected ${f.expected}, got ${f.got}${facts}\n`);
     }
   }
-  process.stdout.write(`  overall: ${score.right}/${score.total} = ${pct(accuracy(score))}\n`);
+  process.stdout.write(`  overall: ${score.right}/${score.total} = ${pct(accuracy(score))}; registry facts given where the fallback was due: ${score.factNotAsked} of ${score.fallbackExpected}\n`);
 }
 
-const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
-const dev = await evaluateDevset();
-report('Development set (intent and facts)', dev, verbose);
-const held = await evaluateHeldOut();
-report('Held-out intent tests (intent)', held, verbose);
-const blind = await evaluateDevset(undefined, BLIND_SET);
-report('Blind set, written apart from the training data (intent and facts)', blind, verbose);
-const blind2 = await evaluateDevset(undefined, BLIND_SET_2);
-report('Second blind set, long Slack-style messages (intent and facts)', blind2, verbose);
-const blind3 = await evaluateDevset(undefined, BLIND_SET_3);
-report('Third blind set, many kinds of writers (intent and facts)', blind3, verbose);
-const blind4 = await evaluateDevset(undefined, BLIND_SET_4);
-report('Fourth blind set, written after the fixes (intent and facts)', blind4, verbose);
-process.stdout.write(
-  `\ndevelopment set ${pct(accuracy(dev))}, held-out ${pct(accuracy(held))}, blind set ${pct(accuracy(blind))}, blind set 2 ${pct(accuracy(blind2))}, blind set 3 ${pct(accuracy(blind3))}, blind set 4 ${pct(accuracy(blind4))}\n`,
-);
+const bot = () => new Bot({ now: () => EVAL_NOW });
+const summary: string[] = [];
+for (const set of QUESTION_SETS) {
+  if (values.set && values.set !== set.name) continue;
+  const score = await evaluateSet(bot(), setDir(set.name));
+  report(`${set.title} (intent and facts)`, score);
+  summary.push(`${set.name} ${pct(accuracy(score))}`);
+}
+if (!values.set || values.set === 'held-out') {
+  const held = await evaluateHeldOut(bot());
+  report('Held-out intent tests (intent)', held);
+  summary.push(`held-out ${pct(accuracy(held))}`);
+}
+process.stdout.write(`\n${summary.join(', ')}\n`);

@@ -1,12 +1,45 @@
 /** `npm run explain -- "question"`: what the bot read in a question and why it answers as it does. */
+import { parseArgs } from 'node:util';
 import { Bot } from '../core/bot.js';
 import { decide } from '../core/decide.js';
+import { quietOnClosedPipe } from './cli-util.js';
 
-const question = process.argv.slice(2).join(' ');
+const HELP = `npm run explain -- [--json] "question"
+
+Shows what the bot read in one question: its words as read (typos mended, æ/ø/å put back), the
+language, the figures (hours, the date a complete application arrived, the data category), the
+purpose, the questions it found in it, the intents the model ranks highest and the features that
+pull towards them, and the decision that follows. Nothing is stored.
+
+  --json      one JSON object instead of the text
+  -h, --help  this text
+`;
+
+quietOnClosedPipe();
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help || positionals.length === 0) {
+  process.stdout.write(HELP);
+  process.exit(values.help ? 0 : 2);
+}
+const question = positionals.join(' ');
 const bot = new Bot();
-const u = bot.reader.read(question, new Date());
-const { classification, ...rest } = u;
-process.stdout.write(`${JSON.stringify({ ...rest, tokens: rest.tokens.join(' ') }, null, 1)}\n`);
-process.stdout.write(`confidence ${classification.confidence.toFixed(2)}, coverage ${classification.coverage.toFixed(2)}\n`);
-for (const r of classification.ranking.slice(0, 5)) process.stdout.write(`  ${r.intent.padEnd(20)} ${r.score.toFixed(3)}\n`);
-process.stdout.write(`decision ${JSON.stringify(decide(u, undefined))}\n`);
+const { understanding: u, features, parts } = bot.reader.explain(question, new Date());
+const decision = decide(u, undefined);
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ ...u, classification: u.classification.ranking.slice(0, 5), parts, features, decision })}\n`);
+  process.exit(0);
+}
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const out: string[] = [
+  `question   ${u.text}`,
+  `words      ${u.tokens.join(' ')}`,
+  `language   ${u.lang}${u.langKnown ? ` (lead ${u.langMargin.toFixed(1)})` : ' (no word told it; bokmål)'}`,
+  `figures    hours ${u.hours ?? '-'}, received ${u.received?.toISOString().slice(0, 10) ?? '-'}, category ${u.category ?? '-'}, purpose ${u.purpose ?? '-'}`,
+  `ties       ${u.anchored ? 'names registry data, NPR or research' : 'nothing ties it to registry data'}${u.unknownWords.length ? `; words the bot does not know: ${u.unknownWords.join(', ')}` : ''}`,
+  'questions found:',
+  ...parts.map((p) => `  "${p.words}" → ${p.ranking.map((r) => `${r.intent} ${pct(r.score)}`).join(', ')}`),
+  'the whole message:',
+  ...u.classification.ranking.slice(0, 3).map((r) => `  ${r.intent.padEnd(20)} ${pct(r.score)}  ${(features[r.intent] ?? []).map((f) => `${f.feature} ${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)}`).join(', ')}`),
+  `decision   ${JSON.stringify(decision.answers)}`,
+];
+process.stdout.write(`${out.join('\n')}\n`);

@@ -6,11 +6,12 @@ import { formatDate, formatNok, formatNumber, type Value } from '../knowledge/fo
 import { deadlineFactsSchema, priceFactsSchema, type DeadlineFacts, type PriceFacts } from '../knowledge/schema.js';
 import { mergeSources, render, type Rendered } from '../knowledge/render.js';
 import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
-import type { Decision } from '../decide.js';
+import type { Answer, Decision, FallbackKind } from '../decide.js';
 import type { Understanding } from '../understand/understand.js';
 import { estimatePrice } from './rules/pricing.js';
 import { mailtoLink } from './mailto.js';
 import { dueDate } from './rules/deadlines.js';
+import type { Day } from '../understand/slots.js';
 
 interface Composed extends Rendered {
   rule: string | null;
@@ -64,7 +65,7 @@ export const LABELS = [
 ] as const;
 export type Label = (typeof LABELS)[number];
 
-export type HandoffVariant = 'offer' | 'confirmed' | 'opened' | 'declined' | 'relayed' | 'agent-reply' | 'resolved' | 'mail-subject' | 'mail-body' | 'unavailable';
+export type HandoffVariant = 'offer' | 'overdue' | 'confirmed' | 'opened' | 'declined' | 'relayed' | 'agent-reply' | 'resolved' | 'mail-subject' | 'mail-body' | 'unavailable';
 
 /** What a user can do with an answer besides asking again. */
 export type UserAction = 'helpful' | 'not_helpful' | 'handoff' | 'help';
@@ -112,7 +113,7 @@ export class Composer {
     return (lang === 'en' ? titles.en : titles[lang]) ?? titles.nb;
   }
 
-  private pricing(d: Decision, lang: Lang): Composed {
+  private pricing(d: Answer, lang: Lang): Composed {
     if (d.hours === undefined) return { ...this.render('price', lang), rule: 'pricing.rate', route: null, figures: [] };
     const estimate = estimatePrice(this.priceFacts, d.hours);
     const variant = estimate.billedHours > estimate.hours ? 'estimate-minimum' : 'estimate';
@@ -128,8 +129,12 @@ export class Composer {
     };
   }
 
-  private deadlines(d: Decision, lang: Lang): Composed {
+  private deadlines(d: Answer, lang: Lang): Composed {
     const facts = this.deadlineFacts;
+    if (d.dayKind && !d.received) {
+      // the documentation gives days and says no more: weekends and holidays are not mentioned
+      return { ...this.render('deadlines', lang, 'day-kind'), rule: 'deadlines.day_kind', route: null, figures: [] };
+    }
     const days = d.category ? this.categoryDays.get(d.category) : undefined;
     if (d.received && days !== undefined) {
       const due = dueDate(d.received, days);
@@ -160,7 +165,27 @@ export class Composer {
     return { ...this.render('deadlines', lang), rule: 'deadlines.both', route: null, figures: [] };
   }
 
-  private compose(d: Decision, lang: Lang): Composed {
+  /** The fallback's text for why it cannot answer; refusals and out-of-scope answers cite nothing. */
+  private fallback(kind: FallbackKind | undefined, lang: Lang): Composed {
+    const variant = kind === 'not_documented' ? 'not-documented' : kind === 'refusal' ? 'refusal' : undefined;
+    const rendered = this.render('fallback', lang, variant);
+    return { text: rendered.text, sources: [], rule: `fallback.${kind ?? 'out_of_scope'}`, route: kind === 'refusal' ? null : this.routes.get('fallback')!.route, figures: [] };
+  }
+
+  /** Whether the delivery time for a complete application has passed: all of them when the category is not known. */
+  readonly deadlinePassed = (received: Day, category: string | undefined, today: Day): boolean => {
+    const days = category ? this.categoryDays.get(category) : undefined;
+    const all = days !== undefined ? [days] : [this.deadlineFacts.anonymousDays, this.deadlineFacts.identifiableDays];
+    return all.every((n) => dueDate(received, n).getTime() < today.getTime());
+  };
+
+  private compose(d: Answer, lang: Lang): Composed {
+    if (d.intent === 'fallback') return this.fallback(d.fallback, lang);
+    if (d.overdue) {
+      // when it fell, from the rule; then that a person should look at it
+      const due = this.deadlines({ ...d, intent: 'deadlines' }, lang);
+      return { ...due, text: `${due.text}\n\n${this.handoffText('overdue', lang)}`, rule: 'handoff.overdue' };
+    }
     if (d.alternatives) {
       // mid-sentence: "pris for data fra NPR", keeping the names' capitals
       const [first, second] = d.alternatives.map((i) => this.title(i, lang).replace(/^\p{Lu}(?!\p{Lu})/u, (c) => c.toLowerCase())) as [string, string];
@@ -168,7 +193,7 @@ export class Composer {
     }
     if (d.intent === 'pricing') return this.pricing(d, lang);
     if (d.intent === 'deadlines') return this.deadlines(d, lang);
-    const answer = plain(this.render(this.knowledgeOf(d.intent), lang));
+    const answer = plain(this.render(this.knowledgeOf(d.intent), lang, d.notTheForms ? 'not-the-forms' : undefined));
     const route = this.routes.get(d.intent);
     return route ? { ...answer, ...route } : answer;
   }
@@ -210,17 +235,16 @@ export class Composer {
     };
   }
 
-  /** One answer, or two in a row when the message asked two things. */
+  /** One answer, or several in a row when the message asked several things. */
   private composeAll(d: Decision, lang: Lang): Composed {
-    const first = this.compose(d, lang);
-    if (!d.also) return first;
-    const second = this.compose(d.also, lang);
+    const all = d.answers.map((a) => this.compose(a, lang));
+    if (all.length === 1) return all[0]!;
     return {
-      text: `${first.text}\n\n${second.text}`,
-      sources: mergeSources(first.sources, second.sources),
-      rule: first.rule ?? second.rule,
-      route: first.route ?? second.route,
-      figures: [...first.figures, ...second.figures],
+      text: all.map((c) => c.text).join('\n\n'),
+      sources: mergeSources(...all.map((c) => c.sources)),
+      rule: all.find((c) => c.rule)?.rule ?? null,
+      route: all.find((c) => c.route)?.route ?? null,
+      figures: all.flatMap((c) => c.figures),
     };
   }
 
@@ -233,21 +257,23 @@ export class Composer {
     parts.push(main.text);
     if (u.truncated) parts.push(this.render('truncated', lang, undefined, { limit: MAX_QUESTION_CHARS }).text);
     sources = mergeSources(sources);
-    const mailto = d.intent === 'apply_non_research' && u.readable ? this.nonResearchMail(u.text, lang) : undefined;
+    const [first] = d.answers;
+    const intent = first?.intent ?? 'fallback';
+    const mailto = d.answers.some((a) => a.intent === 'apply_non_research') && u.readable ? this.nonResearchMail(u.text, lang) : undefined;
     return {
       ...(mailto ? { mailto } : {}),
       question: u.text,
       lang,
-      intent: u.readable ? d.intent : 'fallback',
-      confidence: u.readable ? d.confidence : 0,
+      intent: u.readable ? intent : 'fallback',
+      confidence: u.readable ? (first?.confidence ?? 0) : 0,
       text: parts.join('\n\n'),
       sources,
-      handoff: d.intent === 'handoff' && u.readable,
+      handoff: intent === 'handoff' && u.readable,
       route: main.route,
-      rule: main.rule,
+      rule: u.readable ? main.rule : 'fallback.empty',
       figures: main.figures,
       redactions: u.redactions,
-      alternatives: d.alternatives ?? [],
+      alternatives: first?.alternatives ?? [],
     };
   }
 }

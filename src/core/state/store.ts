@@ -21,6 +21,8 @@ export interface ConversationState {
   received?: string;
   /** Data category group from knowledge/deadlines.md. */
   category?: string;
+  /** What the data are for, once the conversation has said it ("ikke forskning"): later routes keep to it. */
+  purpose?: 'research' | 'non_research' | 'own_data';
   /** Questions in a row the bot could not answer. */
   unanswered: number;
   /** The bot has offered a support case and waits for yes or no; the value says why it offered. */

@@ -2,12 +2,15 @@ import { LANGS, type Lang } from '../types.js';
 import type { Lexicon } from '../lexicon.js';
 import type { IntentDef } from '../intents/schema.js';
 import { tokenize } from './normalise.js';
+import { WordCache } from './vocabulary.js';
 
 /** Each marker counts as if seen this many times in the examples. */
 const MARKER_WEIGHT = 6;
 const SMOOTHING = 0.5;
 /** Letter triples weigh in for every word, so words no example had still say something. */
 const TRIGRAM_WEIGHT = 0.35;
+/** Norwegian letters settle Norwegian against English. */
+const NORWEGIAN_LETTERS_AGAINST_ENGLISH = 8;
 
 function trigrams(word: string): string[] {
   const padded = `^${word}$`;
@@ -16,30 +19,29 @@ function trigrams(word: string): string[] {
   return grams;
 }
 
-/** Counts of items per language, scored as smoothed log-probabilities. */
-class Counts {
-  private readonly counts = new Map<string, Record<Lang, number>>();
-  private readonly totals: Record<Lang, number> = { nb: 0, nn: 0, en: 0 };
+/** Counts of items per language, turned once into smoothed log-probabilities. */
+class LogProbabilities {
+  private readonly counts = new Map<string, [number, number, number]>();
+  private readonly totals = [0, 0, 0];
+  private table?: Map<string, Float64Array>;
 
   add(lang: Lang, item: string, n: number): void {
     let c = this.counts.get(item);
-    if (!c) this.counts.set(item, (c = { nb: 0, nn: 0, en: 0 }));
-    c[lang] += n;
-    this.totals[lang] += n;
+    if (!c) this.counts.set(item, (c = [0, 0, 0]));
+    c[LANGS.indexOf(lang)]! += n;
+    this.totals[LANGS.indexOf(lang)]! += n;
   }
 
-  has(item: string): boolean {
-    return this.counts.has(item);
-  }
-
-  /** Adds each language's log-probability of `item` to `scores`; false if no language saw it. */
-  score(item: string, scores: Record<Lang, number>, weight = 1): boolean {
-    const c = this.counts.get(item);
-    if (!c) return false;
-    for (const lang of LANGS) {
-      scores[lang] += weight * Math.log((c[lang] + SMOOTHING) / (this.totals[lang] + SMOOTHING * this.counts.size));
+  /** Per language, log P(item | language); undefined when no language saw the item. */
+  get(item: string): Float64Array | undefined {
+    if (!this.table) {
+      this.table = new Map();
+      const size = this.counts.size;
+      for (const [item, c] of this.counts) {
+        this.table.set(item, Float64Array.from(c, (n, l) => Math.log((n + SMOOTHING) / (this.totals[l]! + SMOOTHING * size))));
+      }
     }
-    return true;
+    return this.table.get(item);
   }
 }
 
@@ -47,15 +49,26 @@ export interface LanguageGuess {
   lang: Lang;
   /** False when the question had no word the detector knows. */
   known: boolean;
+  /** How far the best language leads the runner-up, in log-probability: how sure the guess is. */
+  margin: number;
+  /** Log-probability per language (nb, nn, en), to compare with a conversation's language. */
+  scores: Readonly<Record<Lang, number>>;
+}
+
+/** What one word says about the language: its log-probabilities, and how much the detector knows it. */
+interface WordScore {
+  scores: Float64Array;
+  known: number;
 }
 
 /**
  * Naive Bayes over words, learnt from the intent examples of each language plus marker words
- * from the lexicon. Words no language has seen are ignored rather than guessed at.
+ * from the lexicon. Words no language has seen count only through their letter triples.
  */
 export class LanguageDetector {
-  private readonly words = new Counts();
-  private readonly grams = new Counts();
+  private readonly words = new LogProbabilities();
+  private readonly grams = new LogProbabilities();
+  private readonly cache = new WordCache<WordScore>();
 
   constructor(intents: readonly IntentDef[], lexicon: Lexicon) {
     const add = (lang: Lang, word: string, n: number) => {
@@ -68,20 +81,42 @@ export class LanguageDetector {
     for (const lang of LANGS) for (const w of lexicon.languageMarkers[lang]) add(lang, w.toLowerCase(), MARKER_WEIGHT);
   }
 
-  detect(text: string): LanguageGuess {
-    const scores: Record<Lang, number> = { nb: 0, nn: 0, en: 0 };
+  private score(word: string): WordScore {
+    return this.cache.get(word, (w) => {
+      const scores = new Float64Array(3);
+      let known = 0;
+      const own = this.words.get(w);
+      if (own) {
+        for (let l = 0; l < 3; l++) scores[l]! += own[l]!;
+        known = 1;
+      }
+      const grams = trigrams(w);
+      let seen = false;
+      for (const g of grams) {
+        const p = this.grams.get(g);
+        if (!p) continue;
+        seen = true;
+        for (let l = 0; l < 3; l++) scores[l]! += (TRIGRAM_WEIGHT / grams.length) * p[l]!;
+      }
+      if (seen) known += 0.25;
+      return { scores, known };
+    });
+  }
+
+  /** The language of `words` (the message's lower-cased words); `text` is checked for æ, ø and å. */
+  detect(words: readonly string[], text: string): LanguageGuess {
+    const s = [0, 0, 0];
     let known = 0;
-    for (const word of tokenize(text)) {
+    for (const word of words) {
       if (/\d/.test(word)) continue;
-      if (this.words.score(word, scores)) known++;
-      const grams = trigrams(word);
-      for (const g of grams) this.grams.score(g, scores, TRIGRAM_WEIGHT / grams.length);
-      if (grams.some((g) => this.grams.has(g))) known += 0.25;
+      const w = this.score(word);
+      known += w.known;
+      for (let l = 0; l < 3; l++) s[l]! += w.scores[l]!;
     }
-    // Norwegian letters settle Norwegian against English
-    if (/[æøå]/i.test(text)) scores.en -= 8;
-    if (known === 0) return { lang: 'nb', known: false };
-    const lang = LANGS.reduce((best, l) => (scores[l] > scores[best] ? l : best), 'nb' as Lang);
-    return { lang, known: true };
+    if (/[æøå]/i.test(text)) s[2]! -= NORWEGIAN_LETTERS_AGAINST_ENGLISH;
+    const scores = { nb: s[0]!, nn: s[1]!, en: s[2]! };
+    if (known === 0) return { lang: 'nb', known: false, margin: 0, scores };
+    const order = [0, 1, 2].sort((a, b) => s[b]! - s[a]!);
+    return { lang: LANGS[order[0]!]!, known: true, margin: s[order[0]!]! - s[order[1]!]!, scores };
   }
 }

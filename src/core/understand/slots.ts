@@ -20,102 +20,181 @@ export function today(now: Date): Day {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternation = (words: readonly string[]) =>
   [...words].sort((a, b) => b.length - a.length).map(escape).join('|');
-const phraseRegex = (phrase: string) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(phrase).replace(/ /g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu');
+const phrase = (p: string) => escape(p).replace(/ /g, '\\s+');
 
-/** Month names as ICU writes them, long and short, in every language the bot reads. */
-function monthNames(): Map<string, number> {
-  const names = new Map<string, number>();
+/** Month and weekday names as ICU writes them, long and short, in every language the bot reads. */
+function calendarNames(): { months: Map<string, number>; weekdays: Map<string, number> } {
+  const months = new Map<string, number>();
+  const weekdays = new Map<string, number>();
   for (const locale of ['nb', 'nn', 'en-GB', 'en-US']) {
-    for (const month of ['long', 'short'] as const) {
-      const format = new Intl.DateTimeFormat(locale, { month, timeZone: 'UTC' });
-      for (let m = 0; m < 12; m++) {
-        names.set(format.format(new Date(Date.UTC(2000, m, 1))).toLowerCase().replace(/\.$/, ''), m + 1);
-      }
+    for (const width of ['long', 'short'] as const) {
+      const month = new Intl.DateTimeFormat(locale, { month: width, timeZone: 'UTC' });
+      for (let m = 0; m < 12; m++) months.set(month.format(new Date(Date.UTC(2000, m, 1))).toLowerCase().replace(/\.$/, ''), m + 1);
+      const weekday = new Intl.DateTimeFormat(locale, { weekday: width, timeZone: 'UTC' });
+      // 2 January 2000 was a Sunday: getUTCDay() 0
+      for (let d = 0; d < 7; d++) weekdays.set(weekday.format(new Date(Date.UTC(2000, 0, 2 + d))).toLowerCase().replace(/\.$/, ''), d);
     }
   }
-  return names;
+  // "i mandags": bokmål's word for last Monday
+  for (const [name, d] of [...weekdays]) if (name.endsWith('dag')) weekdays.set(`${name}s`, d);
+  return { months, weekdays };
 }
 
-/** Reads the figures a question gives: an amount of hours and a date. */
+/** What a date in a message is the date of: what the delivery time counts from, or something else. */
+export type DateRole = 'complete' | 'received' | 'sent' | 'other';
+
+/** A date found in a message, where it stands, and what it is the date of. */
+export interface FoundDate {
+  day: Day;
+  /** Index in the text. */
+  at: number;
+  role: DateRole;
+}
+
+/** Which role wins when a message names several dates: the day the application became complete counts. */
+const ROLE_ORDER: DateRole[] = ['complete', 'received', 'other', 'sent'];
+/** How many words either side of a date may say what it is the date of. */
+const ROLE_WINDOW_WORDS = 7;
+
+/** Reads the figures a question gives: an amount of hours and dates. */
 export class SlotReader {
-  private readonly months = monthNames();
+  private readonly months: Map<string, number>;
+  private readonly weekdays: Map<string, number>;
   private readonly numberWords: Map<string, number>;
-  private readonly hourPhrases: { regex: RegExp; hours: number }[];
-  private readonly relativeDays: { regex: RegExp; days: number }[];
+  /** Words that can start an hour reading without digits: number words and hour phrases. */
+  private readonly hourStarters: Set<string>;
+  private readonly hourPhrases: RegExp;
+  private readonly hourPhraseValues: Map<string, number>;
+  private readonly relativeStarters: Set<string>;
+  private readonly relativeDays: RegExp;
+  private readonly relativeValues: Map<string, number>;
   private readonly hoursAfterNumber: RegExp;
   private readonly hoursAfterWord: RegExp;
   private readonly minutesAfterNumber = /(?<![\p{N},.])(\d+)\s*(?:min|minutt|minutter|minutes|minute|mins)(?![\p{L}])/iu;
   private readonly dayMonth: RegExp;
   private readonly monthDay: RegExp;
+  private readonly weekday: RegExp;
+  private readonly roleWords: Map<string, DateRole>;
+  private readonly nextWords: Set<string>;
 
   constructor(lexicon: Lexicon) {
+    ({ months: this.months, weekdays: this.weekdays } = calendarNames());
     this.numberWords = new Map(
       Object.values(lexicon.numberWords).flatMap((words) => Object.entries(words).map(([w, n]) => [w.toLowerCase(), n] as const)),
     );
-    this.hourPhrases = lexicon.hourPhrases.map((p) => ({ regex: phraseRegex(p.phrase), hours: p.hours }));
-    this.relativeDays = lexicon.relativeDays.map((p) => ({ regex: phraseRegex(p.phrase), days: p.days }));
+    this.hourPhraseValues = new Map(lexicon.hourPhrases.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.hours]));
+    this.hourPhrases = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.hourPhraseValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+    this.hourStarters = new Set([...this.numberWords.keys(), ...[...this.hourPhraseValues.keys()].map((p) => p.split(' ')[0]!)]);
+    this.relativeValues = new Map(lexicon.relativeDays.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.days]));
+    this.relativeDays = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.relativeValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+    this.relativeStarters = new Set([...this.relativeValues.keys()].map((p) => p.split(' ')[0]!));
     const units = alternation(lexicon.hourUnits);
     const half = `(?:\\s+(${alternation(lexicon.halfWords).replace(/ /g, '\\s+')}))?`;
     this.hoursAfterNumber = new RegExp(`(?<![\\p{N},.])(\\d+(?:[.,]\\d+)?)${half}\\s*-?\\s*(?:${units})(?![\\p{L}])`, 'iu');
-    this.hoursAfterWord = new RegExp(
-      `(?<![\\p{L}])(${alternation([...this.numberWords.keys()])})${half}\\s+(?:${units})(?![\\p{L}])`,
-      'iu',
-    );
+    this.hoursAfterWord = new RegExp(`(?<![\\p{L}])(${alternation([...this.numberWords.keys()])})${half}\\s+(?:${units})(?![\\p{L}])`, 'iu');
     const months = alternation([...this.months.keys()]);
-    this.dayMonth = new RegExp(
-      `(?<![\\p{N}])(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?(${months})\\.?(?:,?\\s+(\\d{4}))?(?![\\p{L}])`,
-      'iu',
-    );
-    this.monthDay = new RegExp(`(?<![\\p{L}])(${months})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?(?![\\p{L}\\p{N}])`, 'iu');
+    this.dayMonth = new RegExp(`(?<![\\p{N}])(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?(${months})\\.?(?:,?\\s+(\\d{4}))?(?![\\p{L}])`, 'giu');
+    this.monthDay = new RegExp(`(?<![\\p{L}])(${months})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?(?![\\p{L}\\p{N}])`, 'giu');
+    this.weekday = new RegExp(`(?<![\\p{L}])(${alternation([...this.weekdays.keys()])})(?![\\p{L}])`, 'giu');
+    this.roleWords = new Map<string, DateRole>();
+    for (const [role, words] of Object.entries(lexicon.dateRoles) as [Exclude<DateRole, 'other'>, string[]][]) for (const w of words) this.roleWords.set(w.toLowerCase(), role);
+    this.nextWords = new Set(lexicon.nextWords.map((w) => w.toLowerCase()));
   }
 
   /**
    * Hours of work named in the text: "5 timer", "3,5 t", "halvannen time", "twelve hours".
    * Where several readings overlap ("half an hour" holds "an hour"), the longest wins.
    */
-  hours(text: string): number | undefined {
+  hours(text: string, words: readonly string[] = tokenize(text)): number | undefined {
+    const digits = /\d/.test(text);
+    if (!digits && !words.some((w) => this.hourStarters.has(w))) return undefined;
     const readings: { length: number; hours: number }[] = [];
-    for (const { regex, hours } of this.hourPhrases) {
-      const m = regex.exec(text);
-      if (m) readings.push({ length: m[0].length, hours });
-    }
-    const numeric = this.hoursAfterNumber.exec(text);
+    const p = this.hourPhrases.exec(text);
+    if (p) readings.push({ length: p[0].length, hours: this.hourPhraseValues.get(p[1]!.toLowerCase().replace(/\s+/g, ' '))! });
+    const numeric = digits ? this.hoursAfterNumber.exec(text) : null;
     if (numeric) readings.push({ length: numeric[0].length, hours: Number(numeric[1]!.replace(',', '.')) + (numeric[2] ? 0.5 : 0) });
     const word = this.hoursAfterWord.exec(text);
     if (word) readings.push({ length: word[0].length, hours: this.numberWords.get(word[1]!.toLowerCase())! + (word[2] ? 0.5 : 0) });
     let hours = readings.sort((a, b) => b.length - a.length)[0]?.hours;
-    const minutes = this.minutesAfterNumber.exec(text);
+    const minutes = digits ? this.minutesAfterNumber.exec(text) : null;
     if (minutes) hours = (hours ?? 0) + Number(minutes[1]) / 60;
     return hours !== undefined && hours > 0 && hours <= 10_000 ? hours : undefined;
   }
 
-  /** A bare number ("og for 8?"), read as hours only when the conversation is about price. */
-  bareNumber(text: string): number | undefined {
-    const words = tokenize(text);
+  /** A bare number ("og for 8?", "no, make it 12"), read as hours only when the conversation is about price. */
+  bareNumber(text: string, words: readonly string[] = tokenize(text)): number | undefined {
+    if (words.length > 6) return undefined;
     const numbers = text.match(/(?<![\p{N}.,])\d+(?:[.,]\d+)?(?![\p{N}]|[.,]\d)/gu);
-    if (!numbers || numbers.length !== 1 || words.length > 6) return undefined;
+    if (!numbers || numbers.length !== 1) return undefined;
     const n = Number(numbers[0]!.replace(',', '.'));
     return n > 0 && n <= 1000 ? n : undefined;
   }
 
-  /** The date named in the text; a date without a year is taken in the year that puts it nearest today. */
-  date(text: string, now: Date): Day | undefined {
+  /** Every date the text names, each with what it is the date of. */
+  dates(text: string, now: Date, words: readonly string[] = tokenize(text)): FoundDate[] {
     const base = today(now);
+    const found: { day: Day | undefined; at: number; end: number }[] = [];
     const withYear = (y: string | undefined, m: number, d: number) => {
       if (y) return utcDay(Number(y.length === 2 ? `20${y}` : y), m, d);
       const year = base.getUTCFullYear();
       const candidates = [year - 1, year, year + 1].map((yy) => utcDay(yy, m, d)).filter((x): x is Day => !!x);
       return candidates.sort((a, b) => Math.abs(a.getTime() - base.getTime()) - Math.abs(b.getTime() - base.getTime()))[0];
     };
-    const iso = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/.exec(text);
-    if (iso) return utcDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
-    const numeric = /(?<![\d.,])(\d{1,2})[./](\d{1,2})[./-](\d{4}|\d{2})(?![\d])/.exec(text);
-    if (numeric) return withYear(numeric[3], Number(numeric[2]), Number(numeric[1]));
-    const dm = this.dayMonth.exec(text);
-    if (dm) return withYear(dm[3], this.months.get(dm[2]!.toLowerCase())!, Number(dm[1]));
-    const md = this.monthDay.exec(text);
-    if (md) return withYear(md[3], this.months.get(md[1]!.toLowerCase())!, Number(md[2]));
-    for (const { regex, days } of this.relativeDays) if (regex.test(text)) return addDays(base, days);
-    return undefined;
+    const taken = (at: number) => found.some((f) => at >= f.at && at < f.end);
+    const push = (day: Day | undefined, at: number, length: number) => {
+      if (!taken(at)) found.push({ day, at, end: at + length });
+    };
+    if (/\d/.test(text)) {
+      for (const m of text.matchAll(/(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g)) push(utcDay(Number(m[1]), Number(m[2]), Number(m[3])), m.index, m[0].length);
+      // 3.12.2026, 3/12/26 or 9.6.; not a clock time (10.30), a fraction (1/2) or a decimal
+      for (const m of text.matchAll(/(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g)) {
+        const [, d, separator, month, year, trailingDot] = m;
+        if (!year && (separator === '/' || !trailingDot)) continue;
+        push(withYear(year, Number(month), Number(d)), m.index, m[0].length);
+      }
+      if (words.some((w) => this.months.has(w))) {
+        for (const m of text.matchAll(this.dayMonth)) push(withYear(m[3], this.months.get(m[2]!.toLowerCase())!, Number(m[1])), m.index, m[0].length);
+        for (const m of text.matchAll(this.monthDay)) push(withYear(m[3], this.months.get(m[1]!.toLowerCase())!, Number(m[2])), m.index, m[0].length);
+      }
+    }
+    if (words.some((w) => this.weekdays.has(w))) {
+      for (const m of text.matchAll(this.weekday)) {
+        const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
+        const next = before !== undefined && this.nextWords.has(before);
+        const target = this.weekdays.get(m[1]!.toLowerCase())!;
+        const back = (base.getUTCDay() - target + 7) % 7;
+        push(next ? addDays(base, 7 - back || 7) : addDays(base, -back), m.index, m[0].length);
+      }
+    }
+    if (words.some((w) => this.relativeStarters.has(w))) {
+      const m = this.relativeDays.exec(text);
+      if (m) push(addDays(base, this.relativeValues.get(m[1]!.toLowerCase().replace(/\s+/g, ' '))!), m.index, m[0].length);
+    }
+    return found
+      .filter((f): f is { day: Day; at: number; end: number } => f.day !== undefined)
+      .sort((a, b) => a.at - b.at)
+      .map((f) => ({ day: f.day, at: f.at, role: this.roleOf(text, f.at, f.end) }));
+  }
+
+  /** The role words nearest a date, within its sentence, say what it is the date of. */
+  private roleOf(text: string, at: number, end: number): DateRole {
+    const sentenceStart = Math.max(text.lastIndexOf('.', at - 2), text.lastIndexOf('?', at), text.lastIndexOf('!', at), text.lastIndexOf(',', at), text.lastIndexOf(';', at)) + 1;
+    const after = text.slice(end);
+    const stop = after.search(/[?!;,]|\.\s/);
+    const before = tokenize(text.slice(sentenceStart, at)).slice(-ROLE_WINDOW_WORDS);
+    const following = tokenize(stop >= 0 ? after.slice(0, stop) : after).slice(0, ROLE_WINDOW_WORDS);
+    let best: DateRole = 'other';
+    for (const w of [...before, ...following]) {
+      const role = this.roleWords.get(w);
+      if (role && ROLE_ORDER.indexOf(role) < ROLE_ORDER.indexOf(best)) best = role;
+    }
+    return best;
+  }
+
+  /** The date the delivery time counts from: the day the application became complete, if the text says which. */
+  receivedDate(text: string, now: Date, words?: readonly string[]): Day | undefined {
+    const found = this.dates(text, now, words);
+    if (found.length === 0) return undefined;
+    return [...found].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role))[0]!.day;
   }
 }

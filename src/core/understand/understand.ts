@@ -1,4 +1,4 @@
-import type { Lang } from '../types.js';
+import { LANGS, type Lang } from '../types.js';
 import type { Lexicon } from '../lexicon.js';
 import type { IntentDef } from '../intents/schema.js';
 import type { KnowledgeBase } from '../knowledge/entry.js';
@@ -6,26 +6,52 @@ import { entry } from '../knowledge/entry.js';
 import { REDACTED, redactIdentityNumbers } from '../privacy.js';
 import { DataCategories } from '../answer/rules/deadlines.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
-import { IntentClassifier, type Classification } from './classifier.js';
+import { content, IntentClassifier, PURPOSE_WORD, type Classification } from './classifier.js';
 import { LanguageDetector } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
-import { SlotReader, type Day } from './slots.js';
-import { TermList } from './terms.js';
+import { SlotReader, today, type Day } from './slots.js';
+import { TermDictionary, type TermList, type WordParts } from './terms.js';
+import { Vocabulary } from './vocabulary.js';
+
+/** One question in a message: the words it spans and what they ask. */
+export interface Part {
+  from: number;
+  to: number;
+  classification: Classification;
+  /** Joins two things with "og"/"and": it may ask both ("pris og leveringstid?"). */
+  joins: boolean;
+  /** Offers two things with "eller"/"or": the user may be asking which ("pris eller frist?"). */
+  offersChoice: boolean;
+  /** Words in it that only questions about other things use ("parkering"). */
+  foreign: string[];
+  /** Words in it the bot has never seen. */
+  unknown: string[];
+  /** Names registry data, NPR or a research project itself. */
+  anchored: boolean;
+}
 
 /** Everything the bot reads out of one message, before it decides what to answer. */
 export interface Understanding {
   /** The question, redacted and normalised: the only form of it that leaves this step. */
   text: string;
+  /** Its words, lower-cased, with typos mended and æ, ø, å put back. */
   tokens: string[];
   lang: Lang;
   /** False when no word told the language apart. */
   langKnown: boolean;
+  /** How clearly the language won (log-probability lead over the runner-up). */
+  langMargin: number;
+  langScores: Readonly<Record<Lang, number>>;
   readable: boolean;
   truncated: boolean;
   redactions: number;
+  /** The whole message, classified as one. */
   classification: Classification;
+  /** The questions it asks, in order; context sentences ("Vi skal koble …") are not among them. */
+  parts: Part[];
   hours?: number;
   bareNumber?: number;
+  /** The day the delivery time counts from: where several dates are named, the one the application became complete. */
   received?: Day;
   category?: string;
   purpose?: Purpose;
@@ -36,20 +62,55 @@ export interface Understanding {
   /** A short yes or no, as an answer to "shall I open a case?". */
   yes: boolean;
   no: boolean;
-  /** Two questions joined in one message ("pris og leveringstid?"). */
-  joinsQuestions: boolean;
   /** Knowledge marks the question as one for a person (a complaint, a linkage of several sources). */
   needsPerson: boolean;
   namesLinkage: boolean;
+  /** Names registry data, NPR or a research project: what ties the question to the registry. */
+  anchored: boolean;
+  /** Words in the questions that neither the examples nor the knowledge use, nor everyday language. */
+  unknownWords: string[];
+  /** Words in the questions that say something: not stop words, numbers or one or two letters. */
+  contentWords: number;
+  /** Asks whether weekends or holidays count in the delivery time. */
+  asksDayKind: boolean;
+  /** Names the application forms or helsedata.no. */
+  namesForms: boolean;
+  /** The day the message was read, for what is past and what is due. */
+  today: Day;
 }
 
-/** What an amount of hours adds to price, or a date or data category to delivery time. */
-const SLOT_EVIDENCE = 0.5;
+/** What an amount of hours adds to price, or a date to delivery time, in the model's logits. */
+const SLOT_EVIDENCE = 1.5;
 /** "ja", "yes please", "ja, gjør det": longer messages are questions, not answers. */
 const SHORT_ANSWER_WORDS = 4;
+/** How much a question's context sentences count beside the question itself. */
+const CONTEXT_WEIGHT = 0.3;
+
+/**
+ * A sentence ends at ? ! ; : a new line, a dash between words, or a full stop followed by a space
+ * (not the dots of "helsedata.no" or "1.12.2026").
+ */
+const SENTENCE_BREAK = /[?!;:\n]|\.\s|\s[–—-]\s/;
+/** Beside a question part with this few words that say something, the rest of the message counts for more. */
+const VAGUE_PART_WORDS = 2;
+const VAGUE_CONTEXT_WEIGHT = 0.7;
+
+interface Word {
+  word: string;
+  start: number;
+  end: number;
+}
+
+function wordsWithPlaces(text: string): Word[] {
+  const out: Word[] = [];
+  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) out.push({ word: m[0], start: m.index, end: m.index + m[0].length });
+  return out;
+}
 
 export class Reader {
   readonly classifier: IntentClassifier;
+  readonly vocabulary: Vocabulary;
+  readonly dictionary = new TermDictionary();
   private readonly language: LanguageDetector;
   private readonly slots: SlotReader;
   private readonly categories: DataCategories;
@@ -60,37 +121,98 @@ export class Reader {
   private readonly yes: TermList;
   private readonly no: TermList;
   private readonly needsPerson: TermList;
-  private readonly and: TermList;
+  private readonly anchors: TermList;
+  private readonly dayKind: TermList;
+  private readonly forms: TermList;
+  private readonly questionWords: Set<string>;
+  /** Question words that open a question anywhere ("hvor", "what"), not only at a sentence's start. */
+  private readonly whWords: Set<string>;
+  private readonly requests: TermList;
+  private readonly conjunctions: Set<string>;
 
   constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon) {
-    this.classifier = new IntentClassifier(intents);
+    const known = knownWords(intents, kb, lexicon);
+    this.vocabulary = new Vocabulary([...known.examples, ...known.domain]);
+    const list = (terms: readonly string[]) => this.dictionary.list(terms);
+    this.purposes = new PurposeReader(kb, list);
+    this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known.domain, (read, classifier) => this.withoutPurpose(read, classifier));
     this.language = new LanguageDetector(intents, lexicon);
     this.slots = new SlotReader(lexicon);
-    const known = this.classifier.knownWords;
-    this.categories = new DataCategories(entry(kb, 'deadlines'), known);
-    this.purposes = new PurposeReader(kb, known);
-    this.npr = new TermList(lexicon.nprNames, known);
-    this.otherRegistries = new TermList(lexicon.otherRegistries, known);
-    this.linkage = new TermList(lexicon.linkageWords, known);
-    this.yes = new TermList(lexicon.yesWords, known);
-    this.and = new TermList(lexicon.andWords, known);
-    this.no = new TermList(lexicon.noWords, known);
-    this.needsPerson = new TermList(
-      [...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []),
-      known,
-    );
+    this.categories = new DataCategories(entry(kb, 'deadlines'), list);
+    this.npr = list(lexicon.nprNames);
+    this.otherRegistries = list(lexicon.otherRegistries);
+    this.linkage = list(lexicon.linkageWords);
+    this.yes = list(lexicon.yesWords);
+    this.no = list(lexicon.noWords);
+    this.needsPerson = list([...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []));
+    this.anchors = list([...lexicon.nprNames, ...lexicon.dataAnchors, ...lexicon.researchAnchors]);
+    this.dayKind = list(lexicon.dayKindWords);
+    this.forms = list(lexicon.formsWords);
+    this.questionWords = new Set(LANGS.flatMap((l) => lexicon.questionWords[l]));
+    this.whWords = new Set(lexicon.whWords);
+    this.requests = list(lexicon.requestWords);
+    this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
   }
 
   /**
-   * Keyboards without æ, ø and å give "aapne", "soknad", "paa": a word the examples do not use
-   * is read with the letters put back when that makes a word they do use.
+   * Sentences, and questions joined by "og"/"and" ("hva koster det og hvor lang tid tar det?"),
+   * as word ranges; each says whether it asks. A sentence asks when it ends in "?" or opens with
+   * a question word or a request; after "og"/"and", only a question word ("hvor", "what") or, after
+   * a comma, a verb ("…, and is the rate …") opens a new question.
    */
-  private withNorwegianLetters(token: string): string {
-    const known = this.classifier.knownWords;
-    if (known.has(token) || !/aa|ae|oe|o/.test(token)) return token;
-    const digraphs = token.replace(/aa/g, 'å').replace(/ae/g, 'æ').replace(/oe/g, 'ø');
-    for (const candidate of [digraphs, digraphs.replace(/o/g, 'ø')]) if (candidate !== token && known.has(candidate)) return candidate;
-    return token;
+  private segments(text: string, places: Word[], read: WordParts): { from: number; to: number; asks: boolean }[] {
+    const out: { from: number; to: number; asks: boolean }[] = [];
+    let from = 0;
+    const close = (to: number, asks: boolean) => {
+      if (to > from) out.push({ from, to, asks });
+      from = to;
+    };
+    const opens = (k: number) => this.questionWords.has(read.words[k]!) || this.requests.has(read, k, Math.min(k + 2, places.length));
+    let asksAfterComma = false;
+    for (let i = 1; i <= places.length; i++) {
+      const end = i === places.length;
+      const gap = text.slice(places[i - 1]!.end, end ? text.length : places[i]!.start);
+      if (end || SENTENCE_BREAK.test(gap)) {
+        close(i, gap.includes('?') || opens(from) || asksAfterComma);
+        asksAfterComma = false;
+        continue;
+      }
+      // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
+      if (gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
+      if (!this.conjunctions.has(read.words[i]!) || i + 1 >= places.length || i - from < 3) continue;
+      const next = read.words[i + 1]!;
+      if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1))) {
+        // the conjunction opens a second question
+        close(i, opens(from) || asksAfterComma);
+        asksAfterComma = false;
+        from = i + 1;
+      }
+    }
+    return out;
+  }
+
+  /** The words with those that name a purpose replaced: the models read what is asked, not what for. */
+  private withoutPurpose(read: WordParts, classifier = this.classifier): WordParts {
+    const covered = this.purposes.covered(read);
+    if (covered.size === 0) return read;
+    for (const at of classifier.keywordCovered(read, (intent) => intent.startsWith('apply_'))) covered.delete(at);
+    return this.dictionary.read(read.words.map((w, i) => (covered.has(i) ? PURPOSE_WORD : w)));
+  }
+
+  private part(read: WordParts, from: number, to: number, classification: Classification): Part {
+    let joins = false;
+    let offersChoice = false;
+    const foreign: string[] = [];
+    const unknown: string[] = [];
+    for (let i = from; i < to; i++) {
+      const w = read.words[i]!;
+      if (w === 'eller' || w === 'or') offersChoice = true;
+      else if (this.conjunctions.has(w)) joins = true;
+      const kind = content(w, this.vocabulary) ? this.classifier.foreignness(w) : undefined;
+      if (kind === 'foreign') foreign.push(w);
+      else if (kind === 'unknown') unknown.push(w);
+    }
+    return { from, to, classification, joins, offersChoice, foreign, unknown, anchored: this.anchors.has(read, from, to) };
   }
 
   read(raw: string, now: Date): Understanding {
@@ -100,40 +222,136 @@ export class Reader {
     const normalised = normalise(before.text);
     const after = redactIdentityNumbers(normalised.text);
     const { text } = after;
-    const { truncated } = normalised;
-    const redacted = { redactions: before.redactions + after.redactions };
+    const redactions = before.redactions + after.redactions;
     const withoutRedactions = text.replaceAll(REDACTED, ' ');
-    const tokens = tokenize(withoutRedactions).map((t) => this.withNorwegianLetters(t));
-    const { lang, known } = this.language.detect(text);
-    const hours = this.slots.hours(text);
-    const received = this.slots.date(text, now);
-    const category = this.categories.find(tokens)?.name;
-    // figures say what a question is about even where its words are few
-    const registries = [...new Set(this.otherRegistries.matches(tokens).map((m) => tokens.slice(m.at, m.at + m.length).join(' ')))];
-    const short = tokens.length <= SHORT_ANSWER_WORDS;
-    const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received || category ? SLOT_EVIDENCE : 0 };
+    const places = wordsWithPlaces(withoutRedactions);
+    const raws = places.map((p) => p.word);
+    const words = raws.map((w) => this.vocabulary.correct(w));
+    const read = this.dictionary.read(words);
+    const language = this.language.detect(raws, text);
+    const hours = this.slots.hours(withoutRedactions, raws);
+    const received = this.slots.receivedDate(withoutRedactions, now, raws);
+    const category = this.categories.find(read)?.name;
+    const registries = [...new Set(this.otherRegistries.matches(read).map((m) => raws.slice(m.at, m.at + m.length).join(' ')))];
+    const needsPerson = this.needsPerson.has(read) || (registries.length >= 2 && this.linkage.has(read));
+    const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received ? SLOT_EVIDENCE : 0, handoff: needsPerson ? SLOT_EVIDENCE : 0 };
+    const topic = this.withoutPurpose(read);
+    const whole = this.classifier.classify(topic, 0, words.length, evidence);
+
+    const segments = this.segments(withoutRedactions, places, read);
+    const asking = segments.filter((s) => s.asks);
+    const questions = asking.length > 0 ? asking : segments;
+    const parts: Part[] = [];
+    const inContext = (from: number, to: number) => {
+      if (segments.length === 1) return whole;
+      // a lone vague question ("hva skjer?", "do you know those?") is about what the message said before it
+      let said = 0;
+      for (let i = from; i < to; i++) if (content(words[i]!, this.vocabulary)) said++;
+      const vague = questions.length === 1 && said <= VAGUE_PART_WORDS;
+      return blend(this.classifier.classify(topic, from, to, evidence), whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
+    };
+    for (const s of questions) {
+      let classification = inContext(s.from, s.to);
+      const last = parts[parts.length - 1];
+      if (last && last.classification.ranking[0]?.intent === classification.ranking[0]?.intent) {
+        // one question in two sentences: read together
+        classification = inContext(last.from, s.to);
+        parts[parts.length - 1] = this.part(read, last.from, s.to, classification);
+      } else parts.push(this.part(read, s.from, s.to, classification));
+    }
+
+    const unknownWords: string[] = [];
+    let contentWords = 0;
+    for (const p of parts) {
+      for (let i = p.from; i < p.to; i++) {
+        const w = words[i]!;
+        if (!content(w, this.vocabulary)) continue;
+        contentWords++;
+        if (!this.vocabulary.has(w) && !this.vocabulary.head(w)) unknownWords.push(w);
+      }
+    }
+    const short = words.length <= SHORT_ANSWER_WORDS;
+    const namesLinkage = this.linkage.has(read);
     return {
       text,
-      tokens,
-      lang,
-      langKnown: known,
+      tokens: words,
+      lang: language.lang,
+      langKnown: language.known,
+      langMargin: language.margin,
+      langScores: language.scores,
       readable: hasReadableText(withoutRedactions),
-      truncated,
-      redactions: redacted.redactions,
-      classification: this.classifier.classify(tokens, evidence),
+      truncated: normalised.truncated,
+      redactions,
+      classification: whole,
+      parts,
       hours,
-      bareNumber: this.slots.bareNumber(text),
+      bareNumber: this.slots.bareNumber(withoutRedactions, raws),
       received,
       category,
-      purpose: this.purposes.find(tokens),
-      namesNpr: this.npr.has(tokens),
+      purpose: this.purposes.find(read),
+      namesNpr: this.npr.has(read),
       namesOtherRegistry: registries.length > 0,
       registries,
-      yes: short && this.yes.has(tokens) && !this.no.has(tokens),
-      no: short && this.no.has(tokens),
-      joinsQuestions: this.and.has(tokens),
-      needsPerson: this.needsPerson.has(tokens) || (registries.length >= 2 && this.linkage.has(tokens)),
-      namesLinkage: this.linkage.has(tokens),
+      yes: short && this.yes.has(read) && !this.no.has(read),
+      no: short && this.no.has(read),
+      needsPerson,
+      namesLinkage,
+      anchored: this.anchors.has(read),
+      unknownWords,
+      contentWords,
+      asksDayKind: this.dayKind.has(read),
+      namesForms: this.forms.has(read),
+      today: today(now),
     };
   }
+
+  /** What `npm run explain` shows: the words as read and the features behind the best intents. */
+  explain(raw: string, now: Date) {
+    const u = this.read(raw, now);
+    const read = this.withoutPurpose(this.dictionary.read(u.tokens));
+    const top = [...u.classification.ranking.slice(0, 3).map((r) => r.intent), 'in_scope', 'fallback', 'not_documented', 'refusal'];
+    return {
+      understanding: u,
+      features: Object.fromEntries(top.map((name) => [name, this.classifier.explain(read, name)])),
+      parts: u.parts.map((p) => ({ words: u.tokens.slice(p.from, p.to).join(' '), ranking: p.classification.ranking.slice(0, 3) })),
+    };
+  }
+}
+
+/** A question read with its context: the question counts most, the rest of the message a little. */
+function blend(part: Classification, whole: Classification, weight: number): Classification {
+  const mix = (a: number, b: number) => (1 - weight) * a + weight * b;
+  const scores = new Map(part.ranking.map((r) => [r.intent, (1 - weight) * r.score]));
+  for (const r of whole.ranking) scores.set(r.intent, (scores.get(r.intent) ?? 0) + weight * r.score);
+  const ranking = [...scores].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
+  const [p, w] = [part.scope, whole.scope];
+  const scope = { inScope: mix(p.inScope, w.inScope), outOfScope: mix(p.outOfScope, w.outOfScope), notDocumented: mix(p.notDocumented, w.notDocumented), refusal: mix(p.refusal, w.refusal) };
+  return { ranking, confidence: ranking[0]?.score ?? 0, scope, keywordIntents: part.keywordIntents };
+}
+
+/** Every word the bot can spell: the examples', and the domain's (the knowledge's and the lexicon's). */
+function knownWords(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon): { examples: string[]; domain: string[] } {
+  const examples: string[] = [];
+  const out: string[] = [];
+  for (const i of intents) {
+    for (const lang of LANGS) for (const ex of i.examples[lang]) examples.push(...tokenize(ex));
+    for (const k of i.keywords ?? []) (i.intent === 'fallback' ? examples : out).push(...tokenize(k));
+  }
+  for (const e of kb.entries.values()) {
+    for (const s of e.sections.values()) out.push(...tokenize(s.text));
+    for (const t of [...(e.purposeTerms ?? []), ...(e.notResearchTerms ?? []), ...(e.needsPersonTerms ?? []), ...Object.values(e.categories ?? {}).flatMap((c) => c.terms)]) out.push(...tokenize(t));
+  }
+  const lists = Object.values(lexicon).flatMap(function flatten(v: unknown): string[] {
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v)) return v.flatMap(flatten);
+    if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => [k, ...flatten(x)]);
+    return [];
+  });
+  for (const t of lists) out.push(...tokenize(t));
+  // month and weekday names are everyday words, whatever the question
+  for (const locale of ['nb', 'nn', 'en']) {
+    for (let m = 0; m < 12; m++) out.push(...tokenize(new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, m, 1)))));
+    for (let d = 0; d < 7; d++) out.push(...tokenize(new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, 0, 2 + d)))));
+  }
+  return { examples, domain: out };
 }

@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../../knowledge/entry.js';
 import { entry } from '../../knowledge/entry.js';
-import { TermList } from '../../understand/terms.js';
+import type { TermList, WordParts } from '../../understand/terms.js';
 
 export type Purpose = 'research' | 'non_research' | 'own_data';
 
@@ -16,21 +16,31 @@ export class PurposeReader {
   private readonly terms: Record<Purpose, TermList>;
   private readonly notResearch: TermList;
 
-  constructor(kb: KnowledgeBase, known?: ReadonlySet<string>) {
-    const termsOf = (id: string) => new TermList(entry(kb, id).purposeTerms ?? [], known);
+  constructor(kb: KnowledgeBase, list: (terms: readonly string[]) => TermList) {
+    const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
       own_data: termsOf(PURPOSE_ROUTES.own_data.knowledge),
       non_research: termsOf(PURPOSE_ROUTES.non_research.knowledge),
       research: termsOf(PURPOSE_ROUTES.research.knowledge),
     };
-    this.notResearch = new TermList(entry(kb, PURPOSE_ROUTES.non_research.knowledge).notResearchTerms ?? [], known);
+    this.notResearch = list(entry(kb, PURPOSE_ROUTES.non_research.knowledge).notResearchTerms ?? []);
+  }
+
+  /**
+   * Where the words that name a research or other purpose stand ("journalist", "kvalitetsarbeid",
+   * "PhD"): the topic of a question is read without them, since a purpose decides only the route.
+   */
+  covered(read: WordParts): Set<number> {
+    const out = new Set<number>();
+    for (const list of [this.terms.research, this.terms.non_research, this.notResearch]) for (const at of list.covered(read)) out.add(at);
+    return out;
   }
 
   /** Own data first; then a denial of research ("not a research study"); then research; then other purposes. */
-  find(tokens: readonly string[]): Purpose | undefined {
-    if (this.terms.own_data.has(tokens)) return 'own_data';
-    if (this.notResearch.has(tokens)) return 'non_research';
-    if (this.terms.research.has(tokens)) return 'research';
-    return this.terms.non_research.has(tokens) ? 'non_research' : undefined;
+  find(read: WordParts): Purpose | undefined {
+    if (this.terms.own_data.has(read)) return 'own_data';
+    if (this.notResearch.has(read)) return 'non_research';
+    if (this.terms.research.has(read)) return 'research';
+    return this.terms.non_research.has(read) ? 'non_research' : undefined;
   }
 }

@@ -1,0 +1,183 @@
+import { createRequire } from 'node:module';
+import lunr from 'lunr';
+import { distance } from 'fastest-levenshtein';
+
+// lunr-languages are UMD plugins that register themselves on the lunr instance they are given.
+const require = createRequire(import.meta.url);
+type Plugin = (l: typeof lunr) => void;
+const registered = lunr as unknown as { no?: unknown };
+if (!registered.no) {
+  (require('lunr-languages/lunr.stemmer.support.js') as Plugin)(lunr);
+  (require('lunr-languages/lunr.no.js') as Plugin)(lunr);
+}
+type TokenFilter = (token: lunr.Token) => lunr.Token | undefined;
+const norwegian = (lunr as unknown as { no: { stemmer: TokenFilter; stopWordFilter: TokenFilter } }).no;
+const english = lunr as unknown as { stemmer: TokenFilter; stopWordFilter: TokenFilter };
+
+/** Stems with the Norwegian and then the English stemmer: questions mix the two. */
+function stemWord(word: string): string {
+  const token = new lunr.Token(word, {});
+  return english.stemmer(norwegian.stemmer(token)!)!.toString();
+}
+
+/** lunr's Norwegian and English stop words: words that say nothing of what is asked. */
+function isStopWordUncached(word: string): boolean {
+  const token = new lunr.Token(word, {});
+  return norwegian.stopWordFilter(token) === undefined || english.stopWordFilter(token) === undefined;
+}
+
+/**
+ * A cache that forgets everything when full: the words people write repeat (Zipf), so a
+ * bounded map of recent ones serves nearly every lookup without growing without end.
+ */
+export class WordCache<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly capacity = 50_000) {}
+  get(key: string, make: (key: string) => T): T {
+    let value = this.map.get(key);
+    if (value === undefined && !this.map.has(key)) {
+      if (this.map.size >= this.capacity) this.map.clear();
+      value = make(key);
+      this.map.set(key, value);
+    }
+    return value as T;
+  }
+}
+
+/** How far a word may be from a known one and still be read as a typo of it. */
+export function typoAllowance(word: string): number {
+  return word.length >= 10 ? 2 : word.length >= 6 ? 1 : 0;
+}
+
+/** A compound is read from its head only when both parts are words in their own right. */
+const MIN_COMPOUND = 8;
+const MIN_MODIFIER = 3;
+const MIN_HEAD = 4;
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/**
+ * The words the bot knows how to spell, and what it does with a word: its stem, whether it is a
+ * stop word, and which known word a misspelt one was meant to be. Typos are found through an
+ * index of every known word with one letter deleted (symmetric delete), so a lookup costs a few
+ * map reads rather than a comparison with every word.
+ */
+export class Vocabulary {
+  private readonly known: ReadonlySet<string>;
+  /** Stems of the known words: "kostnaden" is known through "kostnad". */
+  private readonly knownStems = new Set<string>();
+  private readonly deleted = new Map<string, string[]>();
+  private readonly frequency = new Map<string, number>();
+  private readonly stems = new WordCache<string>();
+  private readonly stops = new WordCache<boolean>();
+  private readonly corrections = new WordCache<string>();
+  private readonly heads = new WordCache<string | undefined>();
+
+  /** `words`: every correctly spelt word, as often as it occurs (frequency breaks ties between corrections). */
+  constructor(words: Iterable<string>) {
+    for (const w of words) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+    this.known = new Set(this.frequency.keys());
+    for (const w of this.known) this.knownStems.add(this.stem(w));
+    for (const w of this.known) {
+      if (w.length < 5 || /\d/.test(w)) continue;
+      for (const d of [w, ...deletions(w)]) {
+        const list = this.deleted.get(d);
+        if (!list) this.deleted.set(d, [w]);
+        else if (list[list.length - 1] !== w) list.push(w);
+      }
+    }
+  }
+
+  /** Known as written, or as another form of a known word. */
+  has(word: string): boolean {
+    return this.known.has(word) || this.knownStems.has(this.stem(word));
+  }
+
+  stem(word: string): string {
+    return this.stems.get(word, stemWord);
+  }
+
+  isStopWord(word: string): boolean {
+    return this.stops.get(word, isStopWordUncached);
+  }
+
+  /**
+   * The known last part of a compound the examples never use: "totalkostnaden" → "kostnaden",
+   * "doktorgradsprosjektet" → "prosjektet". Norwegian joins words freely; the head says what it is.
+   */
+  head(word: string): string | undefined {
+    return this.heads.get(word, (w) => {
+      if (this.has(w) || w.length < MIN_COMPOUND || /\d/.test(w)) return undefined;
+      for (let i = MIN_MODIFIER; i <= w.length - MIN_HEAD; i++) {
+        const head = w.slice(i);
+        if (this.has(head)) return head;
+      }
+      return undefined;
+    });
+  }
+
+  /** The known word a word was meant as: itself when known or not near any; æ, ø and å put back; a typo mended. */
+  correct(word: string): string {
+    return this.corrections.get(word, (w) => this.correctUncached(w));
+  }
+
+  private correctUncached(word: string): string {
+    if (this.known.has(word) || /\d/.test(word)) return word;
+    // keyboards without æ, ø and å: "aapne", "soknad", "paa"
+    if (/[aoe]/.test(word)) {
+      const digraphs = word.replace(/aa/g, 'å').replace(/ae/g, 'æ').replace(/oe/g, 'ø');
+      const candidates = [digraphs, digraphs.replace(/o/g, 'ø')];
+      // one letter typed plain: "sla" for "slå", "fa" for "få", "sok" for "søk"
+      for (let i = 0; i < word.length; i++) {
+        const plain = { a: ['å', 'æ'], o: ['ø'], e: ['æ'] }[word[i] as 'a' | 'o' | 'e'];
+        for (const letter of plain ?? []) candidates.push(word.slice(0, i) + letter + word.slice(i + 1));
+      }
+      for (const candidate of candidates) if (candidate !== word && this.known.has(candidate)) return candidate;
+    }
+    // a five-letter word missing a letter: "kostr" for "koster"
+    const allowed = typoAllowance(word) || (word.length === 5 ? 1 : 0);
+    if (allowed === 0) return word;
+    const candidates = new Set<string>();
+    const look = (d: string) => {
+      for (const w of this.deleted.get(d) ?? []) candidates.add(w);
+    };
+    look(word);
+    const once = deletions(word);
+    for (const d of once) look(d);
+    if (allowed >= 2) for (const d of once) for (const dd of deletions(d)) look(dd);
+    let best: string | undefined;
+    let bestDistance = allowed + 1;
+    for (const c of candidates) {
+      if (Math.abs(c.length - word.length) > allowed) continue;
+      if (word.length === 5 && c.length !== 6) continue;
+      const d = distance(c, word);
+      if (d < bestDistance || (d === bestDistance && best !== undefined && this.rank(c, best) < 0)) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best ?? word;
+  }
+
+  /** Known words a letter or two from `word` (as far as its length allows), not counting itself. */
+  neighbours(word: string): string[] {
+    const allowed = typoAllowance(word) || (word.length === 5 ? 1 : 0);
+    if (allowed === 0) return [];
+    const out = new Set<string>();
+    const look = (d: string) => {
+      for (const w of this.deleted.get(d) ?? []) if (w !== word && Math.abs(w.length - word.length) <= allowed && distance(w, word) <= allowed) out.add(w);
+    };
+    look(word);
+    for (const d of deletions(word)) look(d);
+    return [...out];
+  }
+
+  /** More frequent first, then alphabetical: the same correction every time. */
+  private rank(a: string, b: string): number {
+    return (this.frequency.get(b) ?? 0) - (this.frequency.get(a) ?? 0) || (a < b ? -1 : 1);
+  }
+}
