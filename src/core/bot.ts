@@ -34,6 +34,14 @@ export function loadBotData(root = PROJECT_ROOT): BotData {
   return { kb, intents, lexicon };
 }
 
+/** The trained reader of each loaded data set: bots built from the same data share it (training takes most of a second). */
+const readers = new WeakMap<BotData, Reader>();
+function readerFor(data: BotData): Reader {
+  let reader = readers.get(data);
+  if (!reader) readers.set(data, (reader = new Reader(data.intents, data.kb, data.lexicon)));
+  return reader;
+}
+
 export interface BotOptions {
   data?: BotData;
   store?: ConversationStore;
@@ -53,7 +61,7 @@ export class Bot {
     this.data = options.data ?? loadBotData();
     this.store = options.store ?? new MemoryConversationStore();
     this.now = options.now ?? (() => new Date());
-    this.reader = new Reader(this.data.intents, this.data.kb, this.data.lexicon);
+    this.reader = readerFor(this.data);
     this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents);
   }
 
@@ -63,7 +71,7 @@ export class Bot {
     const reply = this.composer.action(action, state?.lang ?? 'nb');
     if (action === 'handoff') {
       const at = this.now().toISOString();
-      await this.store.set(conversationId, { ...(state ?? this.emptyState(reply.lang)), pendingHandoff: 'button', offeredAt: at, updatedAt: at });
+      await this.store.set(conversationId, Object.assign({}, state ?? this.emptyState(reply.lang), { pendingHandoff: 'button' as const, offeredAt: at, updatedAt: at }));
     }
     return reply;
   }
@@ -171,7 +179,7 @@ function withTurns(history: Turn[] | undefined, question: string, reply: Reply):
 function remember(seen: Seen | undefined, u: Understanding): Seen {
   const add = (list: string[] | undefined, items: string[]) => [...new Set([...(list ?? []), ...items])];
   return {
-    intents: add(seen?.intents, u.readable ? u.parts.map((p) => p.classification.ranking[0]?.intent).filter((i): i is string => !!i && i !== 'fallback') : []),
+    intents: add(seen?.intents, u.readable ? u.parts.map((p) => p.classification.ranking.intent(0)).filter((i): i is string => !!i && i !== 'fallback') : []),
     registries: add(seen?.registries, u.registries),
     dates: add(seen?.dates, u.received ? [u.received.toISOString().slice(0, 10)] : []),
     purpose: u.purpose ?? seen?.purpose,

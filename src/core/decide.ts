@@ -1,6 +1,6 @@
 import type { ConversationState } from './state/store.js';
 import type { Part, Understanding } from './understand/understand.js';
-import type { Ranked } from './understand/classifier.js';
+import { Ranking } from './understand/classifier.js';
 import { PURPOSE_ROUTES, type Purpose } from './answer/rules/routing.js';
 import type { Day } from './understand/slots.js';
 
@@ -37,7 +37,9 @@ const FOLLOW_UP_CONFIDENCE = 0.8;
 /** Intents whose answer a later message can complete with a figure. */
 const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
-const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria', 'apply_research', 'apply_non_research']);
+const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria']);
+/** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
+const UNKNOWN_SHARE = 3;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
 const ASK_FOR_PERSON_AT = 0.4;
 /** How to apply: the purpose decides which route (research, the default, or another purpose). */
@@ -78,15 +80,15 @@ const round = (x: number) => Math.round(x * 100) / 100;
 /** Chooses what to answer, using the conversation so far for follow-ups and corrections. */
 export function decide(u: Understanding, state: ConversationState | undefined, deadlinePassed: DeadlinePassed = () => false): Decision {
   const purpose = u.purpose ?? state?.purpose;
-  const top = u.classification.ranking[0];
+  const top = u.classification.ranking.at(0);
   const previous = state?.intent && COMPLETABLE.has(state.intent) ? state.intent : undefined;
   const confidence = u.classification.confidence;
   const one = (answer: Answer): Decision => ({ answers: [answer], purpose });
 
   const { scope } = u.classification;
   // an attempt to change the rules anywhere in a message is refused, whatever else it asks
-  const refusal = Math.max(scope.refusal, ...u.parts.map((p) => p.classification.scope.refusal));
-  if (u.readable && refusal >= REFUSE_AT && refusal >= scope.inScope) return one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
+  const refusal = Math.max(scope.refusal, u.refusalInSentences);
+  if (u.readable && (u.injection || (refusal >= REFUSE_AT && refusal >= scope.inScope))) return one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
 
   // A follow-up: a short message giving what the previous question lacked ("og for 8 timer?", "nei, 12").
   const gives = {
@@ -127,7 +129,8 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
   if (!part.joins || answer.alternatives || !isTopic(answer.intent)) return [answer];
   const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent));
   if (!other) return [answer];
-  const second = answerOne(u, { ...part, classification: { ...part.classification, ranking: [{ intent: other, score: 1 }] } }, state, purpose, deadlinePassed);
+  const settled = Object.assign({}, part, { classification: Object.assign({}, part.classification, { ranking: Ranking.only(part.classification.ranking.intents, other) }) });
+  const second = answerOne(u, settled, state, purpose, deadlinePassed);
   if (!second || !isTopic(second.intent) || second.intent === answer.intent) return [answer];
   const order = part.classification.keywordIntents;
   return order.indexOf(answer.intent) >= 0 && order.indexOf(second.intent) < order.indexOf(answer.intent) ? [second, answer] : [answer, second];
@@ -135,7 +138,7 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
   const { ranking, confidence, keywordIntents } = part.classification;
-  const first = ranking[0];
+  const first = ranking.at(0);
   if (!first) return undefined;
   const conf = round(confidence);
   const fallback = (kind: FallbackKind, c = conf): Answer => ({ intent: 'fallback', fallback: kind, confidence: round(c) });
@@ -143,7 +146,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // asking for a person is answered with a person, whatever the documentation says
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
-  const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
+  const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.asksDayKind));
   if (scope.inScope < IN_SCOPE_BELOW && !figures) {
     const [kind, p] = (
       [
@@ -161,7 +164,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   if (isTopic(intent) || intent === 'help') {
     // a foreign word, or one the bot has never seen, is what a question that names no registry data
     // asks about ("hva koster parkering?")
-    const strange = part.foreign.length + part.unknown.length;
+    const strange = part.foreign.length + (part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said ? part.unknown.length : 0);
     const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
     if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback('out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
@@ -184,7 +187,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
       const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);
       const category = u.category ?? (state?.intent === 'deadlines' ? state.category : undefined);
       // a complete application whose delivery time has passed: a complaint, for a person
-      if (u.received && received && deadlinePassed(received, category, u.today)) return { intent: 'handoff', confidence: c, received, category, overdue: true };
+      if (u.received && received && !part.conditional && deadlinePassed(received, category, u.today)) return { intent: 'handoff', confidence: c, received, category, overdue: true };
       return { intent: i, confidence: c, received, category, dayKind: u.asksDayKind };
     }
     if (i === 'apply_non_research') return { intent: i, confidence: c, notTheForms: u.namesForms };
@@ -192,7 +195,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   };
 
   // the two ways to apply are one question to the model; the purpose told them apart above
-  const second = ranking.find((r) => r !== first && !(APPLY.has(first.intent) && APPLY.has(r.intent)));
+  const second = ranking.find((i) => i !== first.intent && !(APPLY.has(first.intent) && APPLY.has(i)));
   // two close readings, and only the second named by keyword ("hva koster det å søke?"): the keyword decides
   if (second && !routed && isTopic(second.intent) && second.score >= first.score * CLARIFY_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent)) {
     return slots(second.intent);
@@ -220,10 +223,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 }
 
 /** The second topic one question names by keyword ("pris og leveringstid?"), if it asks two. */
-export function secondTopic(ranking: readonly Ranked[], keywordIntents: readonly string[]): string | undefined {
-  const [first] = ranking;
+export function secondTopic(ranking: Ranking, keywordIntents: readonly string[]): string | undefined {
+  const first = ranking.at(0);
   if (!first) return undefined;
   const other = keywordIntents.find((k) => isTopic(k));
-  const score = ranking.find((r) => r.intent === other)?.score ?? 0;
+  const score = other ? ranking.scoreOf(other) : 0;
   return other && score >= first.score * BOTH_RATIO ? other : undefined;
 }

@@ -30,6 +30,8 @@ export const lexiconSchema = z.strictObject({
   dayKindWords: words,
   formsWords: words,
   everydayWords: perLang(words),
+  conditionalWords: words,
+  injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;
 

@@ -1,17 +1,69 @@
 /**
- * `npm run bench`: index build time, answer latency over the development set after warm-up
- * (p50, p99) and memory. Figures to read, not a pass/fail test.
+ * `npm run bench`: the core's start-up, answer latency over every development question after
+ * warm-up (p50, p99), memory, and what one answer allocates. Figures to read, not a pass/fail
+ * test. The server's figures come from `npm run bench:load`.
  */
-import { performance } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { Bot, loadBotData } from '../core/bot.js';
-import { loadDevset } from './evaluate.js';
+import { loadQuestionSet, QUESTION_SETS, setDir } from './evaluate.js';
+import { quietOnClosedPipe } from './cli-util.js';
 
-const ROUNDS = 20;
+const HELP = `npm run bench -- [--rounds N]
+
+Prints the core's figures: loading and checking knowledge/ and intents/, training the models,
+answer latency p50/p99/max over every development question (each set's conversations, after
+warm-up rounds), memory, and the bytes one answer allocates (measured in a child process with a
+young generation large enough that no collection runs while it counts).
+
+  --rounds N  measured rounds (default 20)
+  -h, --help  this text
+`;
+
+quietOnClosedPipe();
+const { values } = parseArgs({ options: { rounds: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'allocation-probe': { type: 'boolean' } } });
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
 const WARM_UP_ROUNDS = 3;
-
 const ms = (x: number) => `${x.toFixed(3)} ms`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const conversations = QUESTION_SETS.filter((s) => s.kind === 'development').flatMap((s) => loadQuestionSet(setDir(s.name)));
+
+/** Answers every development question `rounds` times, each conversation in a fresh id. */
+async function run(bot: Bot, rounds: number, record?: number[]) {
+  for (let round = 0; round < rounds; round++) {
+    let c = 0;
+    for (const { turns } of conversations) {
+      const conversationId = `bench-${round}-${c++}`;
+      for (const turn of turns) {
+        const start = performance.now();
+        await bot.answer({ conversationId, text: turn.q });
+        record?.push(performance.now() - start);
+      }
+    }
+  }
+}
+
+if (values['allocation-probe']) {
+  // child: count what the answers allocate, with no collection in between
+  const bot = new Bot();
+  await run(bot, WARM_UP_ROUNDS);
+  let collections = 0;
+  new PerformanceObserver((list) => void (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
+  const answers = conversations.reduce((n, c) => n + c.turns.length, 0);
+  const before = process.memoryUsage().heapUsed;
+  await run(bot, 1);
+  const after = process.memoryUsage().heapUsed;
+  await new Promise((r) => setImmediate(r));
+  process.stdout.write(JSON.stringify({ perAnswer: (after - before) / answers, collections }));
+  process.exit(0);
+}
 
 let t = performance.now();
 const data = loadBotData();
@@ -19,88 +71,31 @@ const loadMs = performance.now() - t;
 t = performance.now();
 const bot = new Bot({ data });
 const buildMs = performance.now() - t;
-
-const conversations = loadDevset();
-const turns = conversations.reduce((n, c) => n + c.turns.length, 0);
+const rounds = Number(values.rounds ?? 20);
+await run(bot, WARM_UP_ROUNDS);
 const latencies: number[] = [];
-for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
-  let c = 0;
-  for (const { turns: conversation } of conversations) {
-    const conversationId = `bench-${round}-${c++}`;
-    for (const turn of conversation) {
-      const start = performance.now();
-      await bot.answer({ conversationId, text: turn.q });
-      if (round >= WARM_UP_ROUNDS) latencies.push(performance.now() - start);
-    }
-  }
-}
+await run(bot, rounds, latencies);
 latencies.sort((a, b) => a - b);
-
-// Server round trips over loopback: request in, reply recorded by the fake platform. The server
-// and the platform SDKs load only now, so the core's figures above are the core's alone.
-const { configSchema } = await import('../server/config.js');
-const { createLogger } = await import('../server/log.js');
-const { startServer } = await import('../server/server.js');
-const { openDb } = await import('../store/db.js');
-const { FakeConnector } = await import('../../test/helpers/fake-connector.js');
-const { FakeSlackApi } = await import('../../test/helpers/fake-slack-api.js');
-const { postEvent, SIGNING_SECRET } = await import('../../test/helpers/slack-requests.js');
-const SERVER_ROUNDS = 300;
-const SERVER_WARM_UP = 30;
-const api = await new FakeSlackApi().start();
-const connector = await new FakeConnector().start();
-const config = configSchema.parse({ NODE_ENV: 'test', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: api.url });
-const server = await startServer(config, createLogger('error'), { port: 0, bot, db: openDb(':memory:') });
-const questions = conversations.flatMap((c) => c.turns.map((t) => t.q)).filter((q) => q.trim());
-
-async function until(done: () => boolean) {
-  while (!done()) await new Promise((r) => setImmediate(r));
-}
-const slackTimes: number[] = [];
-const teamsTimes: number[] = [];
-for (let i = 0; i < SERVER_WARM_UP + SERVER_ROUNDS; i++) {
-  const q = questions[i % questions.length]!;
-  let start = performance.now();
-  const before = api.replies().length;
-  await postEvent(server.url, {
-    type: 'event_callback',
-    team_id: 'T0001',
-    event_id: `EvBench${i}`,
-    event: { type: 'app_mention', user: 'U1', text: `<@UBOT> ${q}`, ts: `${1764000000 + i}.0001`, channel: 'C1', event_ts: `${1764000000 + i}.0001` },
-  });
-  await until(() => api.replies().length > before);
-  if (i >= SERVER_WARM_UP) slackTimes.push(performance.now() - start);
-
-  start = performance.now();
-  const calls = connector.calls.length;
-  await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message', id: `m${i}`, channelId: 'msteams', serviceUrl: connector.url, text: q,
-      from: { id: 'u1' }, recipient: { id: 'bot' }, conversation: { id: `bench-${i}`, conversationType: 'personal' },
-    }),
-  });
-  await until(() => connector.calls.length > calls);
-  if (i >= SERVER_WARM_UP) teamsTimes.push(performance.now() - start);
-}
-await server.close();
-await api.stop();
-await connector.stop();
-slackTimes.sort((a, b) => a - b);
-teamsTimes.sort((a, b) => a - b);
 const memory = process.memoryUsage();
+
+const probe = spawnSync(process.execPath, ['--max-semi-space-size=256', fileURLToPath(import.meta.url), '--allocation-probe'], { encoding: 'utf8' });
+let allocation = 'not measured';
+try {
+  const { perAnswer, collections } = JSON.parse(probe.stdout) as { perAnswer: number; collections: number };
+  allocation = `${(perAnswer / 1024).toFixed(1)} KiB per answer${collections ? ` (${collections} collections ran: an upper bound is not certain)` : ''}`;
+} catch {
+  allocation = `not measured: ${probe.stderr.split('\n')[0] ?? ''}`;
+}
 
 process.stdout.write(
   [
     `data load and validation   ${ms(loadMs)}`,
-    `index build                ${ms(buildMs)} (${data.intents.length} intents, ${data.intents.reduce((n, i) => n + i.examples.nb.length + i.examples.nn.length + i.examples.en.length, 0)} examples)`,
-    `answers measured           ${latencies.length} (${turns} development-set turns × ${ROUNDS} rounds, after ${WARM_UP_ROUNDS} warm-up rounds)`,
+    `model training             ${ms(buildMs)} (${data.intents.length} intent files, ${data.intents.reduce((n, i) => n + i.examples.nb.length + i.examples.nn.length + i.examples.en.length, 0)} examples)`,
+    `answers measured           ${latencies.length} (${latencies.length / rounds} development questions × ${rounds} rounds, after ${WARM_UP_ROUNDS} warm-up rounds)`,
     `answer latency p50         ${ms(percentile(latencies, 50))}`,
     `answer latency p99         ${ms(percentile(latencies, 99))}`,
     `answer latency max         ${ms(latencies.at(-1)!)}`,
-    `Slack reply over loopback  p50 ${ms(percentile(slackTimes, 50))}, p99 ${ms(percentile(slackTimes, 99))} (${slackTimes.length} signed app_mention events → chat.postMessage at a fake Web API)`,
-    `Teams reply over loopback  p50 ${ms(percentile(teamsTimes, 50))}, p99 ${ms(percentile(teamsTimes, 99))} (${teamsTimes.length} activities → reply at a fake connector)`,
+    `allocation                 ${allocation}`,
     `memory RSS                 ${mib(memory.rss)} (heap used ${mib(memory.heapUsed)})`,
     '',
   ].join('\n'),

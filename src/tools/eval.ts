@@ -1,7 +1,7 @@
 /** `npm run eval`: accuracy per question set, per intent, per style and per persona. */
 import { parseArgs } from 'node:util';
-import { Bot } from '../core/bot.js';
-import { accuracy, EVAL_NOW, evaluateHeldOut, evaluateSet, QUESTION_SETS, setDir, type Score, type Tally } from './evaluate.js';
+import { Bot, loadBotData } from '../core/bot.js';
+import { accuracy, crossValidate, EVAL_NOW, evaluateHeldOut, evaluateSet, QUESTION_SETS, setDir, type Score, type Tally } from './evaluate.js';
 import { quietOnClosedPipe } from './cli-util.js';
 
 const HELP = `npm run eval -- [options]
@@ -13,12 +13,14 @@ fact given to a question that should have had the fallback.
   --set NAME     only this set (${QUESTION_SETS.map((s) => s.name).join(', ')}, held-out)
   -v, --verbose  list every miss
   --by-style     accuracy per style and per persona too
+  --cv           also cross-validate the intent examples (five folds: each fifth answered by a
+                 bot trained on the rest), so that memorised examples show
   -h, --help     this text
 `;
 
 quietOnClosedPipe();
 const { values } = parseArgs({
-  options: { set: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, 'by-style': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  options: { set: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, 'by-style': { type: 'boolean' }, cv: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
 });
 if (values.help) {
   process.stdout.write(HELP);
@@ -65,5 +67,10 @@ if (!values.set || values.set === 'held-out') {
   const held = await evaluateHeldOut(bot());
   report('Held-out intent tests (intent)', held);
   summary.push(`held-out ${pct(accuracy(held))}`);
+}
+if (values.cv) {
+  const cv = await crossValidate(loadBotData());
+  report('Cross-validation of the intent examples, five folds (intent)', cv);
+  summary.push(`cross-validation ${pct(accuracy(cv))}`);
 }
 process.stdout.write(`\n${summary.join(', ')}\n`);

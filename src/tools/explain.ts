@@ -26,7 +26,7 @@ const bot = new Bot();
 const { understanding: u, features, parts } = bot.reader.explain(question, new Date());
 const decision = decide(u, undefined);
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ ...u, classification: u.classification.ranking.slice(0, 5), parts, features, decision })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...u, classification: u.classification.ranking.top(5), parts, features, decision })}\n`);
   process.exit(0);
 }
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -35,11 +35,11 @@ const out: string[] = [
   `words      ${u.tokens.join(' ')}`,
   `language   ${u.lang}${u.langKnown ? ` (lead ${u.langMargin.toFixed(1)})` : ' (no word told it; bokmål)'}`,
   `figures    hours ${u.hours ?? '-'}, received ${u.received?.toISOString().slice(0, 10) ?? '-'}, category ${u.category ?? '-'}, purpose ${u.purpose ?? '-'}`,
-  `ties       ${u.anchored ? 'names registry data, NPR or research' : 'nothing ties it to registry data'}${u.unknownWords.length ? `; words the bot does not know: ${u.unknownWords.join(', ')}` : ''}`,
+  `ties       ${u.anchored ? 'names registry data, NPR or research' : 'nothing ties it to registry data'}`,
   'questions found:',
-  ...parts.map((p) => `  "${p.words}" → ${p.ranking.map((r) => `${r.intent} ${pct(r.score)}`).join(', ')}`),
+  ...parts.map((p) => `  "${p.words}" → ${p.ranking.map((r) => `${r.intent} ${pct(r.score)}`).join(', ')}; in scope ${pct(p.scope.inScope)}${p.foreign.length ? `; foreign: ${p.foreign.join(', ')}` : ''}${p.unknown.length ? `; never seen: ${p.unknown.join(', ')}` : ''}`),
   'the whole message:',
-  ...u.classification.ranking.slice(0, 3).map((r) => `  ${r.intent.padEnd(20)} ${pct(r.score)}  ${(features[r.intent] ?? []).map((f) => `${f.feature} ${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)}`).join(', ')}`),
+  ...u.classification.ranking.top(3).map((r) => `  ${r.intent.padEnd(20)} ${pct(r.score)}  ${(features[r.intent] ?? []).map((f) => `${f.feature} ${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)}`).join(', ')}`),
   `decision   ${JSON.stringify(decision.answers)}`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);

@@ -55,7 +55,8 @@ export class MemoryConversationStore implements ConversationStore {
 
   async set(conversationId: string, state: ConversationState): Promise<void> {
     this.states.delete(conversationId);
-    this.states.set(conversationId, { ...state });
+    // a copy, so that a caller changing its object later does not change what is stored
+    this.states.set(conversationId, Object.assign({}, state));
     if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
   }
 

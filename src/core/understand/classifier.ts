@@ -22,9 +22,79 @@ export interface Scope {
   refusal: number;
 }
 
+/**
+ * Topics with their probabilities, most likely first. Held as the model's array and an order of
+ * its indices (sorted by insertion: a couple of dozen topics), so that classifying makes no object
+ * per topic; readers ask for the places they need.
+ */
+export class Ranking {
+  private readonly order: Uint8Array;
+
+  constructor(
+    readonly intents: readonly string[],
+    /** Probability per intent, in the intents' order. */
+    readonly scores: Float64Array,
+  ) {
+    const order = new Uint8Array(scores.length);
+    for (let i = 0; i < order.length; i++) {
+      let k = i;
+      while (k > 0 && scores[order[k - 1]!]! < scores[i]!) {
+        order[k] = order[k - 1]!;
+        k--;
+      }
+      order[k] = i;
+    }
+    this.order = order;
+  }
+
+  /** One intent, certain: for a topic the conversation has already settled. */
+  static only(intents: readonly string[], intent: string): Ranking {
+    const scores = new Float64Array(intents.length);
+    scores[intents.indexOf(intent)] = 1;
+    return new Ranking(intents, scores);
+  }
+
+  get length(): number {
+    return this.order.length;
+  }
+
+  /** The intent in place k (0: the best). */
+  intent(k: number): string | undefined {
+    const i = this.order[k];
+    return i === undefined ? undefined : this.intents[i];
+  }
+
+  score(k: number): number {
+    const i = this.order[k];
+    return i === undefined ? 0 : this.scores[i]!;
+  }
+
+  at(k: number): Ranked | undefined {
+    const i = this.order[k];
+    return i === undefined ? undefined : { intent: this.intents[i]!, score: this.scores[i]! };
+  }
+
+  scoreOf(intent: string): number {
+    const i = this.intents.indexOf(intent);
+    return i < 0 ? 0 : this.scores[i]!;
+  }
+
+  /** The best place whose intent passes `test`. */
+  find(test: (intent: string) => boolean): Ranked | undefined {
+    for (let k = 0; k < this.order.length; k++) if (test(this.intents[this.order[k]!]!)) return this.at(k);
+    return undefined;
+  }
+
+  top(n: number): Ranked[] {
+    const out: Ranked[] = [];
+    for (let k = 0; k < Math.min(n, this.order.length); k++) out.push(this.at(k)!);
+    return out;
+  }
+}
+
 export interface Classification {
   /** The topics, most likely first. */
-  ranking: Ranked[];
+  ranking: Ranking;
   /** The best topic's probability. */
   confidence: number;
   scope: Scope;
@@ -38,68 +108,143 @@ export interface Contribution {
   weight: number;
 }
 
-/** The classes of the scope model, and the intent files whose examples teach each. */
+/** The classes of the scope model; the intent files named so teach all but the first. */
 export const SCOPE_CLASSES = ['in_scope', 'fallback', 'not_documented', 'refusal'] as const;
 const SCOPE_OF: Record<string, number> = { fallback: 1, not_documented: 2, refusal: 3 };
 
+/** Letter triples of words this long or longer: they carry compounds and typos the stems miss. */
+const GRAM_MIN_WORD = 4;
+const TRAINING_EPOCHS = 14;
+const LEARNING_RATE = 0.5;
+const L2 = 1e-4;
+/** Topics with many examples should not win by their number alone (0: no balancing; 0.5: by the square root). */
+const TOPIC_BALANCE = 0.5;
+/** Below this, a class's gradient on an example is not worth the update. */
+const NEGLIGIBLE_GRADIENT = 1e-3;
+/** A fixed seed: the same data always trains the same model. */
+const SEED = 20261126;
 /**
  * How much the words a question about something else shares with the questions the bot answers
  * ("hva koster det å …") count when the scope model learns from it: a little, so that its foreign
  * words carry the blame.
  */
 const SHARED_IN_FOREIGN = 0.35;
-/** Letter triples of words this long or longer: they carry compounds and typos the stems miss. */
-const GRAM_MIN_WORD = 4;
-const TRAINING_EPOCHS = 14;
-const LEARNING_RATE = 0.5;
-const L2 = 1e-4;
-/** Topics with many examples should not win by their number alone. */
-const TOPIC_BALANCE = 0.5;
-/** A fixed seed: the same data always trains the same model. */
-const SEED = 20261126;
+
+/** Stands for a word that names a purpose ("journalist", "PhD"): it says what data are for, not what is asked. */
+export const PURPOSE_WORD = '⟨purpose⟩';
 
 /** A word that says something: not a stop word, a number or one or two letters. */
 export function content(word: string, vocabulary: Vocabulary): boolean {
   return word.length >= 3 && !/\d/.test(word) && !vocabulary.isStopWord(word);
 }
 
-/** Stands for a word that names a purpose ("journalist", "PhD"): it says what data are for, not what is asked. */
-export const PURPOSE_WORD = '⟨purpose⟩';
-
 /** Digits say "a number" to the model, not which one: "5t" and "12t" are the same feature. */
 const shape = (word: string) => word.replace(/\d+/g, '0');
 
-/** A span's features as ids: text features (scaled by their number) and indicators (keyword hits, counted whole). */
-interface FeatureVector {
+/** A training example's features: ids may repeat (two words sharing a letter triple), each counting. */
+interface TrainingVector {
   text: number[];
-  /** While training, how much each text feature counts (1 when absent). */
+  /** How much each text feature counts (1 when absent). */
   values?: number[];
   indicators: number[];
-  /** How many text features the span has, known or not: the scale the model was trained with. */
+  /** How many text features the example has: its scale is 1/√n. */
   n: number;
 }
 
+/** What the feature space knows of one word, worked out once per word. */
+interface WordFeatures {
+  /** Its known text features (stem, compound head, letter triples). */
+  ids: Int32Array;
+  /** How many text features it has, known or not. */
+  n: number;
+  stem: string;
+  /** The pairs it starts: second stem → feature id. */
+  next: Map<string, number> | undefined;
+  /** Its scope indicator's feature id (x:foreign, x:unknown), or -1. */
+  kind: number;
+  foreignness: 'foreign' | 'unknown' | undefined;
+  /** Per model, the sum of its features' weights: a question adds one vector per word. */
+  partials: (Float32Array | undefined)[];
+  /** The last answer that counted it, so a repeated word counts once. */
+  mark: number;
+}
+
+/** A span of a question, ready for the models. */
+interface QuestionVector {
+  /** Its distinct words. */
+  words: WordFeatures[];
+  /** Its distinct known word pairs. */
+  pairs: number[];
+  indicators: number[];
+  n: number;
+}
+
+/** Per distinct word its features, then per distinct pair one: how training and answering both count. */
+function eachFeature(words: readonly string[], from: number, to: number, wordNames: (w: string) => string[], stemOf: (w: string) => string, visit: (name: string, word: string, pair: boolean) => void): void {
+  const seenWords = new Set<string>();
+  const seenPairs = new Set<string>();
+  let previous: string | undefined;
+  for (let i = from; i < to; i++) {
+    const word = words[i]!;
+    if (!seenWords.has(word)) {
+      seenWords.add(word);
+      for (const name of wordNames(word)) visit(name, word, false);
+    }
+    const stem = stemOf(word);
+    if (previous !== undefined) {
+      const pair = `${previous} ${stem}`;
+      if (!seenPairs.has(pair)) {
+        seenPairs.add(pair);
+        visit(`b:${pair}`, word, true);
+      }
+    }
+    previous = stem;
+  }
+}
+
 /**
- * The features both models read: word stems (and a compound's head), stem pairs, letter triples,
- * and which intents' keywords the words use. Feature ids are fixed by the training examples;
- * a word's ids are cached, since words repeat.
+ * The features both models read: word stems (and a compound's head), stem pairs, letter
+ * triples, which intents' keywords the words use, and whether a word is foreign to NPR's
+ * questions or never seen. Feature ids are fixed by the training examples.
  */
 class FeatureSpace {
   private readonly ids = new Map<string, number>();
   readonly names: string[] = [];
-  private readonly wordIds = new WordCache<{ ids: Int32Array; n: number }>();
   /** Words only the examples of questions about other things use ("parkering", "pass"). */
   private readonly foreign = new Set<string>();
   /** While training: words seen once, which stand in for the words no example has. */
   private rare = new Set<string>();
-  /** Words of the questions the knowledge answers, and of the knowledge itself. */
+  /** Words (and stems) of the questions the knowledge answers, and of the knowledge itself. */
   private domain = new Set<string>();
   private domainStems = new Set<string>();
+  /** Stem pairs training saw, as first stem → second stem → feature id: no string is built to find one. */
+  private readonly pairs = new Map<string, Map<string, number>>();
+  private readonly unknownPairs = new Map<string, number>();
+  private stamp = 0;
+  private readonly words = new WordCache<WordFeatures>((word) => {
+    const names = this.wordNames(word);
+    const kind = this.kind(word, false);
+    const stem = this.stemOf(word);
+    return {
+      ids: Int32Array.from(names.map((name) => this.ids.get(name)).filter((id): id is number => id !== undefined)),
+      n: names.length,
+      stem,
+      next: this.pairs.get(stem),
+      kind: kind === undefined ? -1 : (this.ids.get(kind) ?? -1),
+      foreignness: kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined,
+      partials: [],
+      mark: 0,
+    };
+  });
 
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly keywords: readonly { intent: string; terms: TermList }[],
   ) {}
+
+  get size(): number {
+    return this.names.length;
+  }
 
   /** Before training: which words are foreign, and which are rare enough to stand for unseen ones. */
   prepare(examples: readonly { words: readonly string[]; inScope: boolean }[], domainWords: Iterable<string>): void {
@@ -112,40 +257,31 @@ class FeatureSpace {
       }
     }
     // another form of a domain word is a domain word: "søknader" as "søknad", "sjukehuset" as "sjukehus"
-    const domainStems = new Set([...domain].map((w) => this.vocabulary.stem(w)));
-    const inDomain = (w: string) => domain.has(w) || domainStems.has(this.vocabulary.stem(w));
-    this.domainStems = domainStems;
+    this.domainStems = new Set([...domain].map((w) => this.vocabulary.stem(w)));
     // a typo of a domain word in such a question is still that word ("kostr")
-    const nearDomain = (w: string) => this.vocabulary.neighbours(w).some(inDomain);
-    for (const e of examples) if (!e.inScope) for (const w of e.words) if (!inDomain(w) && content(w, this.vocabulary) && !nearDomain(w)) this.foreign.add(w);
+    const nearDomain = (w: string) => this.vocabulary.neighbours(w).some((n) => this.inDomain(n));
+    for (const e of examples) if (!e.inScope) for (const w of e.words) if (!this.inDomain(w) && content(w, this.vocabulary) && !nearDomain(w)) this.foreign.add(w);
     this.rare = new Set([...counts].filter(([w, n]) => n === 1 && content(w, this.vocabulary)).map(([w]) => w));
+  }
+
+  private inDomain(word: string): boolean {
+    return this.domain.has(word) || this.domainStems.has(this.vocabulary.stem(word));
   }
 
   /** A word only questions about other things use ("parkering"), or one the bot has never seen: which of the two. */
   foreignness(word: string): 'foreign' | 'unknown' | undefined {
-    const kind = this.kind(word, false);
-    return kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined;
+    return this.words.get(word).foreignness;
   }
 
-  /** What a word says about scope: a foreign word, a word the bot has never seen, or nothing. */
+  /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
   private kind(word: string, training: boolean): string | undefined {
     if (this.foreign.has(word)) return 'x:foreign';
     if (training ? this.rare.has(word) : content(word, this.vocabulary) && !this.vocabulary.has(word) && !this.vocabulary.head(word)) return 'x:unknown';
     return undefined;
   }
 
-  get size(): number {
-    return this.names.length;
-  }
-
-  private id(name: string, grow: boolean): number | undefined {
-    let id = this.ids.get(name);
-    if (id === undefined && grow) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
+  private stemOf(word: string): string {
+    return this.vocabulary.stem(shape(word));
   }
 
   /** The text features of one word, by name. */
@@ -162,102 +298,109 @@ class FeatureSpace {
     return names;
   }
 
-  /** Every feature of a span by name, each once: what `explain` shows. */
-  namesOf(read: WordParts, from = 0, to = read.words.length, training = false): { text: string[]; indicators: string[] } {
-    const text = new Set<string>();
-    let previous: string | undefined;
-    for (let i = from; i < to; i++) {
-      const word = read.words[i]!;
-      for (const name of this.wordNames(word)) text.add(name);
-      const stem = this.vocabulary.stem(shape(word));
-      if (previous !== undefined) text.add(`b:${previous} ${stem}`);
-      previous = stem;
+  private id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
     }
+    return id;
+  }
+
+  /** A span's features by name, as training counts them: what `explain` shows. */
+  namesOf(read: WordParts, from = 0, to = read.words.length, training = false): { text: string[]; indicators: string[] } {
+    const text: string[] = [];
+    eachFeature(read.words, from, to, (w) => this.wordNames(w), (w) => this.stemOf(w), (name) => text.push(name));
     const indicators = this.keywords.filter((k) => k.terms.has(read, from, to)).map((k) => `k:${k.intent}`);
     for (let i = from; i < to; i++) {
       const kind = this.kind(read.words[i]!, training);
       if (kind) indicators.push(kind);
     }
-    return { text: [...text], indicators };
+    return { text, indicators };
   }
 
-  /** Training: names to ids, adding new ones. */
-  learn(read: WordParts): FeatureVector {
+  /** Training: a span's features as ids, adding new ones. */
+  learn(read: WordParts): TrainingVector {
     const { text, indicators } = this.namesOf(read, 0, read.words.length, true);
-    return { text: text.map((n) => this.id(n, true)!), indicators: indicators.map((n) => this.id(n, true)!), n: text.length };
+    return { text: text.map((n) => this.id(n)), indicators: indicators.map((n) => this.id(n)), n: text.length };
   }
 
   /**
-   * Answering: the known features of a span, each once (a message that repeats itself says no
-   * more than it says once), and how many features it has, known or not.
+   * Training the scope model on a question about something else: what is foreign in it counts
+   * fully, what it shares with the questions the bot answers a little. "Hva koster det å
+   * parkere?" teaches that "parkere" is out of scope, and hardly that "hva koster det" is.
    */
-  vector(read: WordParts, from: number, to: number, keywordHits: readonly string[]): FeatureVector {
-    const seen = new Set<number>();
-    const words = new Set<string>();
-    const pairs = new Set<string>();
+  learnForeign(read: WordParts): TrainingVector {
+    const all = this.learn(read);
+    const text: number[] = [];
+    const values: number[] = [];
+    let previousForeign = false;
+    eachFeature(
+      read.words,
+      0,
+      read.words.length,
+      (w) => this.wordNames(w),
+      (w) => this.stemOf(w),
+      (name, word, pair) => {
+        const foreign = !this.inDomain(word);
+        text.push(this.id(name));
+        values.push(foreign || (pair && previousForeign) ? 1 : SHARED_IN_FOREIGN);
+        if (!pair) previousForeign = foreign;
+      },
+    );
+    const indicators = all.indicators.filter((id) => !this.names[id]!.startsWith('k:') || this.names[id] === 'k:fallback');
+    return { text, values, indicators, n: all.n };
+  }
+
+  /** After training: the pairs by their first stem. */
+  seal(): void {
+    this.names.forEach((name, id) => {
+      if (!name.startsWith('b:')) return;
+      const [first, second] = name.slice(2).split(' ') as [string, string];
+      let next = this.pairs.get(first);
+      if (!next) this.pairs.set(first, (next = new Map()));
+      next.set(second, id);
+    });
+  }
+
+  /** Answering: a span's distinct words and pairs, counted as training counted them. */
+  vector(read: WordParts, from: number, to: number, keywordHits: readonly string[]): QuestionVector {
+    const stamp = ++this.stamp;
+    if (this.unknownPairs.size > 50_000) this.unknownPairs.clear();
+    const words: WordFeatures[] = [];
+    const pairs: number[] = [];
+    const indicators: number[] = [];
     let n = 0;
-    let previous: string | undefined;
+    let previous: WordFeatures | undefined;
     for (let i = from; i < to; i++) {
-      const word = read.words[i]!;
-      const stem = this.vocabulary.stem(shape(word));
-      if (!words.has(word)) {
-        words.add(word);
-        const w = this.wordIds.get(word, (x) => {
-          const names = this.wordNames(x);
-          return { ids: Int32Array.from(names.map((name) => this.ids.get(name)).filter((id): id is number => id !== undefined)), n: names.length };
-        });
-        for (const id of w.ids) seen.add(id);
+      const w = this.words.get(read.words[i]!);
+      if (w.mark !== stamp) {
+        w.mark = stamp;
+        words.push(w);
         n += w.n;
-      }
+        if (w.kind >= 0) indicators.push(w.kind);
+      } else if (w.kind >= 0) indicators.push(w.kind);
       if (previous !== undefined) {
-        const pair = `b:${previous} ${stem}`;
-        if (!pairs.has(pair)) {
-          pairs.add(pair);
+        const id = previous.next?.get(w.stem);
+        const key = id === undefined ? `${previous.stem} ${w.stem}` : undefined;
+        if (id !== undefined ? !pairs.includes(id) : this.unknownPairs.get(key!) !== stamp) {
           n++;
-          const id = this.ids.get(pair);
-          if (id !== undefined) seen.add(id);
+          if (id !== undefined) pairs.push(id);
+          else this.unknownPairs.set(key!, stamp);
         }
       }
-      previous = stem;
+      previous = w;
     }
-    const indicators: number[] = [];
     for (const intent of keywordHits) {
       const id = this.ids.get(`k:${intent}`);
       if (id !== undefined) indicators.push(id);
     }
-    for (let i = from; i < to; i++) {
-      const kind = this.kind(read.words[i]!, false);
-      const id = kind === undefined ? undefined : this.ids.get(kind);
-      if (id !== undefined) indicators.push(id);
-    }
-    return { text: [...seen], indicators, n };
+    return { words, pairs, indicators, n };
   }
 
-  /**
-   * Training the scope model on a question about something else: only what is foreign in it
-   * counts. "Hva koster det å parkere?" teaches that "parkere" is out of scope, not "hva koster det",
-   * which the questions the bot answers share.
-   */
-  learnForeign(read: WordParts): FeatureVector {
-    const shared = SHARED_IN_FOREIGN;
-    const all = this.learn(read);
-    const value = new Map<number, number>();
-    const put = (name: string, v: number) => {
-      const id = this.id(name, true)!;
-      value.set(id, Math.max(value.get(id) ?? 0, v));
-    };
-    let previous: string | undefined;
-    let previousForeign = false;
-    for (const word of read.words) {
-      const foreign = !this.domain.has(word) && !this.domainStems.has(this.vocabulary.stem(word));
-      for (const name of this.wordNames(word)) put(name, foreign ? 1 : shared);
-      const stem = this.vocabulary.stem(shape(word));
-      if (previous !== undefined) put(`b:${previous} ${stem}`, foreign || previousForeign ? 1 : shared);
-      previous = stem;
-      previousForeign = foreign;
-    }
-    const indicators = all.indicators.filter((id) => !this.names[id]!.startsWith('k:') || this.names[id] === 'k:fallback');
-    return { text: [...value.keys()], values: [...value.values()], indicators, n: all.n };
+  idOf(name: string): number | undefined {
+    return this.ids.get(name);
   }
 }
 
@@ -272,10 +415,11 @@ class SoftmaxModel {
   private readonly z: Float64Array;
 
   constructor(
+    /** Which of a word's cached partial sums are this model's. */
+    private readonly slot: number,
     readonly classes: readonly string[],
     features: number,
-    examples: readonly { c: number; x: FeatureVector }[],
-    /** 0: each example counts once; 0.5: a class of four times the examples weighs twice, not four times. */
+    examples: readonly { c: number; x: TrainingVector }[],
     balance: number,
   ) {
     const C = classes.length;
@@ -288,35 +432,50 @@ class SoftmaxModel {
     const weightOf = counts.map((n) => (n ? (examples.length / (C * n)) ** balance : 0));
     let seed = SEED;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    // each example's features with what each counts (scale × value), worked out once
+    const prepared = examples.map(({ c, x }) => {
+      const scale = 1 / Math.sqrt(x.n || 1);
+      const ids = Int32Array.from([...x.text, ...x.indicators]);
+      const values = Float64Array.from([...x.text.map((_, k) => scale * (x.values ? x.values[k]! : 1)), ...x.indicators.map(() => 1)]);
+      return { c, ids, values };
+    });
     const order = examples.map((_, i) => i);
+    const g = new Float64Array(C);
+    const active = new Int32Array(C);
     for (let epoch = 0; epoch < TRAINING_EPOCHS; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
       for (const i of order) {
-        const { c: target, x } = examples[i]!;
-        const scale = 1 / Math.sqrt(x.n || 1);
-        const values = x.values;
-        for (let c = 0; c < C; c++) {
-          let s = b[c]!;
-          for (let k = 0; k < x.text.length; k++) s += w[x.text[k]! * C + c]! * scale * (values ? values[k]! : 1);
-          for (const f of x.indicators) s += w[f * C + c]!;
-          z[c] = s;
+        const { c: target, ids, values } = prepared[i]!;
+        z.set(b);
+        for (let k = 0; k < ids.length; k++) {
+          const base = ids[k]! * C;
+          const v = values[k]!;
+          for (let c = 0; c < C; c++) z[c]! += w[base + c]! * v;
         }
         softmax(z);
         const weight = weightOf[target]!;
+        // a class the example hardly moves is left alone: most classes, once training has begun
+        let n = 0;
         for (let c = 0; c < C; c++) {
-          const g = (z[c]! - (c === target ? 1 : 0)) * weight;
-          b[c]! -= 0.05 * g;
-          const step = (f: number, v: number) => {
-            const k = f * C + c;
-            const grad = g * v + L2 * w[k]!;
-            g2[k]! += grad * grad;
-            w[k]! -= (LEARNING_RATE * grad) / Math.sqrt(g2[k]!);
-          };
-          for (let k = 0; k < x.text.length; k++) step(x.text[k]!, scale * (values ? values[k]! : 1));
-          for (const f of x.indicators) step(f, 1);
+          const gc = (z[c]! - (c === target ? 1 : 0)) * weight;
+          if (gc > -NEGLIGIBLE_GRADIENT && gc < NEGLIGIBLE_GRADIENT) continue;
+          g[c] = gc;
+          active[n++] = c;
+          b[c]! -= 0.05 * gc;
+        }
+        for (let k = 0; k < ids.length; k++) {
+          const base = ids[k]! * C;
+          const v = values[k]!;
+          for (let a = 0; a < n; a++) {
+            const c = active[a]!;
+            const idx = base + c;
+            const grad = g[c]! * v + L2 * w[idx]!;
+            g2[idx]! += grad * grad;
+            w[idx]! -= (LEARNING_RATE * grad) / Math.sqrt(g2[idx]!);
+          }
         }
       }
     }
@@ -325,13 +484,29 @@ class SoftmaxModel {
     this.z = new Float64Array(C);
   }
 
-  /** Probabilities per class, in class order (the array is reused: copy what you keep). */
-  probabilities(x: FeatureVector, evidence?: Readonly<Record<string, number>>): Float64Array {
+  /** A word's features summed once, and kept with the word. */
+  private partial(word: WordFeatures): Float32Array {
+    let sum = word.partials[this.slot];
+    if (!sum) {
+      const C = this.classes.length;
+      sum = new Float32Array(C);
+      for (const f of word.ids) for (let c = 0; c < C; c++) sum[c]! += this.weights[f * C + c]!;
+      word.partials[this.slot] = sum;
+    }
+    return sum;
+  }
+
+  /** Probabilities per class, in class order (the array is reused: copy what you keep). `evidence`: logit boosts by class index. */
+  probabilities(x: QuestionVector, evidence?: readonly (readonly [number, number])[]): Float64Array {
     const C = this.classes.length;
     const z = this.z;
-    z.fill(0);
     const w = this.weights;
-    for (const f of x.text) {
+    z.fill(0);
+    for (const word of x.words) {
+      const sum = this.partial(word);
+      for (let c = 0; c < C; c++) z[c]! += sum[c]!;
+    }
+    for (const f of x.pairs) {
       const base = f * C;
       for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
     }
@@ -341,12 +516,7 @@ class SoftmaxModel {
       const base = f * C;
       for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
     }
-    if (evidence) {
-      for (const [name, boost] of Object.entries(evidence)) {
-        const c = this.classes.indexOf(name);
-        if (c >= 0 && boost) z[c]! += boost;
-      }
-    }
+    if (evidence) for (const [c, boost] of evidence) z[c]! += boost;
     softmax(z);
     return z;
   }
@@ -372,40 +542,40 @@ export class IntentClassifier {
 
   /**
    * `domainWords`: words of the knowledge and lexicon, which are never foreign. `mask` replaces
-   * words the models should not read (purpose words) the same way in training as in answering.
+   * words the models should not read (purpose words), the same way in training as in answering.
    */
-  constructor(intents: readonly IntentDef[], vocabulary: Vocabulary, dictionary: TermDictionary, domainWords: Iterable<string> = [], mask: (read: WordParts, classifier: IntentClassifier) => WordParts = (r) => r) {
+  constructor(
+    intents: readonly IntentDef[],
+    vocabulary: Vocabulary,
+    dictionary: TermDictionary,
+    domainWords: Iterable<string> = [],
+    mask: (read: WordParts, classifier: IntentClassifier) => WordParts = (r) => r,
+  ) {
     this.keywords = intents.flatMap((i) => (i.keywords?.length ? [{ intent: i.intent, terms: dictionary.list(i.keywords) }] : []));
     this.space = new FeatureSpace(vocabulary, this.keywords);
-    const topicIntents = intents.filter((i) => !(i.intent in SCOPE_OF));
-    this.intents = topicIntents.map((i) => i.intent);
+    this.intents = intents.filter((i) => !(i.intent in SCOPE_OF)).map((i) => i.intent);
     const texts = intents.flatMap((intent) =>
       LANGS.flatMap((lang) =>
         intent.examples[lang].map((text) => ({
           intent: intent.intent,
-          words: mask(dictionary.read(tokenize(text).map((w) => vocabulary.correct(w))), this).words,
+          read: mask(dictionary.read(tokenize(text).map((w) => vocabulary.correct(w))), this),
           inScope: !(intent.intent in SCOPE_OF),
         })),
       ),
     );
     // the fallback's keywords name things other than NPR ("kantine", "vpn"): foreign words too
     const fallbackKeywords = intents.filter((i) => i.intent === 'fallback').flatMap((i) => i.keywords ?? []).map((k) => ({ words: tokenize(k), inScope: false }));
-    this.space.prepare([...texts, ...fallbackKeywords], domainWords);
+    this.space.prepare([...texts.map((t) => ({ words: t.read.words, inScope: t.inScope })), ...fallbackKeywords], domainWords);
     const examples = texts.map((t) => {
-      const read = dictionary.read(t.words);
-      const x = this.space.learn(read);
-      const scopeX = t.intent === 'fallback' || t.intent === 'not_documented' ? this.space.learnForeign(read) : x;
-      return { intent: t.intent, x, scopeX };
+      const x = this.space.learn(t.read);
+      return { intent: t.intent, x, scopeX: t.intent === 'fallback' || t.intent === 'not_documented' ? this.space.learnForeign(t.read) : x };
     });
     const size = this.space.size;
-    this.topics = new SoftmaxModel(
-      this.intents,
-      size,
-      examples.filter((e) => !(e.intent in SCOPE_OF)).map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })),
-      TOPIC_BALANCE,
-    );
+    const topical = examples.filter((e) => !(e.intent in SCOPE_OF));
+    this.topics = new SoftmaxModel(0, this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE);
     // unbalanced: most questions people ask the bot are about NPR, and the model may know it
-    this.scope = new SoftmaxModel(SCOPE_CLASSES, this.space.size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0);
+    this.scope = new SoftmaxModel(1, SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0);
+    this.space.seal();
   }
 
   /**
@@ -415,18 +585,24 @@ export class IntentClassifier {
   classify(read: WordParts, from = 0, to = read.words.length, evidence?: Readonly<Record<string, number>>): Classification {
     const hits: { intent: string; at: number }[] = [];
     for (const { intent, terms } of this.keywords) {
-      const hit = terms.first(read, from, to);
-      if (hit) hits.push({ intent, at: hit.at });
+      const at = terms.firstAt(read, from, to);
+      if (at >= 0) hits.push({ intent, at });
     }
-    const keywordIntents = hits.sort((a, b) => a.at - b.at).map((h) => h.intent);
-    if (to <= from) return { ranking: [], confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
+    const keywordIntents = hits.length > 1 ? hits.sort((a, b) => a.at - b.at).map((h) => h.intent) : hits.map((h) => h.intent);
+    if (to <= from) return { ranking: new Ranking([], new Float64Array(0)), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
     const x = this.space.vector(read, from, to, keywordIntents);
     const s = this.scope.probabilities(x);
     const scope = { inScope: s[0]!, outOfScope: s[1]!, notDocumented: s[2]!, refusal: s[3]! };
-    const p = this.topics.probabilities(x, evidence);
-    const ranking: Ranked[] = this.intents.map((intent, c) => ({ intent, score: p[c]! }));
-    ranking.sort((a, b) => b.score - a.score);
-    return { ranking, confidence: ranking[0]!.score, scope, keywordIntents };
+    let boosts: [number, number][] | undefined;
+    if (evidence) {
+      for (const name in evidence) {
+        const boost = evidence[name]!;
+        const c = boost ? this.intents.indexOf(name) : -1;
+        if (c >= 0) (boosts ??= []).push([c, boost]);
+      }
+    }
+    const ranking = new Ranking(this.intents, Float64Array.from(this.topics.probabilities(x, boosts)));
+    return { ranking, confidence: ranking.score(0), scope, keywordIntents };
   }
 
   /** A word only questions about other things use ("parkering"), or one the bot has never seen: which of the two. */
@@ -434,7 +610,7 @@ export class IntentClassifier {
     return this.space.foreignness(word);
   }
 
-  /** Positions of words some intent's keywords cover: "forskningspotensial" is a topic, not a purpose. */
+  /** Positions of words some intent's keywords cover, but for the intents `except` names: "forskningspotensial" is a topic, not a purpose. */
   keywordCovered(read: WordParts, except: (intent: string) => boolean): Set<number> {
     const out = new Set<number>();
     for (const { intent, terms } of this.keywords) if (!except(intent)) for (const at of terms.covered(read)) out.add(at);
@@ -447,11 +623,9 @@ export class IntentClassifier {
     if (c < 0) return [];
     const { text, indicators } = this.space.namesOf(read, from, to);
     const out: Contribution[] = [];
-    const x = this.space.vector(read, from, to, indicators.map((n) => n.slice(2)));
-    const known = new Set([...x.text, ...x.indicators]);
     for (const n of new Set([...text, ...indicators])) {
-      const id = this.space.names.indexOf(n);
-      if (id >= 0 && known.has(id)) out.push({ feature: n, weight: model.weight(id, c) });
+      const id = this.space.idOf(n);
+      if (id !== undefined) out.push({ feature: n, weight: model.weight(id, c) });
     }
     return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, top);
   }
@@ -459,7 +633,7 @@ export class IntentClassifier {
 
 function softmax(z: Float64Array): void {
   let max = -Infinity;
-  for (const v of z) if (v > max) max = v;
+  for (let c = 0; c < z.length; c++) if (z[c]! > max) max = z[c]!;
   let sum = 0;
   for (let c = 0; c < z.length; c++) sum += z[c] = Math.exp(z[c]! - max);
   for (let c = 0; c < z.length; c++) z[c]! /= sum;

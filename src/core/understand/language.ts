@@ -9,8 +9,12 @@ const MARKER_WEIGHT = 6;
 const SMOOTHING = 0.5;
 /** Letter triples weigh in for every word, so words no example had still say something. */
 const TRIGRAM_WEIGHT = 0.35;
-/** Norwegian letters settle Norwegian against English. */
-const NORWEGIAN_LETTERS_AGAINST_ENGLISH = 8;
+/**
+ * Norwegian letters count against English, per word that has one, up to a limit: a Norwegian
+ * message is settled, an English one quoting a Norwegian word ("translate «søknad»") is not.
+ */
+const NORWEGIAN_LETTERS_AGAINST_ENGLISH = 3;
+const NORWEGIAN_LETTERS_AT_MOST = 8;
 
 function trigrams(word: string): string[] {
   const padded = `^${word}$`;
@@ -68,7 +72,7 @@ interface WordScore {
 export class LanguageDetector {
   private readonly words = new LogProbabilities();
   private readonly grams = new LogProbabilities();
-  private readonly cache = new WordCache<WordScore>();
+  private readonly cache = new WordCache<WordScore>((w) => this.scoreUncached(w));
 
   constructor(intents: readonly IntentDef[], lexicon: Lexicon) {
     const add = (lang: Lang, word: string, n: number) => {
@@ -81,8 +85,8 @@ export class LanguageDetector {
     for (const lang of LANGS) for (const w of lexicon.languageMarkers[lang]) add(lang, w.toLowerCase(), MARKER_WEIGHT);
   }
 
-  private score(word: string): WordScore {
-    return this.cache.get(word, (w) => {
+  private scoreUncached(w: string): WordScore {
+    {
       const scores = new Float64Array(3);
       let known = 0;
       const own = this.words.get(w);
@@ -100,20 +104,22 @@ export class LanguageDetector {
       }
       if (seen) known += 0.25;
       return { scores, known };
-    });
+    }
   }
 
-  /** The language of `words` (the message's lower-cased words); `text` is checked for æ, ø and å. */
-  detect(words: readonly string[], text: string): LanguageGuess {
+  /** The language of `words` (the message's lower-cased words). */
+  detect(words: readonly string[]): LanguageGuess {
     const s = [0, 0, 0];
     let known = 0;
+    let norwegian = 0;
     for (const word of words) {
+      if (/[æøå]/.test(word)) norwegian++;
       if (/\d/.test(word)) continue;
-      const w = this.score(word);
+      const w = this.cache.get(word);
       known += w.known;
       for (let l = 0; l < 3; l++) s[l]! += w.scores[l]!;
     }
-    if (/[æøå]/i.test(text)) s[2]! -= NORWEGIAN_LETTERS_AGAINST_ENGLISH;
+    s[2]! -= Math.min(NORWEGIAN_LETTERS_AT_MOST, norwegian * NORWEGIAN_LETTERS_AGAINST_ENGLISH);
     const scores = { nb: s[0]!, nn: s[1]!, en: s[2]! };
     if (known === 0) return { lang: 'nb', known: false, margin: 0, scores };
     const order = [0, 1, 2].sort((a, b) => s[b]! - s[a]!);

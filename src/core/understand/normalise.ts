@@ -25,8 +25,17 @@ export interface Normalised {
   truncated: boolean;
 }
 
+/** Anything markup, entities, emphasis or control characters could start: without one, the cleaning is skipped. */
+const NEEDS_CLEANING = /[<>&*_~`\p{Cc}\p{Cs}\p{Co}\ufffd\u200b-\u200f\u2028\u2029\ufeff]|\s{2}/u;
+
 export function normalise(raw: string): Normalised {
-  const clean = stripMarkup(raw.normalize('NFKC'))
+  const composed = raw.normalize('NFKC');
+  if (!NEEDS_CLEANING.test(composed)) {
+    const plain = composed.normalize('NFC').trim();
+    const truncated = plain.length > MAX_QUESTION_CHARS;
+    return { text: truncated ? plain.slice(0, MAX_QUESTION_CHARS) : plain, truncated };
+  }
+  const clean = stripMarkup(composed)
     .normalize('NFC')
     // control characters, the replacement character and unpaired surrogates: junk, not text
     .replace(/[\p{Cc}\p{Cs}\p{Co}\ufffd\u200b-\u200f\u2028\u2029\ufeff]/gu, ' ')

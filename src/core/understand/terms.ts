@@ -2,10 +2,10 @@ import { tokenize } from './normalise.js';
 
 /**
  * Term lists matched against a question's words: "anonym*" matches words starting with "anonym",
- * "hvor mange pasient*" a run of words. Every list shares one dictionary, which reads a message's
- * words once (an exact lookup and a walk down a prefix tree per word); each list then only checks
- * the runs that start with one of its first words. Misspellings are mended before this, by the
- * vocabulary, so matching here is exact.
+ * "hvor mange pasient*" a run of words. Every list shares one dictionary, which reads a message
+ * once: an exact lookup and a walk down a prefix tree per word, then one pass that finds the
+ * matches of every list at once. A list then only looks up its own matches. Misspellings are
+ * mended before this, by the vocabulary, so matching here is exact.
  */
 export interface TermMatch {
   term: string;
@@ -20,6 +20,7 @@ interface Pattern {
   parts: number[];
   /** Position in its list, to return matches in the list's order. */
   index: number;
+  list: number;
 }
 
 interface PrefixNode {
@@ -28,10 +29,17 @@ interface PrefixNode {
   parts: number[];
 }
 
-/** What the dictionary read in a message: for each word, the term parts it matches. */
+/** One place a term of some list matches. */
+interface Hit {
+  pattern: Pattern;
+  at: number;
+}
+
+/** What the dictionary read in a message: its words, and every list's matches in them. */
 export interface WordParts {
   readonly words: readonly string[];
-  readonly parts: readonly (readonly number[])[];
+  /** Per list id, its matches in word order (undefined: none). */
+  readonly hits: readonly (Hit[] | undefined)[];
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -41,6 +49,9 @@ export class TermDictionary {
   private readonly prefixes: PrefixNode = { next: new Map(), parts: [] };
   private readonly partIds = new Map<string, number>();
   private readonly cache = new Map<string, readonly number[]>();
+  /** Patterns of every list by their first part: only runs that start with one can match. */
+  private readonly byFirst = new Map<number, Pattern[]>();
+  private lists = 0;
 
   private part(word: string, prefix: boolean): number {
     const key = `${prefix ? '*' : '='}${word}`;
@@ -65,9 +76,11 @@ export class TermDictionary {
 
   /** A list of terms; a term ending in * matches any word that starts with it. */
   list(terms: readonly string[]): TermList {
+    const list = this.lists++;
     const patterns: Pattern[] = terms.map((term, index) => ({
       term,
       index,
+      list,
       parts: term
         .toLowerCase()
         .split(/\s+/)
@@ -77,11 +90,12 @@ export class TermDictionary {
           return words.map((word, i) => this.part(word, prefix && i === words.length - 1));
         }),
     }));
-    return new TermList(patterns.filter((p) => p.parts.length > 0));
+    for (const p of patterns) if (p.parts.length > 0) this.byFirst.set(p.parts[0]!, [...(this.byFirst.get(p.parts[0]!) ?? []), p]);
+    return new TermList(list, patterns.length);
   }
 
   /** The term parts one word matches. */
-  partsOf(word: string): readonly number[] {
+  private partsOf(word: string): readonly number[] {
     let found = this.cache.get(word);
     if (found) return found;
     const ids: number[] = [...(this.exact.get(word) ?? [])];
@@ -99,61 +113,64 @@ export class TermDictionary {
 
   /** Reads a message's words once, for every list. */
   read(words: readonly string[]): WordParts {
-    return { words, parts: words.map((w) => this.partsOf(w)) };
+    const parts = words.map((w) => this.partsOf(w));
+    const hits: (Hit[] | undefined)[] = [];
+    for (let at = 0; at < words.length; at++) {
+      for (const first of parts[at]!) {
+        const patterns = this.byFirst.get(first);
+        if (!patterns) continue;
+        for (const pattern of patterns) {
+          const n = pattern.parts.length;
+          if (at + n > words.length) continue;
+          let ok = true;
+          for (let k = 1; k < n && ok; k++) ok = parts[at + k]!.includes(pattern.parts[k]!);
+          if (ok) (hits[pattern.list] ??= []).push({ pattern, at });
+        }
+      }
+    }
+    return { words, hits };
   }
 }
 
 export class TermList {
-  /** Patterns by their first part: only runs that start with one can match. */
-  private readonly byFirst = new Map<number, Pattern[]>();
+  constructor(
+    private readonly id: number,
+    readonly size: number,
+  ) {}
 
-  constructor(private readonly patterns: Pattern[]) {
-    for (const p of patterns) this.byFirst.set(p.parts[0]!, [...(this.byFirst.get(p.parts[0]!) ?? []), p]);
-  }
-
-  get size(): number {
-    return this.patterns.length;
-  }
-
-  /** Calls `visit` for every place a term matches within [from, to); stops when it returns true. */
-  private scan(read: WordParts, from: number, to: number, visit: (p: Pattern, at: number) => boolean | void): void {
-    for (let at = from; at < to; at++) {
-      for (const first of read.parts[at]!) {
-        for (const p of this.byFirst.get(first) ?? []) {
-          if (at + p.parts.length > to) continue;
-          let ok = true;
-          for (let k = 1; k < p.parts.length && ok; k++) ok = read.parts[at + k]!.includes(p.parts[k]!);
-          if (ok && visit(p, at) === true) return;
-        }
-      }
-    }
-  }
-
-  /** Every term that matches, once, at its first place, in the order of the terms. */
+  /** Every term that matches within [from, to), once, at its first place, in the order of the terms. */
   matches(read: WordParts, from = 0, to = read.words.length): TermMatch[] {
-    const found = new Map<Pattern, number>();
-    this.scan(read, from, to, (p, at) => void (found.has(p) || found.set(p, at)));
-    return [...found]
+    const hits = read.hits[this.id];
+    if (!hits) return [];
+    const first = new Map<Pattern, number>();
+    for (const { pattern, at } of hits) if (at >= from && at + pattern.parts.length <= to && !first.has(pattern)) first.set(pattern, at);
+    return [...first]
       .sort(([a], [b]) => a.index - b.index)
       .map(([p, at]) => ({ term: p.term, at, length: p.parts.length }));
   }
 
+  /** The term that matches first in the order of the terms. */
   first(read: WordParts, from?: number, to?: number): TermMatch | undefined {
     return this.matches(read, from, to)[0];
   }
 
+  /** Where the earliest match within [from, to) starts, or -1. */
+  firstAt(read: WordParts, from = 0, to = read.words.length): number {
+    for (const { pattern, at } of read.hits[this.id] ?? []) if (at >= from && at + pattern.parts.length <= to) return at;
+    return -1;
+  }
+
   has(read: WordParts, from = 0, to = read.words.length): boolean {
-    let found = false;
-    this.scan(read, from, to, () => (found = true));
-    return found;
+    return this.firstAt(read, from, to) >= 0;
   }
 
   /** Positions of every word a term covers. */
   covered(read: WordParts, from = 0, to = read.words.length): Set<number> {
     const out = new Set<number>();
-    this.scan(read, from, to, (p, at) => {
-      for (let k = 0; k < p.parts.length; k++) out.add(at + k);
-    });
+    for (const { pattern, at } of read.hits[this.id] ?? []) {
+      if (at < from || at + pattern.parts.length > to) continue;
+      for (let k = 0; k < pattern.parts.length; k++) out.add(at + k);
+    }
     return out;
   }
 }

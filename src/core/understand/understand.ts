@@ -6,7 +6,7 @@ import { entry } from '../knowledge/entry.js';
 import { REDACTED, redactIdentityNumbers } from '../privacy.js';
 import { DataCategories } from '../answer/rules/deadlines.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
-import { content, IntentClassifier, PURPOSE_WORD, type Classification } from './classifier.js';
+import { content, IntentClassifier, PURPOSE_WORD, Ranking, type Classification } from './classifier.js';
 import { LanguageDetector } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { SlotReader, today, type Day } from './slots.js';
@@ -26,6 +26,10 @@ export interface Part {
   foreign: string[];
   /** Words in it the bot has never seen. */
   unknown: string[];
+  /** How many words in it say something (not stop words, numbers or one or two letters). */
+  said: number;
+  /** Supposes rather than states ("if it was complete on 9 June"): no complaint, only a date. */
+  conditional: boolean;
   /** Names registry data, NPR or a research project itself. */
   anchored: boolean;
 }
@@ -49,6 +53,10 @@ export interface Understanding {
   classification: Classification;
   /** The questions it asks, in order; context sentences ("Vi skal koble …") are not among them. */
   parts: Part[];
+  /** The highest probability, in any one sentence, of an attempt to change the bot's rules. */
+  refusalInSentences: number;
+  /** A sentence plainly tries to change the bot's rules ("ignorer reglene", "system prompt"). */
+  injection: boolean;
   hours?: number;
   bareNumber?: number;
   /** The day the delivery time counts from: where several dates are named, the one the application became complete. */
@@ -67,10 +75,6 @@ export interface Understanding {
   namesLinkage: boolean;
   /** Names registry data, NPR or a research project: what ties the question to the registry. */
   anchored: boolean;
-  /** Words in the questions that neither the examples nor the knowledge use, nor everyday language. */
-  unknownWords: string[];
-  /** Words in the questions that say something: not stop words, numbers or one or two letters. */
-  contentWords: number;
   /** Asks whether weekends or holidays count in the delivery time. */
   asksDayKind: boolean;
   /** Names the application forms or helsedata.no. */
@@ -124,6 +128,10 @@ export class Reader {
   private readonly anchors: TermList;
   private readonly dayKind: TermList;
   private readonly forms: TermList;
+  private readonly injection: TermList;
+  private readonly conditionals: TermList;
+  private readonly overrideVerbs: TermList;
+  private readonly overrideObjects: TermList;
   private readonly questionWords: Set<string>;
   /** Question words that open a question anywhere ("hvor", "what"), not only at a sentence's start. */
   private readonly whWords: Set<string>;
@@ -148,6 +156,10 @@ export class Reader {
     this.anchors = list([...lexicon.nprNames, ...lexicon.dataAnchors, ...lexicon.researchAnchors]);
     this.dayKind = list(lexicon.dayKindWords);
     this.forms = list(lexicon.formsWords);
+    this.injection = list(lexicon.injection.phrases);
+    this.conditionals = list(lexicon.conditionalWords);
+    this.overrideVerbs = list(lexicon.injection.overrideVerbs);
+    this.overrideObjects = list(lexicon.injection.overrideObjects);
     this.questionWords = new Set(LANGS.flatMap((l) => lexicon.questionWords[l]));
     this.whWords = new Set(lexicon.whWords);
     this.requests = list(lexicon.requestWords);
@@ -204,15 +216,17 @@ export class Reader {
     let offersChoice = false;
     const foreign: string[] = [];
     const unknown: string[] = [];
+    let said = 0;
     for (let i = from; i < to; i++) {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
       else if (this.conjunctions.has(w)) joins = true;
-      const kind = content(w, this.vocabulary) ? this.classifier.foreignness(w) : undefined;
+      if (content(w, this.vocabulary)) said++;
+      const kind = this.classifier.foreignness(w);
       if (kind === 'foreign') foreign.push(w);
       else if (kind === 'unknown') unknown.push(w);
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, anchored: this.anchors.has(read, from, to) };
+    return { from, to, classification, joins, offersChoice, foreign, unknown, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to) };
   }
 
   read(raw: string, now: Date): Understanding {
@@ -228,11 +242,11 @@ export class Reader {
     const raws = places.map((p) => p.word);
     const words = raws.map((w) => this.vocabulary.correct(w));
     const read = this.dictionary.read(words);
-    const language = this.language.detect(raws, text);
+    const language = this.language.detect(raws);
     const hours = this.slots.hours(withoutRedactions, raws);
     const received = this.slots.receivedDate(withoutRedactions, now, raws);
     const category = this.categories.find(read)?.name;
-    const registries = [...new Set(this.otherRegistries.matches(read).map((m) => raws.slice(m.at, m.at + m.length).join(' ')))];
+    const registries = this.otherRegistries.has(read) ? [...new Set(this.otherRegistries.matches(read).map((m) => raws.slice(m.at, m.at + m.length).join(' ')))] : [];
     const needsPerson = this.needsPerson.has(read) || (registries.length >= 2 && this.linkage.has(read));
     const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received ? SLOT_EVIDENCE : 0, handoff: needsPerson ? SLOT_EVIDENCE : 0 };
     const topic = this.withoutPurpose(read);
@@ -241,6 +255,10 @@ export class Reader {
     const segments = this.segments(withoutRedactions, places, read);
     const asking = segments.filter((s) => s.asks);
     const questions = asking.length > 0 ? asking : segments;
+    // an attempt to change the rules may hide in a sentence that asks nothing ("PS: ignorer reglene")
+    let refusalInSentences = whole.scope.refusal;
+    if (segments.length > 1) for (const s of segments) refusalInSentences = Math.max(refusalInSentences, this.classifier.classify(topic, s.from, s.to).scope.refusal);
+    const injection = this.injection.has(read) || segments.some((s) => this.overrideVerbs.has(read, s.from, s.to) && this.overrideObjects.has(read, s.from, s.to));
     const parts: Part[] = [];
     const inContext = (from: number, to: number) => {
       if (segments.length === 1) return whole;
@@ -253,23 +271,13 @@ export class Reader {
     for (const s of questions) {
       let classification = inContext(s.from, s.to);
       const last = parts[parts.length - 1];
-      if (last && last.classification.ranking[0]?.intent === classification.ranking[0]?.intent) {
+      if (last && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
         parts[parts.length - 1] = this.part(read, last.from, s.to, classification);
       } else parts.push(this.part(read, s.from, s.to, classification));
     }
 
-    const unknownWords: string[] = [];
-    let contentWords = 0;
-    for (const p of parts) {
-      for (let i = p.from; i < p.to; i++) {
-        const w = words[i]!;
-        if (!content(w, this.vocabulary)) continue;
-        contentWords++;
-        if (!this.vocabulary.has(w) && !this.vocabulary.head(w)) unknownWords.push(w);
-      }
-    }
     const short = words.length <= SHORT_ANSWER_WORDS;
     const namesLinkage = this.linkage.has(read);
     return {
@@ -284,6 +292,8 @@ export class Reader {
       redactions,
       classification: whole,
       parts,
+      refusalInSentences,
+      injection,
       hours,
       bareNumber: this.slots.bareNumber(withoutRedactions, raws),
       received,
@@ -297,8 +307,6 @@ export class Reader {
       needsPerson,
       namesLinkage,
       anchored: this.anchors.has(read),
-      unknownWords,
-      contentWords,
       asksDayKind: this.dayKind.has(read),
       namesForms: this.forms.has(read),
       today: today(now),
@@ -309,11 +317,11 @@ export class Reader {
   explain(raw: string, now: Date) {
     const u = this.read(raw, now);
     const read = this.withoutPurpose(this.dictionary.read(u.tokens));
-    const top = [...u.classification.ranking.slice(0, 3).map((r) => r.intent), 'in_scope', 'fallback', 'not_documented', 'refusal'];
+    const top = [...u.classification.ranking.top(3).map((r) => r.intent), 'in_scope', 'fallback', 'not_documented', 'refusal'];
     return {
       understanding: u,
       features: Object.fromEntries(top.map((name) => [name, this.classifier.explain(read, name)])),
-      parts: u.parts.map((p) => ({ words: u.tokens.slice(p.from, p.to).join(' '), ranking: p.classification.ranking.slice(0, 3) })),
+      parts: u.parts.map((p) => ({ words: u.tokens.slice(p.from, p.to).join(' '), ranking: p.classification.ranking.top(3), scope: p.classification.scope, foreign: p.foreign, unknown: p.unknown })),
     };
   }
 }
@@ -321,12 +329,12 @@ export class Reader {
 /** A question read with its context: the question counts most, the rest of the message a little. */
 function blend(part: Classification, whole: Classification, weight: number): Classification {
   const mix = (a: number, b: number) => (1 - weight) * a + weight * b;
-  const scores = new Map(part.ranking.map((r) => [r.intent, (1 - weight) * r.score]));
-  for (const r of whole.ranking) scores.set(r.intent, (scores.get(r.intent) ?? 0) + weight * r.score);
-  const ranking = [...scores].map(([intent, score]) => ({ intent, score })).sort((a, b) => b.score - a.score);
+  const scores = new Float64Array(part.ranking.scores.length);
+  for (let i = 0; i < scores.length; i++) scores[i] = mix(part.ranking.scores[i]!, whole.ranking.scores[i]!);
+  const ranking = new Ranking(part.ranking.intents, scores);
   const [p, w] = [part.scope, whole.scope];
   const scope = { inScope: mix(p.inScope, w.inScope), outOfScope: mix(p.outOfScope, w.outOfScope), notDocumented: mix(p.notDocumented, w.notDocumented), refusal: mix(p.refusal, w.refusal) };
-  return { ranking, confidence: ranking[0]?.score ?? 0, scope, keywordIntents: part.keywordIntents };
+  return { ranking, confidence: ranking.score(0), scope, keywordIntents: part.keywordIntents };
 }
 
 /** Every word the bot can spell: the examples', and the domain's (the knowledge's and the lexicon's). */

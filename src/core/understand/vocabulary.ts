@@ -31,18 +31,24 @@ function isStopWordUncached(word: string): boolean {
  * bounded map of recent ones serves nearly every lookup without growing without end.
  */
 export class WordCache<T> {
-  private readonly map = new Map<string, T>();
-  constructor(private readonly capacity = 50_000) {}
-  get(key: string, make: (key: string) => T): T {
+  private readonly map = new Map<string, T | typeof NOTHING>();
+  constructor(
+    private readonly make: (key: string) => T,
+    private readonly capacity = 50_000,
+  ) {}
+  get(key: string): T {
     let value = this.map.get(key);
-    if (value === undefined && !this.map.has(key)) {
+    if (value === undefined) {
       if (this.map.size >= this.capacity) this.map.clear();
-      value = make(key);
-      this.map.set(key, value);
+      value = this.make(key);
+      this.map.set(key, value === undefined ? NOTHING : value);
     }
-    return value as T;
+    return (value === NOTHING ? undefined : value) as T;
   }
 }
+
+/** Stands for a cached undefined, so that one map read tells a cached nothing from a word not yet seen. */
+const NOTHING = Symbol('nothing');
 
 /** How far a word may be from a known one and still be read as a typo of it. */
 export function typoAllowance(word: string): number {
@@ -72,10 +78,10 @@ export class Vocabulary {
   private readonly knownStems = new Set<string>();
   private readonly deleted = new Map<string, string[]>();
   private readonly frequency = new Map<string, number>();
-  private readonly stems = new WordCache<string>();
-  private readonly stops = new WordCache<boolean>();
-  private readonly corrections = new WordCache<string>();
-  private readonly heads = new WordCache<string | undefined>();
+  private readonly stems = new WordCache<string>(stemWord);
+  private readonly stops = new WordCache<boolean>(isStopWordUncached);
+  private readonly corrections = new WordCache<string>((w) => this.correctUncached(w));
+  private readonly heads = new WordCache<string | undefined>((w) => this.headUncached(w));
 
   /** `words`: every correctly spelt word, as often as it occurs (frequency breaks ties between corrections). */
   constructor(words: Iterable<string>) {
@@ -98,11 +104,11 @@ export class Vocabulary {
   }
 
   stem(word: string): string {
-    return this.stems.get(word, stemWord);
+    return this.stems.get(word);
   }
 
   isStopWord(word: string): boolean {
-    return this.stops.get(word, isStopWordUncached);
+    return this.stops.get(word);
   }
 
   /**
@@ -110,19 +116,21 @@ export class Vocabulary {
    * "doktorgradsprosjektet" → "prosjektet". Norwegian joins words freely; the head says what it is.
    */
   head(word: string): string | undefined {
-    return this.heads.get(word, (w) => {
-      if (this.has(w) || w.length < MIN_COMPOUND || /\d/.test(w)) return undefined;
-      for (let i = MIN_MODIFIER; i <= w.length - MIN_HEAD; i++) {
-        const head = w.slice(i);
-        if (this.has(head)) return head;
-      }
-      return undefined;
-    });
+    return this.heads.get(word);
+  }
+
+  private headUncached(w: string): string | undefined {
+    if (this.has(w) || w.length < MIN_COMPOUND || /\d/.test(w)) return undefined;
+    for (let i = MIN_MODIFIER; i <= w.length - MIN_HEAD; i++) {
+      const head = w.slice(i);
+      if (this.has(head)) return head;
+    }
+    return undefined;
   }
 
   /** The known word a word was meant as: itself when known or not near any; æ, ø and å put back; a typo mended. */
   correct(word: string): string {
-    return this.corrections.get(word, (w) => this.correctUncached(w));
+    return this.corrections.get(word);
   }
 
   private correctUncached(word: string): string {
@@ -153,6 +161,8 @@ export class Vocabulary {
     let bestDistance = allowed + 1;
     for (const c of candidates) {
       if (Math.abs(c.length - word.length) > allowed) continue;
+      // people seldom mistype a word's first letter: "created" is not "treated"
+      if (c[0] !== word[0]) continue;
       if (word.length === 5 && c.length !== 6) continue;
       const d = distance(c, word);
       if (d < bestDistance || (d === bestDistance && best !== undefined && this.rank(c, best) < 0)) {
