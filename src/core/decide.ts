@@ -7,7 +7,7 @@ import type { Day } from './understand/slots.js';
 /** Below this probability the bot says it cannot answer rather than guess. */
 export const FALLBACK_BELOW = 0.3;
 /** Below this probability of being in scope, the question is not one the knowledge answers. */
-export const IN_SCOPE_BELOW = 0.5;
+export const IN_SCOPE_BELOW = 0.4;
 /** When the runner-up has at least this share of the best's probability, the two are too close to call: the bot asks which. */
 export const CLARIFY_RATIO = 0.8;
 /** A second topic one question names by keyword ("pris og leveringstid?") is answered too when it has this share of the first's probability. */
@@ -143,6 +143,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const conf = round(confidence);
   const fallback = (kind: FallbackKind, c = conf): Answer => ({ intent: 'fallback', fallback: kind, confidence: round(c) });
   const { scope } = part.classification;
+  // a thing the documentation never mentions ("BankID", "FHI", "SPSS"): it does not say
+  // (in a message with one question, also when its context names it: "without a Norwegian ID, can I apply?")
+  const undocumented = keywordIntents.includes('not_documented') || (u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented'));
+  if (undocumented) return fallback('not_documented', Math.max(scope.notDocumented, 0.5));
   // asking for a person is answered with a person, whatever the documentation says
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
@@ -166,7 +170,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // asks about ("hva koster parkering?")
     const strange = part.foreign.length + (part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said ? part.unknown.length : 0);
     const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
-    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback('out_of_scope');
+    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
   }

@@ -31,6 +31,7 @@ export const lexiconSchema = z.strictObject({
   formsWords: words,
   everydayWords: perLang(words),
   conditionalWords: words,
+  dataTopic: z.strictObject({ introducers: words, joiners: words }),
   injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;

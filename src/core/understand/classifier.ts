@@ -132,10 +132,12 @@ const SHARED_IN_FOREIGN = 0.35;
 
 /** Stands for a word that names a purpose ("journalist", "PhD"): it says what data are for, not what is asked. */
 export const PURPOSE_WORD = '⟨purpose⟩';
+/** Stands for a word that says what data or a study are about ("data om hoftebrudd"): context, not what is asked. */
+export const TOPIC_WORD = '⟨topic⟩';
 
 /** A word that says something: not a stop word, a number or one or two letters. */
 export function content(word: string, vocabulary: Vocabulary): boolean {
-  return word.length >= 3 && !/\d/.test(word) && !vocabulary.isStopWord(word);
+  return word.length >= 3 && !/\d/.test(word) && word[0] !== '⟨' && !vocabulary.isStopWord(word);
 }
 
 /** Digits say "a number" to the model, not which one: "5t" and "12t" are the same feature. */
@@ -247,20 +249,28 @@ class FeatureSpace {
   }
 
   /** Before training: which words are foreign, and which are rare enough to stand for unseen ones. */
-  prepare(examples: readonly { words: readonly string[]; inScope: boolean }[], domainWords: Iterable<string>): void {
-    const domain = (this.domain = new Set(domainWords));
+  /** `examples`: in scope, about something else (out), or neither (questions the documentation does not answer, refusals). */
+  prepare(examples: readonly { words: readonly string[]; side: 'in' | 'out' | 'neither' }[], domainWords: Iterable<string>): void {
+    // the knowledge's and the lexicon's words are NPR's; so are the questions' words, unless
+    // questions about other things use them at least as often ("fastlegen", "ventetid")
+    const fixed = new Set(domainWords);
     const counts = new Map<string, number>();
+    const inScope = new Map<string, number>();
+    const outOfScope = new Map<string, number>();
     for (const e of examples) {
       for (const w of e.words) {
         counts.set(w, (counts.get(w) ?? 0) + 1);
-        if (e.inScope) domain.add(w);
+        if (e.side === 'neither') continue;
+        const side = e.side === 'in' ? inScope : outOfScope;
+        side.set(w, (side.get(w) ?? 0) + 1);
       }
     }
+    this.domain = new Set([...fixed, ...[...inScope].filter(([w, n]) => n >= (outOfScope.get(w) ?? 0)).map(([w]) => w)]);
     // another form of a domain word is a domain word: "søknader" as "søknad", "sjukehuset" as "sjukehus"
-    this.domainStems = new Set([...domain].map((w) => this.vocabulary.stem(w)));
+    this.domainStems = new Set([...this.domain].map((w) => this.vocabulary.stem(w)));
     // a typo of a domain word in such a question is still that word ("kostr")
     const nearDomain = (w: string) => this.vocabulary.neighbours(w).some((n) => this.inDomain(n));
-    for (const e of examples) if (!e.inScope) for (const w of e.words) if (!this.inDomain(w) && content(w, this.vocabulary) && !nearDomain(w)) this.foreign.add(w);
+    for (const w of outOfScope.keys()) if (!this.inDomain(w) && content(w, this.vocabulary) && !nearDomain(w)) this.foreign.add(w);
     this.rare = new Set([...counts].filter(([w, n]) => n === 1 && content(w, this.vocabulary)).map(([w]) => w));
   }
 
@@ -286,7 +296,7 @@ class FeatureSpace {
 
   /** The text features of one word, by name. */
   private wordNames(word: string): string[] {
-    if (word === PURPOSE_WORD) return [`w:${PURPOSE_WORD}`];
+    if (word === PURPOSE_WORD || word === TOPIC_WORD) return [`w:${word}`];
     const shaped = shape(word);
     const names = [`w:${this.vocabulary.stem(shaped)}`];
     const head = this.vocabulary.head(shaped);
@@ -349,7 +359,7 @@ class FeatureSpace {
         if (!pair) previousForeign = foreign;
       },
     );
-    const indicators = all.indicators.filter((id) => !this.names[id]!.startsWith('k:') || this.names[id] === 'k:fallback');
+    const indicators = all.indicators.filter((id) => !this.names[id]!.startsWith('k:') || this.names[id] === 'k:fallback' || this.names[id] === 'k:not_documented');
     return { text, values, indicators, n: all.n };
   }
 
@@ -559,13 +569,13 @@ export class IntentClassifier {
         intent.examples[lang].map((text) => ({
           intent: intent.intent,
           read: mask(dictionary.read(tokenize(text).map((w) => vocabulary.correct(w))), this),
-          inScope: !(intent.intent in SCOPE_OF),
+          side: intent.intent === 'fallback' ? ('out' as const) : intent.intent in SCOPE_OF ? ('neither' as const) : ('in' as const),
         })),
       ),
     );
     // the fallback's keywords name things other than NPR ("kantine", "vpn"): foreign words too
-    const fallbackKeywords = intents.filter((i) => i.intent === 'fallback').flatMap((i) => i.keywords ?? []).map((k) => ({ words: tokenize(k), inScope: false }));
-    this.space.prepare([...texts.map((t) => ({ words: t.read.words, inScope: t.inScope })), ...fallbackKeywords], domainWords);
+    const fallbackKeywords = intents.filter((i) => i.intent === 'fallback').flatMap((i) => i.keywords ?? []).map((k) => ({ words: tokenize(k), side: 'out' as const }));
+    this.space.prepare([...texts.map((t) => ({ words: t.read.words, side: t.side })), ...fallbackKeywords], domainWords);
     const examples = texts.map((t) => {
       const x = this.space.learn(t.read);
       return { intent: t.intent, x, scopeX: t.intent === 'fallback' || t.intent === 'not_documented' ? this.space.learnForeign(t.read) : x };

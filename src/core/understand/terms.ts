@@ -160,6 +160,11 @@ export class TermList {
     return -1;
   }
 
+  /** Where each match ends: the first word after it. */
+  startsOf(read: WordParts): number[] {
+    return (read.hits[this.id] ?? []).map(({ pattern, at }) => at + pattern.parts.length);
+  }
+
   has(read: WordParts, from = 0, to = read.words.length): boolean {
     return this.firstAt(read, from, to) >= 0;
   }

@@ -4,9 +4,10 @@ import type { IntentDef } from '../intents/schema.js';
 import type { KnowledgeBase } from '../knowledge/entry.js';
 import { entry } from '../knowledge/entry.js';
 import { REDACTED, redactIdentityNumbers } from '../privacy.js';
+import { FALLBACK_CLASSES } from '../decide.js';
 import { DataCategories } from '../answer/rules/deadlines.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
-import { content, IntentClassifier, PURPOSE_WORD, Ranking, type Classification } from './classifier.js';
+import { content, IntentClassifier, PURPOSE_WORD, Ranking, TOPIC_WORD, type Classification } from './classifier.js';
 import { LanguageDetector } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { SlotReader, today, type Day } from './slots.js';
@@ -98,6 +99,8 @@ const SENTENCE_BREAK = /[?!;:\n]|\.\s|\s[–—-]\s/;
 /** Beside a question part with this few words that say something, the rest of the message counts for more. */
 const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
+/** How many words after "data om" are taken for what the data are about. */
+const MAX_TOPIC_WORDS = 5;
 
 interface Word {
   word: string;
@@ -130,6 +133,8 @@ export class Reader {
   private readonly forms: TermList;
   private readonly injection: TermList;
   private readonly conditionals: TermList;
+  private readonly topicIntroducers: TermList;
+  private readonly topicJoiners: Set<string>;
   private readonly overrideVerbs: TermList;
   private readonly overrideObjects: TermList;
   private readonly questionWords: Set<string>;
@@ -143,7 +148,6 @@ export class Reader {
     this.vocabulary = new Vocabulary([...known.examples, ...known.domain]);
     const list = (terms: readonly string[]) => this.dictionary.list(terms);
     this.purposes = new PurposeReader(kb, list);
-    this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known.domain, (read, classifier) => this.withoutPurpose(read, classifier));
     this.language = new LanguageDetector(intents, lexicon);
     this.slots = new SlotReader(lexicon);
     this.categories = new DataCategories(entry(kb, 'deadlines'), list);
@@ -158,12 +162,16 @@ export class Reader {
     this.forms = list(lexicon.formsWords);
     this.injection = list(lexicon.injection.phrases);
     this.conditionals = list(lexicon.conditionalWords);
+    this.topicIntroducers = list(lexicon.dataTopic.introducers);
+    this.topicJoiners = new Set(lexicon.dataTopic.joiners);
     this.overrideVerbs = list(lexicon.injection.overrideVerbs);
     this.overrideObjects = list(lexicon.injection.overrideObjects);
     this.questionWords = new Set(LANGS.flatMap((l) => lexicon.questionWords[l]));
     this.whWords = new Set(lexicon.whWords);
     this.requests = list(lexicon.requestWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
+    // last: training reads the examples with every list above in place
+    this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known.domain, (read, classifier) => this.forModels(read, classifier));
   }
 
   /**
@@ -204,11 +212,33 @@ export class Reader {
   }
 
   /** The words with those that name a purpose replaced: the models read what is asked, not what for. */
-  private withoutPurpose(read: WordParts, classifier = this.classifier): WordParts {
-    const covered = this.purposes.covered(read);
-    if (covered.size === 0) return read;
-    for (const at of classifier.keywordCovered(read, (intent) => intent.startsWith('apply_'))) covered.delete(at);
-    return this.dictionary.read(read.words.map((w, i) => (covered.has(i) ? PURPOSE_WORD : w)));
+  private forModels(read: WordParts, classifier = this.classifier): WordParts {
+    const purpose = this.purposes.covered(read);
+    const topic = this.dataTopic(read);
+    if (purpose.size === 0 && topic.size === 0) return read;
+    const keywords = classifier.keywordCovered(read, (intent) => intent.startsWith('apply_'));
+    for (const at of keywords) purpose.delete(at);
+    return this.dictionary.read(read.words.map((w, i) => (purpose.has(i) ? PURPOSE_WORD : topic.has(i) && !keywords.has(i) ? TOPIC_WORD : w)));
+  }
+
+  /**
+   * What data or a study are about: the words after "data om", "study on", "forsker på" ("data om
+   * hoftebrudd og reoperasjoner"). They say what the data are about, not what is asked, so the
+   * models read them as one placeholder, and they neither tie a question to NPR nor untie it.
+   */
+  private dataTopic(read: WordParts): Set<number> {
+    const out = new Set<number>();
+    for (const at of this.topicIntroducers.startsOf(read)) {
+      let masked = 0;
+      for (let k = at; k < read.words.length && masked < MAX_TOPIC_WORDS; k++) {
+        const w = read.words[k]!;
+        if (this.topicJoiners.has(w)) continue;
+        if (!content(w, this.vocabulary) || this.questionWords.has(w) || this.anchors.has(read, k, k + 1)) break;
+        out.add(k);
+        masked++;
+      }
+    }
+    return out;
   }
 
   private part(read: WordParts, from: number, to: number, classification: Classification): Part {
@@ -249,7 +279,7 @@ export class Reader {
     const registries = this.otherRegistries.has(read) ? [...new Set(this.otherRegistries.matches(read).map((m) => raws.slice(m.at, m.at + m.length).join(' ')))] : [];
     const needsPerson = this.needsPerson.has(read) || (registries.length >= 2 && this.linkage.has(read));
     const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received ? SLOT_EVIDENCE : 0, handoff: needsPerson ? SLOT_EVIDENCE : 0 };
-    const topic = this.withoutPurpose(read);
+    const topic = this.forModels(read);
     const whole = this.classifier.classify(topic, 0, words.length, evidence);
 
     const segments = this.segments(withoutRedactions, places, read);
@@ -274,8 +304,8 @@ export class Reader {
       if (last && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
-        parts[parts.length - 1] = this.part(read, last.from, s.to, classification);
-      } else parts.push(this.part(read, s.from, s.to, classification));
+        parts[parts.length - 1] = this.part(topic, last.from, s.to, classification);
+      } else parts.push(this.part(topic, s.from, s.to, classification));
     }
 
     const short = words.length <= SHORT_ANSWER_WORDS;
@@ -316,7 +346,7 @@ export class Reader {
   /** What `npm run explain` shows: the words as read and the features behind the best intents. */
   explain(raw: string, now: Date) {
     const u = this.read(raw, now);
-    const read = this.withoutPurpose(this.dictionary.read(u.tokens));
+    const read = this.forModels(this.dictionary.read(u.tokens));
     const top = [...u.classification.ranking.top(3).map((r) => r.intent), 'in_scope', 'fallback', 'not_documented', 'refusal'];
     return {
       understanding: u,
@@ -343,7 +373,8 @@ function knownWords(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: L
   const out: string[] = [];
   for (const i of intents) {
     for (const lang of LANGS) for (const ex of i.examples[lang]) examples.push(...tokenize(ex));
-    for (const k of i.keywords ?? []) (i.intent === 'fallback' ? examples : out).push(...tokenize(k));
+    // the keywords of the classes that answer as the fallback name things outside the documentation
+    for (const k of i.keywords ?? []) (i.intent in FALLBACK_CLASSES ? examples : out).push(...tokenize(k));
   }
   for (const e of kb.entries.values()) {
     for (const s of e.sections.values()) out.push(...tokenize(s.text));
