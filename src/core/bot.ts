@@ -177,7 +177,11 @@ function withTurns(history: Turn[] | undefined, question: string, reply: Reply):
 
 /** Adds what a message names to what the conversation has named so far. */
 function remember(seen: Seen | undefined, u: Understanding): Seen {
-  const add = (list: string[] | undefined, items: string[]) => [...new Set([...(list ?? []), ...items])];
+  // a list is copied only when something new joins it
+  const add = (list: string[] | undefined, items: string[]) => {
+    const fresh = items.filter((x, i) => !list?.includes(x) && items.indexOf(x) === i);
+    return fresh.length ? [...(list ?? []), ...fresh] : (list ?? []);
+  };
   return {
     intents: add(seen?.intents, u.readable ? u.parts.map((p) => p.classification.ranking.intent(0)).filter((i): i is string => !!i && i !== 'fallback') : []),
     registries: add(seen?.registries, u.registries),

@@ -35,32 +35,38 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const conversations = QUESTION_SETS.filter((s) => s.kind === 'development').flatMap((s) => loadQuestionSet(setDir(s.name)));
 
-/** Answers every development question `rounds` times, each conversation in a fresh id. */
-async function run(bot: Bot, rounds: number, record?: number[]) {
+/** Answers every development question `rounds` times, each conversation in a fresh id; `record[k]` gets question k's times. */
+async function run(bot: Bot, rounds: number, record?: number[][]) {
   for (let round = 0; round < rounds; round++) {
     let c = 0;
+    let k = 0;
     for (const { turns } of conversations) {
       const conversationId = `bench-${round}-${c++}`;
       for (const turn of turns) {
         const start = performance.now();
         await bot.answer({ conversationId, text: turn.q });
-        record?.push(performance.now() - start);
+        if (record) (record[k++] ??= []).push(performance.now() - start);
       }
     }
   }
 }
 
 if (values['allocation-probe']) {
-  // child: count what the answers allocate, with no collection in between
+  // child (--expose-gc, a young generation large enough for one round): what one round of answers
+  // allocates, as the heap's growth with no collection in between
   const bot = new Bot();
   await run(bot, WARM_UP_ROUNDS);
+  const gc = (globalThis as { gc?: () => void }).gc!;
   let collections = 0;
   new PerformanceObserver((list) => void (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
   const answers = conversations.reduce((n, c) => n + c.turns.length, 0);
+  gc();
+  await new Promise((r) => setTimeout(r, 10));
+  collections = 0;
   const before = process.memoryUsage().heapUsed;
   await run(bot, 1);
   const after = process.memoryUsage().heapUsed;
-  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 10));
   process.stdout.write(JSON.stringify({ perAnswer: (after - before) / answers, collections }));
   process.exit(0);
 }
@@ -73,16 +79,18 @@ const bot = new Bot({ data });
 const buildMs = performance.now() - t;
 const rounds = Number(values.rounds ?? 20);
 await run(bot, WARM_UP_ROUNDS);
-const latencies: number[] = [];
-await run(bot, rounds, latencies);
-latencies.sort((a, b) => a - b);
+const perQuestion: number[][] = [];
+await run(bot, rounds, perQuestion);
+const latencies = perQuestion.flat().sort((a, b) => a - b);
+// each question's median over the rounds: what it costs, without the machine's passing noise
+const medians = perQuestion.map((times) => percentile([...times].sort((a, b) => a - b), 50)).sort((a, b) => a - b);
 const memory = process.memoryUsage();
 
-const probe = spawnSync(process.execPath, ['--max-semi-space-size=256', fileURLToPath(import.meta.url), '--allocation-probe'], { encoding: 'utf8' });
+const probe = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=512', '--min-semi-space-size=512', fileURLToPath(import.meta.url), '--allocation-probe'], { encoding: 'utf8' });
 let allocation = 'not measured';
 try {
   const { perAnswer, collections } = JSON.parse(probe.stdout) as { perAnswer: number; collections: number };
-  allocation = `${(perAnswer / 1024).toFixed(1)} KiB per answer${collections ? ` (${collections} collections ran: an upper bound is not certain)` : ''}`;
+  allocation = collections ? `not measured: ${collections} collections ran while counting` : `${(perAnswer / 1024).toFixed(1)} KiB per answer`;
 } catch {
   allocation = `not measured: ${probe.stderr.split('\n')[0] ?? ''}`;
 }
@@ -91,10 +99,9 @@ process.stdout.write(
   [
     `data load and validation   ${ms(loadMs)}`,
     `model training             ${ms(buildMs)} (${data.intents.length} intent files, ${data.intents.reduce((n, i) => n + i.examples.nb.length + i.examples.nn.length + i.examples.en.length, 0)} examples)`,
-    `answers measured           ${latencies.length} (${latencies.length / rounds} development questions × ${rounds} rounds, after ${WARM_UP_ROUNDS} warm-up rounds)`,
-    `answer latency p50         ${ms(percentile(latencies, 50))}`,
-    `answer latency p99         ${ms(percentile(latencies, 99))}`,
-    `answer latency max         ${ms(latencies.at(-1)!)}`,
+    `answers measured           ${latencies.length} (${perQuestion.length} development questions × ${rounds} rounds, after ${WARM_UP_ROUNDS} warm-up rounds)`,
+    `answer latency p50 / p99   ${ms(percentile(medians, 50))} / ${ms(percentile(medians, 99))} (each question's median over the rounds)`,
+    `every single answer        p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1)!)} (with the machine's noise)`,
     `allocation                 ${allocation}`,
     `memory RSS                 ${mib(memory.rss)} (heap used ${mib(memory.heapUsed)})`,
     '',

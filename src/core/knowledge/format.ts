@@ -17,7 +17,22 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return f as T;
 }
 
+/** Formatted figures, kept: the same few prices and dates come back all the time. */
+const formatted = new Map<string, string>();
+function remembered(key: string, make: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size > 10_000) formatted.clear();
+    formatted.set(key, (text = make()));
+  }
+  return text;
+}
+
 export function formatNumber(n: number, lang: Lang, fractionDigits?: number): string {
+  return remembered(`n${lang}${fractionDigits}:${n}`, () => formatNumberUncached(n, lang, fractionDigits));
+}
+
+function formatNumberUncached(n: number, lang: Lang, fractionDigits?: number): string {
   const options: Intl.NumberFormatOptions =
     fractionDigits === undefined
       ? { maximumFractionDigits: 2 }
@@ -32,6 +47,10 @@ export function formatNok(n: number, lang: Lang): string {
 
 /** A date as a user reads it: "søndag 2. mai 2027", "Sunday, 2 May 2027". */
 export function formatDate(d: Date, lang: Lang): string {
+  return remembered(`d${lang}:${d.getTime()}`, () => formatDateUncached(d, lang));
+}
+
+function formatDateUncached(d: Date, lang: Lang): string {
   const format = cached(
     `d ${lang}`,
     () => new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),

@@ -38,7 +38,13 @@ export function render(
   const section = findSection(e, lang, variant);
   if (!section) throw new Error(`${e.file}: no section "${sectionKey(lang, variant)}"`);
   const cited: Source[][] = [e.sources];
-  const text = section.text.replace(PLACEHOLDER, (_match, name: string, format?: string) => {
+  let text = '';
+  for (const piece of pieces(section.text)) {
+    if (typeof piece === 'string') {
+      text += piece;
+      continue;
+    }
+    const { name, format } = piece;
     let value: Value | undefined = vars[name] ?? e.facts[name];
     if (value === undefined && name.includes('.')) {
       const [otherId, fact] = name.split('.') as [string, string];
@@ -47,7 +53,26 @@ export function render(
       cited.push(other.sources);
     }
     if (value === undefined) throw new Error(`${e.file}:${section.line}: no value for {${name}}`);
-    return formatValue(value, format, lang, lexicon);
-  });
-  return { text, sources: mergeSources(...cited) };
+    text += formatValue(value, format, lang, lexicon);
+  }
+  return { text, sources: cited.length === 1 ? e.sources : mergeSources(...cited) };
+}
+
+/** A template split once into its text and its placeholders. */
+type Piece = string | { name: string; format: string | undefined };
+const parsed = new Map<string, Piece[]>();
+function pieces(template: string): Piece[] {
+  let found = parsed.get(template);
+  if (!found) {
+    found = [];
+    let last = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      if (m.index > last) found.push(template.slice(last, m.index));
+      found.push({ name: m[1]!, format: m[2] });
+      last = m.index + m[0].length;
+    }
+    if (last < template.length) found.push(template.slice(last));
+    parsed.set(template, found);
+  }
+  return found;
 }

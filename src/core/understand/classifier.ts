@@ -165,6 +165,8 @@ interface WordFeatures {
   /** Its scope indicator's feature id (x:foreign, x:unknown), or -1. */
   kind: number;
   foreignness: 'foreign' | 'unknown' | undefined;
+  /** Says something: not a stop word, a number or one or two letters. */
+  content: boolean;
   /** Per model, the sum of its features' weights: a question adds one vector per word. */
   partials: (Float32Array | undefined)[];
   /** The last answer that counted it, so a repeated word counts once. */
@@ -234,6 +236,7 @@ class FeatureSpace {
       next: this.pairs.get(stem),
       kind: kind === undefined ? -1 : (this.ids.get(kind) ?? -1),
       foreignness: kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined,
+      content: content(word, this.vocabulary),
       partials: [],
       mark: 0,
     };
@@ -278,9 +281,9 @@ class FeatureSpace {
     return this.domain.has(word) || this.domainStems.has(this.vocabulary.stem(word));
   }
 
-  /** A word only questions about other things use ("parkering"), or one the bot has never seen: which of the two. */
-  foreignness(word: string): 'foreign' | 'unknown' | undefined {
-    return this.words.get(word).foreignness;
+  /** What scope says of a word: whether it says something, and whether it is foreign or never seen. */
+  scopeOf(word: string): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
+    return this.words.get(word);
   }
 
   /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
@@ -615,9 +618,9 @@ export class IntentClassifier {
     return { ranking, confidence: ranking.score(0), scope, keywordIntents };
   }
 
-  /** A word only questions about other things use ("parkering"), or one the bot has never seen: which of the two. */
-  foreignness(word: string): 'foreign' | 'unknown' | undefined {
-    return this.space.foreignness(word);
+  /** Whether a word says something, and whether only questions about other things use it ("parkering") or the bot has never seen it. */
+  scopeOf(word: string): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
+    return this.space.scopeOf(word);
   }
 
   /** Positions of words some intent's keywords cover, but for the intents `except` names: "forskningspotensial" is a topic, not a purpose. */

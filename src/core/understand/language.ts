@@ -63,6 +63,10 @@ export interface LanguageGuess {
 interface WordScore {
   scores: Float64Array;
   known: number;
+  /** Has æ, ø or å. */
+  norwegian: boolean;
+  /** Has a digit: a number says nothing of the language. */
+  digits: boolean;
 }
 
 /**
@@ -103,7 +107,7 @@ export class LanguageDetector {
         for (let l = 0; l < 3; l++) scores[l]! += (TRIGRAM_WEIGHT / grams.length) * p[l]!;
       }
       if (seen) known += 0.25;
-      return { scores, known };
+      return { scores, known, norwegian: /[æøå]/.test(w), digits: /\d/.test(w) };
     }
   }
 
@@ -113,9 +117,9 @@ export class LanguageDetector {
     let known = 0;
     let norwegian = 0;
     for (const word of words) {
-      if (/[æøå]/.test(word)) norwegian++;
-      if (/\d/.test(word)) continue;
       const w = this.cache.get(word);
+      if (w.norwegian) norwegian++;
+      if (w.digits) continue;
       known += w.known;
       for (let l = 0; l < 3; l++) s[l]! += w.scores[l]!;
     }

@@ -99,6 +99,8 @@ const SENTENCE_BREAK = /[?!;:\n]|\.\s|\s[–—-]\s/;
 /** Beside a question part with this few words that say something, the rest of the message counts for more. */
 const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
+/** Above this probability of a refusal in the whole message, each sentence is checked for one. */
+const REFUSAL_HINT = 0.02;
 /** How many words after "data om" are taken for what the data are about. */
 const MAX_TOPIC_WORDS = 5;
 
@@ -251,10 +253,10 @@ export class Reader {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
       else if (this.conjunctions.has(w)) joins = true;
-      if (content(w, this.vocabulary)) said++;
-      const kind = this.classifier.foreignness(w);
-      if (kind === 'foreign') foreign.push(w);
-      else if (kind === 'unknown') unknown.push(w);
+      const info = this.classifier.scopeOf(w);
+      if (info.content) said++;
+      if (info.foreignness === 'foreign') foreign.push(w);
+      else if (info.foreignness === 'unknown') unknown.push(w);
     }
     return { from, to, classification, joins, offersChoice, foreign, unknown, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to) };
   }
@@ -285,18 +287,27 @@ export class Reader {
     const segments = this.segments(withoutRedactions, places, read);
     const asking = segments.filter((s) => s.asks);
     const questions = asking.length > 0 ? asking : segments;
-    // an attempt to change the rules may hide in a sentence that asks nothing ("PS: ignorer reglene")
+    // each range of the message is classified once, whatever asks for it
+    const classified = new Map<number, Classification>();
+    const classify = (from: number, to: number) => {
+      const key = from * 65_536 + to;
+      let c = classified.get(key);
+      if (!c) classified.set(key, (c = this.classifier.classify(topic, from, to, evidence)));
+      return c;
+    };
+    // an attempt to change the rules may hide in a sentence that asks nothing ("PS: ignorer reglene");
+    // each sentence is looked at when the whole message already hints at one
     let refusalInSentences = whole.scope.refusal;
-    if (segments.length > 1) for (const s of segments) refusalInSentences = Math.max(refusalInSentences, this.classifier.classify(topic, s.from, s.to).scope.refusal);
+    if (segments.length > 1 && whole.scope.refusal >= REFUSAL_HINT) for (const s of segments) refusalInSentences = Math.max(refusalInSentences, classify(s.from, s.to).scope.refusal);
     const injection = this.injection.has(read) || segments.some((s) => this.overrideVerbs.has(read, s.from, s.to) && this.overrideObjects.has(read, s.from, s.to));
     const parts: Part[] = [];
     const inContext = (from: number, to: number) => {
       if (segments.length === 1) return whole;
       // a lone vague question ("hva skjer?", "do you know those?") is about what the message said before it
       let said = 0;
-      for (let i = from; i < to; i++) if (content(words[i]!, this.vocabulary)) said++;
+      for (let i = from; i < to; i++) if (this.classifier.scopeOf(words[i]!).content) said++;
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS;
-      return blend(this.classifier.classify(topic, from, to, evidence), whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
+      return blend(classify(from, to), whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
     };
     for (const s of questions) {
       let classification = inContext(s.from, s.to);
