@@ -49,6 +49,8 @@ export const QUESTION_SETS = [
   { name: 'blind2', dir: 'test/blind2', kind: 'blind', title: 'Blind set 2, long Slack-style messages (partly tuned on since)' },
   { name: 'blind3', dir: 'test/blind3', kind: 'blind', title: 'Blind set 3, many kinds of writers (partly tuned on since)' },
   { name: 'blind4', dir: 'test/blind4', kind: 'blind', title: 'Blind set 4, written after the fixes for sets 2 and 3' },
+  { name: 'blind5', dir: 'test/blind5', kind: 'blind', title: 'Blind set 5, by persona, a third or more of the hard kinds' },
+  { name: 'blind6', dir: 'test/blind6', kind: 'blind', title: 'Blind set 6, by persona, messy real-world writing' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
