@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../src/core/bot.js';
 import { openDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
 import { LearningLog } from '../src/store/learning.js';
+import { systemClock } from '../src/core/clock.js';
 
 const run = (script: string, args: string[], env: Record<string, string>) =>
   spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
@@ -17,8 +18,8 @@ describe('npm run purge and npm run report', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'npr-maint-')), 'bot.sqlite');
     const db = openDb(file);
     await migrate(db);
-    await new LearningLog(db).unanswered('c1', 'hva blir været i morgen', 'nb', 'fallback', 0.1);
-    await new LearningLog(db).unanswered('c2', 'hva blir været i Bergen i morgen', 'nb', 'fallback', 0.1);
+    await new LearningLog(db, systemClock).unanswered('c1', 'hva blir været i morgen', 'nb', 'fallback', 0.1);
+    await new LearningLog(db, systemClock).unanswered('c2', 'hva blir været i Bergen i morgen', 'nb', 'fallback', 0.1);
     await db.run("INSERT INTO conversations (id, state, updated_at) VALUES ('gammel', '{}', '2020-01-01T00:00:00.000Z')");
     await db.close();
 

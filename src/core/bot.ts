@@ -65,13 +65,17 @@ export class Bot {
     this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents);
   }
 
-  /** A button or card action on an earlier answer. "Talk to support" asks before opening a case. */
-  async act(conversationId: string, action: UserAction): Promise<Reply> {
-    const state = await this.store.get(conversationId);
-    const reply = this.composer.action(action, state?.lang ?? 'nb');
+  /**
+   * A button or card action on an earlier answer. "Talk to support" asks before opening a case.
+   * `store`: where the conversation's state lives for this call (a transaction's, for the desk);
+   * `lang`: the language to use when the conversation has none yet (a Teams client's locale).
+   */
+  async act(conversationId: string, action: UserAction, store: ConversationStore = this.store, lang?: Lang): Promise<Reply> {
+    const state = await store.get(conversationId);
+    const reply = this.composer.action(action, state?.lang ?? lang ?? 'nb');
     if (action === 'handoff') {
       const at = this.now().toISOString();
-      await this.store.set(conversationId, Object.assign({}, state ?? this.emptyState(reply.lang), { pendingHandoff: 'button' as const, offeredAt: at, updatedAt: at }));
+      await store.set(conversationId, Object.assign({}, state ?? this.emptyState(reply.lang), { pendingHandoff: 'button' as const, offeredAt: at, updatedAt: at }));
     }
     return reply;
   }
@@ -94,9 +98,10 @@ export class Bot {
     return { lang, unanswered: 0, updatedAt: this.now().toISOString() };
   }
 
-  async answer(message: Message): Promise<Reply> {
+  /** Answers one message; `store`: where the conversation's state lives for this call (a transaction's, for the desk). */
+  async answer(message: Message, store: ConversationStore = this.store): Promise<Reply> {
     const now = this.now();
-    const state = await this.store.get(message.conversationId);
+    const state = await store.get(message.conversationId);
     const u = this.reader.read(message.text, now);
     // a short or mixed message ("kostnad for 9 t?", "ja takk") says too little to change the
     // conversation's language: it changes only when the message is clearly in another one
@@ -114,7 +119,7 @@ export class Bot {
       if (confirmed) {
         reply.caseRequest = { reason: state.pendingHandoff, offeredAt: state.offeredAt ?? state.updatedAt, transcript: (state.history ?? []).map(({ role, text }) => ({ role, text })), findings: seen };
       }
-      await this.store.set(message.conversationId, {
+      await store.set(message.conversationId, {
         ...state,
         lang,
         pendingHandoff: undefined,
@@ -145,7 +150,7 @@ export class Bot {
     }
     const last = [...decision.answers].reverse().find((a) => a.intent !== 'fallback' && !a.alternatives);
 
-    await this.store.set(message.conversationId, {
+    await store.set(message.conversationId, {
       lang,
       intent: last?.intent ?? state?.intent,
       hours: last?.hours ?? state?.hours,

@@ -21,7 +21,7 @@ export const CODE_ENTRIES: Record<string, string[]> = {
   clarify: ['first', 'second'],
   empty: [],
   truncated: ['limit'],
-  labels: ['assignee', 'link', 'caseNumber', 'to'],
+  labels: ['assignee', 'link', 'caseNumber', 'to', 'conversation', 'attempts', 'error'],
   feedback: [],
   handoff: ['caseNumber', 'text', 'summary', 'transcript'],
 };

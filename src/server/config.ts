@@ -22,6 +22,8 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optional,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional().or(z.literal('').transform(() => undefined)),
   MicrosoftAppTenantId: optional,
+  /** Where Teams' token-signing keys are published (botbuilder's own setting); Microsoft's public cloud when unset. */
+  BotOpenIdMetadata: z.url().optional().or(z.literal('').transform(() => undefined)),
   /** `postgres://…` for PostgreSQL; otherwise SQLite, in this file or data/npr-bot.sqlite. */
   DATABASE_URL: optional,
   /** Slack channel id (C…) where new support cases are posted. */

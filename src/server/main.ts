@@ -1,6 +1,6 @@
 /** `npm start`: the HTTP server for Slack and Teams. Runs with no settings at all, for trying it out. */
 import { ConfigError, productionProblems, readConfig, slackStatus, teamsStatus } from './config.js';
-import { createLogger, errorFields } from './log.js';
+import { createLogger, errorFields } from '../log.js';
 import { startServer } from './server.js';
 
 async function main() {

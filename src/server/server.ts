@@ -2,19 +2,32 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import getRawBody from 'raw-body';
 import { Bot } from '../core/bot.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { entry } from '../core/knowledge/entry.js';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
-import { DbConversationStore, ProcessedEvents } from '../store/conversations.js';
-import { OutboxWorker } from '../store/outbox.js';
+import { DbConversationStore } from '../store/conversations.js';
+import type { OutboxWorker } from '../store/outbox.js';
 import { purgeOlderThan } from '../store/purge.js';
-import { Settings } from '../store/settings.js';
-import { SupportDesk } from '../support/desk.js';
+import type { SupportDesk } from '../support/desk.js';
+import type { Dispatcher } from '../support/dispatch.js';
+import { messagePath } from '../support/path.js';
 import { smtpMailer, type Mailer } from '../support/mail.js';
-import { BODY_LIMIT_BYTES, createSlackChannel, type SlackChannel } from '../channels/slack/app.js';
-import { createTeamsChannel, SUPPORT_CHANNEL_SETTING, type TeamsChannel } from '../channels/teams/adapter.js';
+import { createSlackChannel, type SlackChannel } from '../channels/slack/app.js';
+import { createTeamsChannel, type TeamsChannel } from '../channels/teams/adapter.js';
 import { slackStatus, teamsStatus, type Config } from './config.js';
-import { errorFields, type Logger } from './log.js';
+import { errorFields, type Logger } from '../log.js';
+
+/** Request bodies larger than this are refused (413) as they arrive, never buffered whole. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Slowloris and stuck clients: the time a request's headers, and the whole request, may take. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** Open connections at most; beyond, new ones are refused rather than slowing every request. */
+const MAX_CONNECTIONS = 1024;
+/** Readiness fails when this many events or deliveries wait. */
+const MAX_BACKLOG = 5000;
 
 export interface RunningServer {
   server: Server;
@@ -24,6 +37,7 @@ export interface RunningServer {
   bot: Bot;
   db: Db;
   desk: SupportDesk;
+  dispatcher: Dispatcher;
   outbox: OutboxWorker;
   close(): Promise<void>;
 }
@@ -36,8 +50,13 @@ export interface ServerOptions {
   db?: Db;
   /** Defaults to SMTP_URL, if set. */
   mailer?: Mailer;
-  /** How often the outbox delivers; 0 leaves it to the caller (tests). */
-  outboxIntervalMs?: number;
+  clock?: Clock;
+  /** How often the outbox and the inbox look for retries that have come due; 0: never on their own (tests). */
+  retryIntervalMs?: number;
+  /** Backoff before a failed delivery or event is tried again (tests shorten it). */
+  retryBaseDelayMs?: number;
+  /** false: queue deliveries but send none (a test of what a restarted server delivers). */
+  deliveries?: boolean;
 }
 
 export const isLoopback = (address: string | undefined) => !!address && /^(127\.|::1$|::ffff:127\.)/.test(address);
@@ -65,37 +84,42 @@ async function readJson(req: IncomingMessage): Promise<{ status: number; body?: 
   }
 }
 
-/** One HTTP server for both channels: POST /api/messages, POST /slack/events, GET /healthz. */
+/** One HTTP server for both channels: POST /api/messages, POST /slack/events, GET /healthz, GET /readyz. */
 export async function startServer(config: Config, log: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const port = options.port ?? config.PORT;
+  const clock = options.clock ?? systemClock;
   const db = options.db ?? openDb(config.DATABASE_URL);
   await migrate(db);
-  const bot = options.bot ?? new Bot({ store: new DbConversationStore(db) });
-  const settings = new Settings(db);
+  const bot = options.bot ?? new Bot({ store: new DbConversationStore(db, clock), now: () => clock.now() });
   const slackOn = slackStatus(config);
   const teamsOn = teamsStatus(config);
   const mailer = options.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined);
-  const desk = new SupportDesk({
+  const { desk, outbox, dispatcher, inbox } = messagePath({
     bot,
     db,
+    clock,
     log,
     mailer,
     mailTo: config.NPR_MAIL_TO ?? String(entry(bot.data.kb, 'contact').facts.email),
-    supportPlatform: async () => {
-      if (slackOn.on && config.SUPPORT_SLACK_CHANNEL) return 'slack';
-      if (teamsOn.on && (await settings.get(SUPPORT_CHANNEL_SETTING))) return 'teams';
-      return undefined;
-    },
+    slackSupportChannel: slackOn.on ? config.SUPPORT_SLACK_CHANNEL : undefined,
+    teamsOn: teamsOn.on,
+    teamsAdmins: (config.SUPPORT_TEAMS_ADMINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    ...(options.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.retryBaseDelayMs } : {}),
   });
-  const events = new ProcessedEvents(db);
-  const slack = slackOn.on ? createSlackChannel({ config, bot, desk, events, log }) : undefined;
-  const teams: TeamsChannel | undefined = teamsOn.on ? createTeamsChannel({ config, bot, desk, settings, log }) : undefined;
+  const slack = slackOn.on ? createSlackChannel({ config, bot, dispatcher, log, bodyLimit: BODY_LIMIT_BYTES }) : undefined;
+  const teams: TeamsChannel | undefined = teamsOn.on ? createTeamsChannel({ config, bot, dispatcher, log }) : undefined;
   if (slack) desk.register('slack', slack.platform);
   if (teams) desk.register('teams', teams.platform);
-  const outbox = new OutboxWorker(db, (item) => desk.deliver(item), {
-    onError: (item, error) => log.warn(`delivery of ${item.kind} failed; will retry`, { outbox: item.id, attempts: item.attempts + 1, ...errorFields(error) }),
-  });
-  if (options.outboxIntervalMs !== 0) outbox.start(options.outboxIntervalMs ?? 1000);
+  const interval = options.retryIntervalMs ?? 1000;
+  if (options.deliveries === false) await outbox.stop();
+  if (interval > 0) {
+    outbox.start(interval);
+    dispatcher.start(interval);
+  } else {
+    // still at once for what arrives; only the timers for retries are left to the caller
+    outbox.kick();
+    dispatcher.kick();
+  }
   // retention: at start, then daily
   const purge = () =>
     purgeOlderThan(db, config.RETENTION_DAYS)
@@ -105,12 +129,30 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
   const purgeTimer = setInterval(purge, 86_400_000);
   purgeTimer.unref();
 
+  /** Ready: events can be recorded, the database answers, and neither events nor deliveries pile up. */
+  const readiness = async (): Promise<{ ready: boolean; reasons: string[] }> => {
+    const reasons: string[] = [];
+    if (dispatcher.recordingFails) reasons.push('events cannot be recorded');
+    try {
+      const [i, o] = await Promise.all([inbox.counts(), outbox.counts()]);
+      if (i.pending > MAX_BACKLOG) reasons.push(`${i.pending} events wait to be handled`);
+      if (o.pending > MAX_BACKLOG) reasons.push(`${o.pending} deliveries wait`);
+    } catch (error) {
+      reasons.push(`the database does not answer: ${String(errorFields(error).error)}`);
+    }
+    return { ready: reasons.length === 0, reasons };
+  };
+
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const tooLarge = Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES;
     const handle = async () => {
       if (req.method === 'GET' && path === '/healthz') {
         return send(res, 200, { status: 'ok', slack: slackOn.on, teams: teamsOn.on });
+      }
+      if (req.method === 'GET' && path === '/readyz') {
+        const { ready, reasons } = await readiness();
+        return send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', reasons });
       }
       if (req.method === 'POST' && (path === '/slack/events' || path === '/api/messages') && tooLarge) {
         res.setHeader('connection', 'close');
@@ -138,9 +180,13 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
       send(res, 500);
     });
   });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.maxConnections = MAX_CONNECTIONS;
 
   await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
-  if (slack && !slack.requestListener) await slack.app.start();
+  await slack?.start();
   const { port: actual } = server.address() as AddressInfo;
   return {
     server,
@@ -149,14 +195,16 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
     bot,
     db,
     desk,
+    dispatcher,
     outbox,
     close: async () => {
       clearInterval(purgeTimer);
-      await outbox.stop();
-      if (slack && !slack.requestListener) await slack.app.stop();
+      await slack?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections(); // idle keep-alive and half-read connections would hold close() open
+      server.closeIdleConnections();
       await closed;
+      await dispatcher.stop();
+      await outbox.stop();
       if (!options.db) await db.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { Lang } from '../core/types.js';
 import type { Db } from './db.js';
-import { now, redact, redactedJson } from './records.js';
+import type { Clock } from '../core/clock.js';
+import { redact, redactedJson } from './records.js';
 
 export const CASE_STATUSES = ['open', 'claimed', 'resolved', 'forwarded'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -91,14 +92,25 @@ export interface NewCase {
   transcript: { role: 'user' | 'bot'; text: string }[];
 }
 
-/** Cases and their event history. Every text is redacted on its way in. */
+/**
+ * Cases and their event history, on the database (or the transaction) it is given. Every text is
+ * redacted on its way in.
+ */
 export class CaseStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
-  /** Opens a case (or finds the one this request already opened) and runs `then` in the same transaction. */
-  async open(c: NewCase, then: (tx: Db, created: CaseRecord) => Promise<void> = async () => {}): Promise<{ case: CaseRecord; created: boolean }> {
-    return this.db.transaction(async (tx) => {
-      const at = now();
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** Opens a case (or finds the one this request already opened); run it in the transaction that queues what follows. */
+  async open(c: NewCase): Promise<{ case: CaseRecord; created: boolean }> {
+    {
+      const tx = this.db;
+      const at = this.now();
       const inserted = await tx.all<CaseRow>(
         `INSERT INTO cases (request_key, status, channel, conversation_id, conversation_ref, lang, findings, created_at, updated_at)
          VALUES (?, 'open', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING RETURNING *`,
@@ -110,23 +122,18 @@ export class CaseStore {
         return { case: toRecord(existing!), created: false };
       }
       const record = toRecord(inserted[0]!);
-      await this.event(tx, record.id, 'opened', 'bot', c.findings.reason);
-      for (const t of c.transcript) await this.event(tx, record.id, t.role === 'user' ? 'user_message' : 'bot_message', t.role, t.text);
-      await then(tx, record);
+      await this.addEvent(record.id, 'opened', 'bot', c.findings.reason);
+      for (const t of c.transcript) await this.addEvent(record.id, t.role === 'user' ? 'user_message' : 'bot_message', t.role, t.text);
       return { case: record, created: true };
-    });
-  }
-
-  async event(db: Db, caseId: number, kind: string, actor: string | null, text: string | null): Promise<void> {
-    await db.run('INSERT INTO case_events (case_id, kind, actor, text, created_at) VALUES (?, ?, ?, ?, ?)', [caseId, kind, redact(actor), redact(text), now()]);
+    }
   }
 
   async addEvent(caseId: number, kind: string, actor: string | null, text: string | null): Promise<void> {
-    await this.event(this.db, caseId, kind, actor, text);
+    await this.db.run('INSERT INTO case_events (case_id, kind, actor, text, created_at) VALUES (?, ?, ?, ?, ?)', [caseId, kind, redact(actor), redact(text), this.now()]);
   }
 
-  async get(id: number, db: Db = this.db): Promise<CaseRecord | undefined> {
-    const row = await db.get<CaseRow>('SELECT * FROM cases WHERE id = ?', [id]);
+  async get(id: number): Promise<CaseRecord | undefined> {
+    const row = await this.db.get<CaseRow>('SELECT * FROM cases WHERE id = ?', [id]);
     return row ? toRecord(row) : undefined;
   }
 
@@ -147,18 +154,13 @@ export class CaseStore {
 
   /** Where the case landed on the support side; `ref.key` finds it again from a reply there. */
   async setSupportRef(id: number, ref: Record<string, unknown> & { key: string }): Promise<void> {
-    await this.db.run('UPDATE cases SET support_ref = ?, support_key = ?, updated_at = ? WHERE id = ?', [JSON.stringify(ref), ref.key, now(), id]);
+    await this.db.run('UPDATE cases SET support_ref = ?, support_key = ?, updated_at = ? WHERE id = ?', [JSON.stringify(ref), ref.key, this.now(), id]);
   }
 
-  /** Moves a case to `status`, recording who did it; false if it already was there. */
-  async setStatus(id: number, status: CaseStatus, actor: string, note?: string): Promise<boolean> {
-    return this.db.transaction((tx) => this.changeStatus(tx, id, status, actor, note));
-  }
-
-  /** The same inside a caller's transaction, so what the change triggers commits with it. */
-  async changeStatus(tx: Db, id: number, status: CaseStatus, actor: string, note?: string): Promise<boolean> {
-    const at = now();
-    const { changes } = await tx.run(
+  /** Moves a case to `status`, recording who did it; false if it already was there. Run it in the transaction that queues what the change sets off. */
+  async changeStatus(id: number, status: CaseStatus, actor: string, note?: string): Promise<boolean> {
+    const at = this.now();
+    const { changes } = await this.db.run(
       `UPDATE cases SET status = ?, updated_at = ?,
          assignee = CASE WHEN ? = 'claimed' THEN ? ELSE assignee END,
          resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END
@@ -166,12 +168,19 @@ export class CaseStore {
       [status, at, status, actor, status, at, id, status],
     );
     if (changes === 0) return false;
-    await this.event(tx, id, status, actor, note ?? null);
+    await this.addEvent(id, status, actor, note ?? null);
     return true;
   }
 
+  /** The first time an agent answers: for the report's time to first reply. */
   async markFirstReply(id: number): Promise<void> {
-    await this.db.run('UPDATE cases SET first_reply_at = ? WHERE id = ? AND first_reply_at IS NULL', [now(), id]);
+    await this.db.run('UPDATE cases SET first_reply_at = ? WHERE id = ? AND first_reply_at IS NULL', [this.now(), id]);
+  }
+
+  /** Whether a case's post to the support side is still on its way (its thread not yet known). */
+  async postPending(): Promise<boolean> {
+    const row = await this.db.get<{ n: number | string }>("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'case_post' AND delivered_at IS NULL AND dead_at IS NULL");
+    return Number(row?.n ?? 0) > 0;
   }
 
   async events(id: number): Promise<CaseEvent[]> {

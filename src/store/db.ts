@@ -33,6 +33,29 @@ const numbered = (sql: string) => {
  */
 const sqliteLocks = new Map<string, Promise<unknown>>();
 
+/**
+ * Another process (a report, a purge, a second instance) may hold the file's write lock. SQLite's
+ * own busy wait would block the event loop, so it is kept short and the wait goes on here,
+ * asynchronously, until BUSY_WAIT_MS have passed; then the caller gets the error (and the
+ * platform a 503).
+ */
+const BUSY_TIMEOUT_MS = 20;
+const BUSY_WAIT_MS = 3000;
+const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: string }).code ?? ''));
+
+async function whenFree<T>(op: () => T, before?: () => Promise<void>): Promise<T> {
+  const until = Date.now() + BUSY_WAIT_MS;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+    await before?.();
+    try {
+      return op();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > until) throw error;
+    }
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
 class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
 
@@ -48,23 +71,28 @@ class SqliteDb implements Db {
     if (!this.inTransaction) await sqliteLocks.get(this.file);
   }
 
+  // inside a transaction this connection holds the write lock: nothing to wait for
+  private async exec<T>(op: () => T): Promise<T> {
+    if (this.inTransaction) return op();
+    return whenFree(op, () => this.turn());
+  }
+
   async all<T>(sql: string, params: Param[] = []) {
-    await this.turn();
-    return this.db.prepare(sql).all(...params) as T[];
+    return this.exec(() => this.db.prepare(sql).all(...params) as T[]);
   }
   async get<T>(sql: string, params: Param[] = []) {
-    await this.turn();
-    return this.db.prepare(sql).get(...params) as T | undefined;
+    return this.exec(() => this.db.prepare(sql).get(...params) as T | undefined);
   }
   async run(sql: string, params: Param[] = []) {
-    await this.turn();
-    const stmt = this.db.prepare(sql);
-    if (stmt.reader) return { changes: stmt.all(...params).length };
-    return { changes: stmt.run(...params).changes };
+    return this.exec(() => {
+      const stmt = this.db.prepare(sql);
+      if (stmt.reader) return { changes: stmt.all(...params).length };
+      return { changes: stmt.run(...params).changes };
+    });
   }
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const next = (sqliteLocks.get(this.file) ?? Promise.resolve()).then(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+      await whenFree(() => this.db.exec('BEGIN IMMEDIATE'));
       try {
         const result = await fn(new SqliteDb(this.db, this.file, true));
         this.db.exec('COMMIT');
@@ -133,7 +161,7 @@ export function openDb(url?: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   return new SqliteDb(db, file === ':memory:' ? `:memory:${Math.random()}` : resolve(file));
 }

@@ -1,9 +1,13 @@
 import type { Db } from './db.js';
-import { now, redact } from './records.js';
+import type { Clock } from '../core/clock.js';
+import { redact } from './records.js';
 
 /** Feedback clicks and questions the bot could not answer, kept (redacted) to improve it. */
 export class LearningLog {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async feedback(conversationId: string, helpful: boolean, intent: string | null, question: string | null): Promise<void> {
     await this.db.run('INSERT INTO feedback (conversation_id, intent, helpful, question, created_at) VALUES (?, ?, ?, ?, ?)', [
@@ -11,7 +15,7 @@ export class LearningLog {
       intent,
       helpful ? 1 : 0,
       redact(question),
-      now(),
+      this.clock.now().toISOString(),
     ]);
   }
 
@@ -22,7 +26,7 @@ export class LearningLog {
       lang,
       intent,
       confidence,
-      now(),
+      this.clock.now().toISOString(),
     ]);
   }
 }

@@ -93,6 +93,41 @@ export const MIGRATIONS: Migration[] = [
     name: 'outbox claims name their worker',
     sql: () => ['ALTER TABLE outbox ADD COLUMN claimed_by TEXT'],
   },
+  {
+    version: 5,
+    name: 'inbox of recorded events; outbox order, idempotency, dead and uncertain deliveries',
+    sql: (d) => [
+      `CREATE TABLE inbox (
+        id ${id(d)},
+        event_key TEXT NOT NULL UNIQUE,
+        platform TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        order_key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        claimed_until TEXT,
+        claimed_by TEXT,
+        last_error TEXT,
+        received_at TEXT NOT NULL,
+        handled_at TEXT
+      )`,
+      'CREATE INDEX inbox_due ON inbox (state, next_attempt_at)',
+      'CREATE INDEX inbox_order ON inbox (order_key, state)',
+      'ALTER TABLE outbox ADD COLUMN order_key TEXT',
+      'ALTER TABLE outbox ADD COLUMN idempotency_key TEXT',
+      'ALTER TABLE outbox ADD COLUMN dead_at TEXT',
+      'ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0',
+      "UPDATE outbox SET kind = 'case_post' WHERE kind = 'support_post'",
+      "UPDATE outbox SET kind = 'case_relay' WHERE kind = 'support_relay'",
+      "UPDATE outbox SET kind = 'case_update' WHERE kind = 'support_update'",
+      "UPDATE outbox SET order_key = 'case:' || case_id WHERE case_id IS NOT NULL",
+      "UPDATE outbox SET order_key = 'outbox:' || id WHERE order_key IS NULL",
+      'CREATE UNIQUE INDEX outbox_idempotency ON outbox (idempotency_key)',
+      'CREATE INDEX outbox_order ON outbox (order_key, delivered_at)',
+    ],
+  },
 ];
 
 /** Brings the schema up to date; returns the versions it applied. */

@@ -1,125 +1,258 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
 import type { Db } from './db.js';
-import { now, redact, redactedJson } from './records.js';
+import { redact, redactedJson } from './records.js';
 
-/** Deliveries that must happen even if the receiver is down or the server restarts. */
-export const OUTBOX_KINDS = ['support_post', 'support_relay', 'user_message', 'mail', 'support_update'] as const;
+/** What the outbox delivers: answers and notes to users, posts and updates on the support side, mail. */
+export const OUTBOX_KINDS = ['reply', 'text', 'home', 'case_post', 'case_relay', 'case_update', 'user_message', 'mail', 'notice'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxItem {
   id: number;
   kind: OutboxKind;
   caseId: number | null;
+  /** Unique: queuing the same delivery twice queues it once. */
+  key: string;
+  /** Items with the same order key are delivered one after another, in the order queued. */
+  orderKey: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** An earlier attempt may have reached the receiver (a timeout, a crash mid-send): check before sending again. */
+  uncertain: boolean;
+  createdAt: string;
 }
 
-/** Writes deliveries in the same transaction as the change they report. */
-export async function enqueue(db: Db, kind: OutboxKind, caseId: number | null, payload: Record<string, unknown>): Promise<void> {
-  const at = now();
-  await db.run('INSERT INTO outbox (kind, case_id, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)', [kind, caseId, redactedJson(payload), at, at]);
+export interface NewDelivery {
+  kind: OutboxKind;
+  key: string;
+  orderKey: string;
+  caseId?: number | null;
+  payload: Record<string, unknown>;
+  /** Where it goes: a platform's address, kept as it is (a digit run in an id must survive redaction). */
+  to?: unknown;
 }
 
-export type Deliver = (item: OutboxItem) => Promise<void>;
+/** Queues a delivery in the caller's transaction: it commits with the change it reports. Every text in the payload is redacted. */
+export async function enqueue(db: Db, clock: Clock, d: NewDelivery): Promise<void> {
+  const at = clock.now().toISOString();
+  const payload = d.to === undefined ? redactedJson(d.payload) : JSON.stringify({ ...(JSON.parse(redactedJson(d.payload)) as object), to: d.to });
+  await db.run(
+    `INSERT INTO outbox (kind, case_id, payload, next_attempt_at, created_at, order_key, idempotency_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+    [d.kind, d.caseId ?? null, payload, at, at, d.orderKey, d.key],
+  );
+}
+
+/**
+ * How a delivery failed. `retryAfterMs`: the receiver asked to wait (429). `uncertain`: it may
+ * have arrived (a timeout, a server error). `permanent`: trying again cannot help.
+ */
+export class DeliveryError extends Error {
+  readonly code = 'npr_bot_delivery_failed';
+  constructor(
+    message: string,
+    readonly how: { retryAfterMs?: number; uncertain?: boolean; permanent?: boolean } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Sends one item; for an uncertain one, `wasDelivered` (where the platform can tell) looks for it first. */
+export interface Deliverer {
+  deliver(item: OutboxItem): Promise<void>;
+  wasDelivered?(item: OutboxItem): Promise<boolean>;
+}
 
 export interface OutboxOptions {
   /** How long a claimed item is reserved for its worker before another may take it. */
   leaseMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  onError?: (item: OutboxItem, error: unknown) => void;
+  /** After this many attempts, or this long after it was queued, an item is dead: counted, listed, told. */
+  maxAttempts?: number;
+  maxAgeMs?: number;
+  /** A failed attempt, and when the next one comes. */
+  onError?: (item: OutboxItem, error: unknown, retryInMs: number) => void;
+  /** An item given up on; awaited, so what it queues is delivered in the same run. */
+  onDead?: (item: OutboxItem, error: unknown) => void | Promise<void>;
+}
+
+interface Row {
+  id: number | string;
+  kind: OutboxKind;
+  case_id: number | string | null;
+  idempotency_key: string | null;
+  order_key: string | null;
+  payload: string;
+  attempts: number | string;
+  uncertain: number | string;
+  created_at: string;
 }
 
 /**
- * Delivers queued items with retries and exponential backoff. An item is claimed before it is
- * sent, so two workers (or instances) never send the same one at once, and marked delivered
- * right after; one whose worker died is taken up again when its lease runs out.
+ * Delivers queued items: at once when something is queued (`kick`), and on a timer for retries.
+ * An item is claimed before it is sent, so two workers (or instances) never send the same one at
+ * once; marked uncertain while in flight, so that after a timeout or a crash it is looked for
+ * before it is sent again; retried with backoff, or after the time a 429 asked for; and dead
+ * after a limit, when `onDead` is told.
  */
 export class OutboxWorker {
   private readonly worker = randomUUID();
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private again = false;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
-    private readonly deliver: Deliver,
+    private readonly deliverer: Deliverer,
+    private readonly clock: Clock,
     private readonly options: OutboxOptions = {},
   ) {}
 
-  /** Delivers what is due now; returns how many were delivered. */
+  /** Delivers what is due now, and goes on while more becomes due; returns how many were delivered. */
   async runOnce(): Promise<number> {
-    const nowIso = () => new Date().toISOString();
-    const at = nowIso();
-    // per case, only the oldest undelivered item is due, so a case's messages keep their order
+    let delivered = 0;
+    for (;;) {
+      const items = await this.claimDue();
+      if (items.length === 0) return delivered;
+      for (const item of items) if (await this.attempt(item)) delivered++;
+    }
+  }
+
+  // its own earlier claims count as free: one run at a time, so a claim still held is one whose outcome could not be written
+  private async claimDue(): Promise<OutboxItem[]> {
+    const at = this.clock.now().toISOString();
+    // per order key, only the oldest undelivered item is due, so a conversation's messages keep their order
     const due = await this.db.all<{ id: number | string }>(
       `SELECT o.id FROM outbox o
-       WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)
-         AND (o.case_id IS NULL OR NOT EXISTS (
-           SELECT 1 FROM outbox e WHERE e.case_id = o.case_id AND e.delivered_at IS NULL AND e.id < o.id))
+       WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ? OR o.claimed_by = ?)
+         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_key = o.order_key AND e.delivered_at IS NULL AND e.dead_at IS NULL AND e.id < o.id)
        ORDER BY o.id LIMIT 50`,
-      [at, at],
+      [at, at, this.worker],
     );
-    let delivered = 0;
+    const items: OutboxItem[] = [];
     for (const { id } of due) {
-      // the lease starts when this item is claimed, not when the batch began
-      const claimedAt = nowIso();
-      const lease = new Date(Date.parse(claimedAt) + (this.options.leaseMs ?? 60_000)).toISOString();
+      const now = this.clock.now();
+      const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString();
       const { changes } = await this.db.run(
-        'UPDATE outbox SET claimed_until = ?, claimed_by = ? WHERE id = ? AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)',
-        [lease, this.worker, Number(id), claimedAt],
+        'UPDATE outbox SET claimed_until = ?, claimed_by = ? WHERE id = ? AND delivered_at IS NULL AND dead_at IS NULL AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)',
+        [lease, this.worker, Number(id), now.toISOString(), this.worker],
       );
       if (changes !== 1) continue; // another worker has it
-      const row = await this.db.get<{ id: number | string; kind: OutboxKind; case_id: number | string | null; payload: string; attempts: number }>(
-        'SELECT id, kind, case_id, payload, attempts FROM outbox WHERE id = ?',
-        [Number(id)],
-      );
-      const item: OutboxItem = {
+      const row = await this.db.get<Row>('SELECT id, kind, case_id, idempotency_key, order_key, payload, attempts, uncertain, created_at FROM outbox WHERE id = ?', [Number(id)]);
+      items.push({
         id: Number(row!.id),
         kind: row!.kind,
         caseId: row!.case_id === null ? null : Number(row!.case_id),
+        key: row!.idempotency_key ?? `outbox:${row!.id}`,
+        orderKey: row!.order_key ?? `outbox:${row!.id}`,
         payload: JSON.parse(row!.payload) as Record<string, unknown>,
         attempts: Number(row!.attempts),
-      };
-      try {
-        await this.deliver(item);
-        await this.db.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [nowIso(), item.id, this.worker]);
-        delivered++;
-      } catch (error) {
-        const delay = Math.min(this.options.maxDelayMs ?? 300_000, (this.options.baseDelayMs ?? 1000) * 2 ** item.attempts);
-        // only the worker that still holds the claim records the failure
-        await this.db.run('UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ? AND claimed_by = ?', [
-          new Date(Date.now() + delay).toISOString(),
-          redact(String(error instanceof Error ? error.message : error).slice(0, 500)),
-          item.id,
-          this.worker,
-        ]);
-        this.options.onError?.(item, error);
-      }
+        uncertain: Number(row!.uncertain) === 1,
+        createdAt: row!.created_at,
+      });
     }
-    return delivered;
+    return items;
   }
 
-  /** Polls every `intervalMs` until stopped. */
-  start(intervalMs = 1000): void {
-    const tick = () => {
-      this.running = this.runOnce().catch(() => 0);
-      void this.running.finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, intervalMs);
+  private async attempt(item: OutboxItem): Promise<boolean> {
+    try {
+      if (item.uncertain && this.deliverer.wasDelivered && (await this.deliverer.wasDelivered(item))) {
+        await this.markDelivered(item);
+        return true;
+      }
+      // in flight: if this worker dies or the receiver does not answer, the next attempt looks first
+      await this.db.run('UPDATE outbox SET uncertain = 1 WHERE id = ? AND claimed_by = ?', [item.id, this.worker]);
+      await this.deliverer.deliver(item);
+      await this.markDelivered(item);
+      return true;
+    } catch (error) {
+      await this.failed(item, error);
+      return false;
+    }
+  }
+
+  private async markDelivered(item: OutboxItem): Promise<void> {
+    await this.db.run('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, claimed_until = NULL, uncertain = 0 WHERE id = ? AND claimed_by = ?', [
+      this.clock.now().toISOString(),
+      item.id,
+      this.worker,
+    ]);
+  }
+
+  private async failed(item: OutboxItem, error: unknown): Promise<void> {
+    const how = error instanceof DeliveryError ? error.how : {};
+    const attempts = item.attempts + 1;
+    const now = this.clock.now();
+    const age = now.getTime() - Date.parse(item.createdAt);
+    const dead = how.permanent === true || attempts >= (this.options.maxAttempts ?? 10) || age > (this.options.maxAgeMs ?? 86_400_000);
+    const backoff = Math.min(this.options.maxDelayMs ?? 300_000, (this.options.baseDelayMs ?? 1000) * 2 ** item.attempts);
+    const delay = how.retryAfterMs !== undefined ? Math.max(how.retryAfterMs, 0) : backoff;
+    // only the worker that still holds the claim records the outcome
+    await this.db.run(
+      'UPDATE outbox SET attempts = ?, claimed_until = NULL, uncertain = ?, next_attempt_at = ?, last_error = ?, dead_at = ? WHERE id = ? AND claimed_by = ?',
+      [
+        attempts,
+        how.uncertain ? 1 : 0,
+        new Date(now.getTime() + delay).toISOString(),
+        redact(String(error instanceof Error ? error.message : error).slice(0, 500)),
+        dead ? now.toISOString() : null,
+        item.id,
+        this.worker,
+      ],
+    );
+    if (dead) await this.options.onDead?.({ ...item, attempts }, error);
+    else this.options.onError?.({ ...item, attempts }, error, delay);
+  }
+
+  /** Delivers what was just queued, now; a kick during a run makes the run go round once more. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runOnce()
+      .catch(() => 0)
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
       });
+  }
+
+  /** Also looks every `intervalMs` for retries that have come due. */
+  start(intervalMs = 1000): void {
+    if (this.stopped) return;
+    const tick = () => {
+      this.kick();
+      this.timer = setTimeout(tick, intervalMs);
+      this.timer.unref();
     };
     this.timer = setTimeout(tick, 0);
+    this.timer.unref();
   }
 
+  /** Stops taking new work and waits for the delivery in progress. */
   async stop(): Promise<void> {
-    const t = this.timer;
-    this.timer = undefined;
-    if (t) clearTimeout(t);
-    await this.running;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await this.running;
+  }
+
+  /** Items not yet delivered (dead ones not counted), and dead ones. */
+  async counts(): Promise<{ pending: number; dead: number }> {
+    const row = await this.db.get<{ pending: number | string | null; dead: number | string | null }>(
+      'SELECT SUM(CASE WHEN delivered_at IS NULL AND dead_at IS NULL THEN 1 ELSE 0 END) AS pending, SUM(CASE WHEN dead_at IS NOT NULL THEN 1 ELSE 0 END) AS dead FROM outbox',
+    );
+    return { pending: Number(row?.pending ?? 0), dead: Number(row?.dead ?? 0) };
   }
 
   /** Items not yet delivered, for tests and the report. */
   async pending(): Promise<number> {
-    const row = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL');
-    return Number(row?.n ?? 0);
+    return (await this.counts()).pending;
   }
 }

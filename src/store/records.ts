@@ -1,7 +1,5 @@
 import { redactIdentityNumbers } from '../core/privacy.js';
 
-export const now = () => new Date().toISOString();
-
 /** Every text the store keeps passes here first: no identity number is ever written. */
 export const redact = (text: string | null | undefined): string | null => (text == null ? null : redactIdentityNumbers(text).text);
 

@@ -9,6 +9,8 @@ export interface Report {
   cases: { byStatus: Record<string, number>; total: number; firstReplyMinutes: { median: number | null; average: number | null; replied: number } };
   /** Deliveries still waiting (support posts, replies, mail): a side that is down shows here. */
   waiting: { count: number; oldest: string | null; lastErrors: string[] };
+  /** Deliveries given up after their last attempt, newest first; and events that could not be handled. */
+  dead: { count: number; items: { kind: string; queued: string; attempts: number; error: string | null }[]; events: number };
 }
 
 /** Two questions are alike when they share this share of their words. */
@@ -61,10 +63,16 @@ export async function buildReport(db: Db, days: number, now = new Date()): Promi
     .map((c) => (Date.parse(c.first_reply_at!) - Date.parse(c.created_at)) / 60_000)
     .sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
-  const waiting = await db.get<{ n: number | string; oldest: string | null }>('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL');
+  const waiting = await db.get<{ n: number | string; oldest: string | null }>('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL');
   const errors = await db.all<{ last_error: string }>(
-    'SELECT DISTINCT last_error FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL ORDER BY last_error LIMIT 5',
+    'SELECT DISTINCT last_error FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL AND last_error IS NOT NULL ORDER BY last_error LIMIT 5',
   );
+  const dead = await db.all<{ kind: string; created_at: string; attempts: number | string; last_error: string | null }>(
+    'SELECT kind, created_at, attempts, last_error FROM outbox WHERE dead_at IS NOT NULL AND dead_at >= ? ORDER BY dead_at DESC LIMIT 50',
+    [since],
+  );
+  const deadCount = await db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM outbox WHERE dead_at IS NOT NULL AND dead_at >= ?', [since]);
+  const deadEvents = await db.get<{ n: number | string }>("SELECT COUNT(*) AS n FROM inbox WHERE state = 'dead' AND received_at >= ?", [since]);
   return {
     since,
     days,
@@ -80,5 +88,10 @@ export async function buildReport(db: Db, days: number, now = new Date()): Promi
       },
     },
     waiting: { count: Number(waiting?.n ?? 0), oldest: waiting?.oldest ?? null, lastErrors: errors.map((e) => e.last_error) },
+    dead: {
+      count: Number(deadCount?.n ?? 0),
+      items: dead.map((d) => ({ kind: d.kind, queued: d.created_at, attempts: Number(d.attempts), error: d.last_error })),
+      events: Number(deadEvents?.n ?? 0),
+    },
   };
 }

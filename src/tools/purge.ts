@@ -12,7 +12,7 @@ try {
   process.stdout.write(
     `Removed what was last changed before ${r.cutoff} (RETENTION_DAYS=${config.RETENTION_DAYS}): ` +
       `${r.conversations} conversations, ${r.cases} cases (with their events and deliveries), ` +
-      `${r.feedback} feedback clicks, ${r.unanswered} unanswered questions, ${r.processedEvents} event ids.\n`,
+      `${r.feedback} feedback clicks, ${r.unanswered} unanswered questions, ${r.events} event ids.\n`,
   );
 } finally {
   await db.close();

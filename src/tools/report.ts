@@ -33,6 +33,8 @@ try {
     const w = r.waiting;
     out.push(`Deliveries waiting: ${w.count}${w.oldest ? ` (oldest from ${w.oldest})` : ''}`);
     for (const e of w.lastErrors) out.push(`  last error: ${e}`);
+    out.push(`Deliveries given up: ${r.dead.count}${r.dead.events ? `; events that could not be handled: ${r.dead.events}` : ''}`);
+    for (const d of r.dead.items.slice(0, 20)) out.push(`  ${d.kind.padEnd(12)} queued ${d.queued}, ${d.attempts} attempts: ${d.error ?? ''}`);
     process.stdout.write(`${out.join('\n')}\n`);
   }
 } finally {

@@ -13,7 +13,18 @@ export interface SlackCall {
 type Behaviour =
   | { kind: 'rate-limit'; retryAfterSeconds: number; times: number }
   | { kind: 'hang' }
+  | { kind: 'slow'; ms: number }
+  | { kind: 'server-error' }
   | { kind: 'fail'; error: string; when: (args: Record<string, unknown>) => boolean };
+
+/** A message as Slack keeps it: what conversations.history and conversations.replies give back. */
+interface Posted {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  metadata?: unknown;
+}
 
 async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -37,7 +48,10 @@ async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> 
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
+  /** Every message posted, as the channel shows it (kept across `reset`, like a real channel). */
+  readonly posted: Posted[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
+  private posts = 0;
   private server?: Server;
   url = '';
 
@@ -51,8 +65,12 @@ export class FakeSlackApi {
       // Web API calls under /api/; anything else is a command's or action's response URL
       const method = (req.url ?? '').startsWith('/api/') ? (req.url ?? '').replace(/^\/api\//, '').split('?')[0]! : 'response_url';
       const args = await readArgs(req);
-      const behaviour = this.behaviours.get(method);
+      const behaviour = this.behaviours.get(method) ?? this.behaviours.get('*');
       if (behaviour?.kind === 'hang') return; // never answers
+      if (behaviour?.kind === 'server-error') {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        return res.end('internal error');
+      }
       if (behaviour?.kind === 'fail' && behaviour.when(args)) {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ ok: false, error: behaviour.error }));
@@ -64,19 +82,40 @@ export class FakeSlackApi {
       }
       const call: SlackCall = { method, args };
       this.calls.push(call);
-      const answers: Record<string, unknown> = {
-        'auth.test': { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'npr-bot' },
-        'chat.postMessage': { channel: args.channel, ts: `${1764000000 + this.calls.length}.${String(this.calls.length).padStart(6, '0')}`, message: {} },
-        'chat.postEphemeral': { message_ts: `${Date.now() / 1000}` },
-        'conversations.open': { channel: { id: `D${String(args.users)}` } },
-      };
-      call.result = { ok: true, ...((answers[method] as object) ?? {}) };
+      call.result = { ok: true, ...this.answer(method, args) };
+      // a slow API has done the work; only its answer comes late
+      if (behaviour?.kind === 'slow') await new Promise((r) => setTimeout(r, behaviour.ms));
+      if (res.destroyed) return;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(call.result));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
     return this;
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const withMetadata = (list: Posted[]) => list.map((m) => (args.include_all_metadata ? m : { ...m, metadata: undefined }));
+    switch (method) {
+      case 'auth.test':
+        return { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'npr-bot' };
+      case 'chat.postMessage': {
+        const ts = `${1764000000 + ++this.posts}.${String(this.posts).padStart(6, '0')}`;
+        const thread = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+        this.posted.push({ channel: String(args.channel), ts, ...(thread ? { thread_ts: thread } : {}), text: String(args.text ?? ''), metadata: args.metadata });
+        return { channel: args.channel, ts, message: {} };
+      }
+      case 'chat.postEphemeral':
+        return { message_ts: `${Date.now() / 1000}` };
+      case 'conversations.open':
+        return { channel: { id: `D${String(args.users)}` } };
+      case 'conversations.history':
+        return { messages: withMetadata(this.posted.filter((m) => m.channel === args.channel && !m.thread_ts).reverse()) };
+      case 'conversations.replies':
+        return { messages: withMetadata(this.posted.filter((m) => m.channel === args.channel && (m.ts === args.ts || m.thread_ts === args.ts))) };
+      default:
+        return {};
+    }
   }
 
   rateLimit(method: string, retryAfterSeconds: number, times = 1) {
@@ -92,9 +131,26 @@ export class FakeSlackApi {
     this.behaviours.set(method, { kind: 'hang' });
   }
 
+  /** Does what is asked but answers only after `ms` (later than the client waits, in a timeout test). */
+  slow(method: string, ms: number) {
+    this.behaviours.set(method, { kind: 'slow', ms });
+  }
+
+  /** Answers HTTP 500 to `method` ('*': every method) until `reset`. */
+  serverError(method = '*') {
+    this.behaviours.set(method, { kind: 'server-error' });
+  }
+
+  /** Forgets the calls and makes every method behave again; what was posted stays in its channel. */
   reset() {
     this.calls.length = 0;
     this.behaviours.clear();
+  }
+
+  /** Back to an empty workspace: no calls, no behaviours, no messages. */
+  clear() {
+    this.reset();
+    this.posted.length = 0;
   }
 
   /** Calls of the given methods, not counting the auth.test bolt makes. */

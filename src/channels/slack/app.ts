@@ -1,24 +1,34 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type Receiver, type ReceiverEvent, type webApi } from '@slack/bolt';
+import { SocketModeClient } from '@slack/socket-mode';
 import type { Bot } from '../../core/bot.js';
 import type { Lang, Reply } from '../../core/types.js';
-import { normalise } from '../../core/understand/normalise.js';
 import type { Config } from '../../server/config.js';
-import { errorFields, type Logger } from '../../server/log.js';
-import type { ProcessedEvents } from '../../store/conversations.js';
+import { errorFields, type Logger } from '../../log.js';
 import type { CaseRecord } from '../../store/cases.js';
-import type { CaseAction, Platform, SupportDesk, UserAddress } from '../../support/desk.js';
+import { DeliveryError, type OutboxItem } from '../../store/outbox.js';
+import type { Platform, ReplyOptions } from '../../support/desk.js';
+import type { Dispatcher } from '../../support/dispatch.js';
+import type { Address, SlackAddress } from '../../support/events.js';
 import { caseView, type CaseSummary } from '../../support/summary.js';
-import { ACTIONS, viewOf, type ActionValue } from '../reply-view.js';
-import { CASE_ACTIONS, escapeMrkdwn, renderCase, renderSlack, type RenderOptions } from './render.js';
+import { viewOf, type ActionValue } from '../reply-view.js';
+import { escapeMrkdwn, renderCase, renderSlack, type SlackMessage } from './render.js';
+import { supportKey, translateSlack } from './translate.js';
 
 type WebClient = webApi.WebClient;
 
 /** Slack's rule: a request signed more than five minutes from now, either way, is refused. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Slack keeps a button's value under 2 000 characters; the question rides along in it. */
 const MAX_QUESTION_IN_BUTTON = 1500;
+/** Posts carry this in their metadata, with the outbox key: a post whose outcome was unknown is looked for before it is sent again. */
+const DELIVERY_EVENT = 'npr_bot_delivery';
+/** How far back, and how many messages, to look for an earlier attempt at a post. */
+const LOOK_BACK_MS = 10 * 60_000;
+const LOOK_BACK_MESSAGES = 100;
+
+/** Plain text goes without blocks: Slack refuses an empty list. */
+const blocksOf = (m: SlackMessage) => (m.blocks.length ? { blocks: m.blocks } : {});
 
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
@@ -34,176 +44,222 @@ function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-/** Where a Slack event's follow-ups belong: its thread, or the DM. */
-export function slackConversationId(team: string | undefined, channel: string, threadTs?: string): string {
-  return ['slack', team ?? '-', channel, threadTs ?? ''].join(':');
-}
+/**
+ * Socket Mode that acknowledges an envelope only once the event in it is recorded: if recording
+ * fails, or the connection drops first, Slack sends it again. (Bolt's own receiver acknowledges
+ * Events API envelopes before any listener runs.)
+ */
+class RecordingSocketModeReceiver implements Receiver {
+  readonly client: SocketModeClient;
+  private app?: App;
 
-/** The support-side key of a case posted at `ts` in `channel`: its thread. */
-const supportKey = (channel: string, ts: string) => `slack:${channel}:${ts}`;
+  constructor(appToken: string, clientOptions: { slackApiUrl?: string }, log: Logger) {
+    this.client = new SocketModeClient({ appToken, clientOptions, logger: boltLogger(log), autoReconnectEnabled: true });
+    const handle = async ({ ack, body, retry_num, retry_reason }: { ack: (response?: Record<string, unknown>) => Promise<void>; body: Record<string, unknown>; retry_num?: number; retry_reason?: string }) => {
+      let response: Record<string, unknown> | undefined;
+      let acked = false;
+      const event: ReceiverEvent = {
+        body,
+        retryNum: retry_num,
+        retryReason: retry_reason,
+        customProperties: {},
+        // held until the event is recorded
+        ack: async (r?: unknown) => {
+          acked = true;
+          if (r && typeof r === 'object') response = r as Record<string, unknown>;
+        },
+      };
+      try {
+        await this.app?.processEvent(event);
+      } catch (error) {
+        log.warn('slack: an envelope was not acknowledged; Slack will send it again', errorFields(error));
+        return;
+      }
+      if (acked) await ack(response);
+    };
+    for (const kind of ['slack_event', 'interactive', 'slash_commands'] as const) this.client.on(kind, (args) => void handle(args as Parameters<typeof handle>[0]));
+  }
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<unknown> {
+    return this.client.start();
+  }
+
+  async stop(): Promise<unknown> {
+    return this.client.disconnect();
+  }
+}
 
 export interface SlackChannel {
   app: App;
   /** For HTTP mode: handles POST /slack/events (signature, timestamp, body limit). */
   requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Sends to users and to the support channel, for the support desk's outbox. */
+  /** Sends the desk's deliveries. */
   platform: Platform;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface SlackDeps {
   config: Config;
   bot: Bot;
-  desk: SupportDesk;
-  events: ProcessedEvents;
+  dispatcher: Dispatcher;
   log: Logger;
+  bodyLimit: number;
 }
 
-export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps): SlackChannel {
+/** Classifies a Web API failure for the outbox: wait (429), may have arrived (timeout, server error), or not sent. */
+function deliveryError(error: unknown): DeliveryError {
+  const e = error as { code?: string; retryAfter?: number; message?: string; original?: { code?: string; message?: string }; statusCode?: number };
+  const message = e.message ?? String(error);
+  if (e.code === 'slack_webapi_rate_limited_error') return new DeliveryError(message, { retryAfterMs: (e.retryAfter ?? 1) * 1000 });
+  if (e.code === 'slack_webapi_http_error') return new DeliveryError(message, { uncertain: true });
+  if (e.code === 'slack_webapi_request_error') {
+    const code = e.original?.code ?? '';
+    return new DeliveryError(message, { uncertain: ['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) || /timeout/i.test(e.original?.message ?? '') });
+  }
+  return new DeliveryError(message);
+}
+
+export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: SlackDeps): SlackChannel {
   const clientOptions = {
     slackApiUrl: config.SLACK_API_URL ? `${config.SLACK_API_URL.replace(/\/$/, '')}/` : undefined,
     timeout: config.SLACK_API_TIMEOUT_MS,
-    // rate limits are waited out (Retry-After); failures other than that are retried twice
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    // the outbox retries, waits out rate limits and looks before it resends: the client must not do it too
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
   };
   const logger = boltLogger(log);
-  const receiver = config.SLACK_APP_TOKEN
-    ? undefined
-    : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', bodyLimit: BODY_LIMIT_BYTES, logger });
-  const app = new App({
-    token: config.SLACK_BOT_TOKEN,
-    ...(receiver ? { receiver } : { appToken: config.SLACK_APP_TOKEN, socketMode: true }),
-    clientOptions,
-    logger,
-  });
+  const socketMode = config.SLACK_APP_TOKEN ? new RecordingSocketModeReceiver(config.SLACK_APP_TOKEN, clientOptions, log) : undefined;
+  const receiver =
+    socketMode ??
+    new HTTPReceiver({
+      signingSecret: config.SLACK_SIGNING_SECRET!,
+      endpoints: '/slack/events',
+      bodyLimit,
+      logger,
+      // the response waits until the event is recorded; if it cannot be, Slack gets 503 and sends it again
+      processBeforeResponse: true,
+      processEventErrorHandler: async ({ response }) => {
+        if (!response.headersSent) response.writeHead(503, { 'retry-after': '1' }).end();
+        return false;
+      },
+    });
+  const app = new App({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions, logger });
   const supportChannel = config.SUPPORT_SLACK_CHANNEL;
+  // one door: every request becomes a typed event, recorded before it is acknowledged
+  app.use(async (args) => {
+    const event = translateSlack(args.body as Parameters<typeof translateSlack>[0], supportChannel);
+    if (event) await dispatcher.accept(event);
+    const ack = (args as { ack?: () => Promise<void> }).ack;
+    if (ack) await ack();
+  });
+  app.error(async (error) => {
+    throw error; // to the receiver: 503 over HTTP, no acknowledgement in Socket Mode
+  });
+  const client = app.client;
 
-  const post = async (client: WebClient, reply: Reply, options: RenderOptions, where: { channel: string; thread_ts?: string; user?: string }) => {
-    for (const message of renderSlack(viewOf(bot, reply), options)) {
-      const args = { channel: where.channel, text: message.text, blocks: message.blocks, ...(where.thread_ts ? { thread_ts: where.thread_ts } : {}) };
-      if (where.user) await client.chat.postEphemeral({ ...args, user: where.user });
-      else await client.chat.postMessage(args);
+  const metadata = (item: OutboxItem, part: number) => ({ event_type: DELIVERY_EVENT, event_payload: { outbox: item.key, part } });
+  const dmChannel = async (user: string) => (await client.conversations.open({ users: user })).channel!.id!;
+
+  /** Sends messages to an address: a response URL, an ephemeral note, a DM, or a channel (thread). */
+  const send = async (to: SlackAddress, messages: SlackMessage[], item: OutboxItem) => {
+    try {
+      for (const [part, m] of messages.entries()) {
+        if (to.responseUrl) {
+          const res = await fetch(to.responseUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: m.text, ...blocksOf(m) }),
+            signal: AbortSignal.timeout(config.SLACK_API_TIMEOUT_MS),
+          });
+          if (!res.ok) throw new DeliveryError(`response URL answered ${res.status}`, { uncertain: res.status >= 500 });
+        } else if (to.user && !to.dm) {
+          await client.chat.postEphemeral({ channel: to.channel ?? to.user, user: to.user, text: m.text, ...blocksOf(m), ...(to.thread ? { thread_ts: to.thread } : {}) });
+        } else {
+          const channel = to.dm && to.user ? await dmChannel(to.user) : to.channel!;
+          await client.chat.postMessage({ channel, text: m.text, ...blocksOf(m), metadata: metadata(item, part), ...(to.thread ? { thread_ts: to.thread } : {}) });
+        }
+      }
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : deliveryError(error);
     }
   };
-  const failed = (what: string) => (error: unknown) => log.error(`slack: ${what} failed`, errorFields(error));
 
-  // An event delivered twice (HTTP retry, Socket Mode redelivery, another instance) is handled once.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await events.firstTime(`slack:${eventId}`))) return;
-    await next();
-  });
-
-  const answerInThread = async (client: WebClient, team: string | undefined, e: { channel: string; text?: string; ts: string; thread_ts?: string }, thread: boolean) => {
-    const threadTs = thread ? (e.thread_ts ?? e.ts) : e.thread_ts;
-    const address: UserAddress = { channel: 'slack', conversationId: slackConversationId(team, e.channel, threadTs), ref: { channel: e.channel, thread_ts: threadTs ?? null } };
-    const reply = await desk.onUserMessage(address, e.text ?? '');
-    await post(client, reply, { action: { conversationId: address.conversationId, lang: reply.lang } }, { channel: e.channel, thread_ts: threadTs });
+  /** Whether Slack shows a post carrying this item's key: in the thread or channel it went to. */
+  const findPost = async (channel: string, thread: string | undefined, item: OutboxItem): Promise<boolean> => {
+    const oldest = String((Date.parse(item.createdAt) - LOOK_BACK_MS) / 1000);
+    const page = thread
+      ? await client.conversations.replies({ channel, ts: thread, oldest, limit: LOOK_BACK_MESSAGES, include_all_metadata: true })
+      : await client.conversations.history({ channel, oldest, limit: LOOK_BACK_MESSAGES, include_all_metadata: true });
+    return (page.messages ?? []).some((m) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { outbox?: string } } }).metadata;
+      return meta?.event_type === DELIVERY_EVENT && meta.event_payload?.outbox === item.key;
+    });
   };
-
-  app.event('app_mention', async ({ event, client, body }) => {
-    if (event.bot_id || event.subtype || event.channel === supportChannel) return;
-    await answerInThread(client, body.team_id, event, true).catch(failed('answering a mention'));
-  });
-
-  app.message(async ({ message, client, body }) => {
-    // edits, deletions and bot messages carry a subtype or a bot_id
-    if (message.subtype !== undefined || 'bot_id' in message) return;
-    if (message.channel === supportChannel && message.thread_ts) {
-      const text = normalise(message.text ?? '').text;
-      await desk.onAgentMessage(supportKey(message.channel, message.thread_ts), message.user, text).catch(failed('relaying a support reply'));
-      return;
-    }
-    if (message.channel_type !== 'im') return;
-    await answerInThread(client, body.team_id, message, false).catch(failed('answering a direct message'));
-  });
-
-  app.command('/npr', async ({ command, ack, respond }) => {
-    await ack();
-    const conversationId = slackConversationId(command.team_id, command.channel_id, `slash-${command.user_id}`);
-    // /npr answers only the user who asked (through the command's response URL, which works where
-    // the bot is no member); the support team's answers on a case opened here come by DM
-    const address: UserAddress = { channel: 'slack', conversationId, ref: { user: command.user_id, dm: true } };
-    const answer = async () => {
-      const reply = await desk.onUserMessage(address, command.text);
-      const action: ActionValue = { conversationId, lang: reply.lang, question: reply.question.slice(0, MAX_QUESTION_IN_BUTTON) };
-      for (const m of renderSlack(viewOf(bot, reply), { action, postToChannel: true, showQuestion: true })) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
-      }
-    };
-    await answer().catch(failed('answering /npr'));
-  });
-
-  app.action<BlockAction<ButtonAction>>(/^npr_/, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
-    const value = JSON.parse(action.value ?? '{}') as ActionValue & { caseId?: number };
-    const channel = body.channel?.id ?? body.user.id;
-    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
-    const caseAction = Object.entries(CASE_ACTIONS).find(([, id]) => id === action.action_id)?.[0] as CaseAction | undefined;
-    const handle = async () => {
-      if (caseAction && value.caseId !== undefined) {
-        // case buttons count only where the support team works
-        if (channel !== supportChannel) return log.warn('slack: a case action outside the support channel was ignored', { channel });
-        const note = await desk.onCaseAction(value.caseId, caseAction, body.user.id);
-        if (note) await client.chat.postEphemeral({ channel, user: body.user.id, text: escapeMrkdwn(note) });
-        return;
-      }
-      switch (action.action_id) {
-        case ACTIONS.postToChannel: {
-          const conversationId = slackConversationId(body.team?.id, channel, `shared-${body.user.id}`);
-          const reply = await bot.answer({ conversationId, text: value.question ?? '' });
-          await post(client, reply, { action: { conversationId, lang: reply.lang }, showQuestion: true }, { channel });
-          return;
-        }
-        case ACTIONS.support: {
-          const reply = await bot.act(value.conversationId, 'handoff');
-          if (ephemeral) {
-            // an answer only the user saw gets an offer only the user sees
-            for (const m of renderSlack(viewOf(bot, reply), { action: value })) await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
-          } else await post(client, reply, { action: value }, { channel, thread_ts: threadTs });
-          return;
-        }
-        default: {
-          const reply = await desk.onFeedback(value.conversationId, action.action_id === ACTIONS.helpful);
-          await client.chat.postEphemeral({ channel, user: body.user.id, text: reply.text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-        }
-      }
-    };
-    await handle().catch(failed(`handling ${action.action_id}`));
-  });
-
-  app.event('app_home_opened', async ({ event, client }) => {
-    if (event.tab !== 'home') return;
-    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: homeBlocks(bot) } }).catch(failed('publishing App Home'));
-  });
 
   const caseMessage = (c: CaseRecord, s: CaseSummary) => renderCase(caseView(bot, c, s));
 
-  // Deliveries for the support desk. Errors propagate, so the outbox retries them.
   const platform: Platform = {
-    async postCase(c, summary) {
-      if (!supportChannel) throw new Error('SUPPORT_SLACK_CHANNEL is not set');
-      const result = await app.client.chat.postMessage({ channel: supportChannel, ...caseMessage(c, summary) });
-      return { platform: 'slack', channel: supportChannel, ts: result.ts!, key: supportKey(supportChannel, result.ts!) };
+    async reply(to, reply: Reply, options: ReplyOptions, item) {
+      const slack = to as SlackAddress;
+      const action: ActionValue = { conversationId: options.conversation, lang: reply.lang, ...(options.postToChannel ? { question: reply.question.slice(0, MAX_QUESTION_IN_BUTTON) } : {}) };
+      const messages = renderSlack(viewOf(bot, reply), { action: options.buttons ? action : undefined, postToChannel: options.postToChannel, showQuestion: options.showQuestion });
+      await send(slack, messages, item);
+    },
+    async text(to, text, item) {
+      await send(to as SlackAddress, [{ text: escapeMrkdwn(text), blocks: [] }], item);
+    },
+    async home(user) {
+      try {
+        await client.views.publish({ user_id: user, view: { type: 'home', blocks: homeBlocks(bot) } });
+      } catch (error) {
+        throw deliveryError(error);
+      }
+    },
+    async postCase(_where, c, summary, item) {
+      if (!supportChannel) throw new DeliveryError('SUPPORT_SLACK_CHANNEL is not set');
+      try {
+        const result = await client.chat.postMessage({ channel: supportChannel, ...caseMessage(c, summary), metadata: metadata(item, 0) });
+        return { platform: 'slack', channel: supportChannel, ts: result.ts!, key: supportKey(supportChannel, result.ts!) };
+      } catch (error) {
+        throw deliveryError(error);
+      }
     },
     async updateCase(ref, c, summary) {
-      await app.client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), ...caseMessage(c, summary) });
-    },
-    async postInCase(ref, text) {
-      await app.client.chat.postMessage({ channel: String(ref.channel), thread_ts: String(ref.ts), text: escapeMrkdwn(text) });
-    },
-    async sendToUser(ref, text) {
-      let channel = String(ref.channel);
-      if (ref.dm) {
-        const opened = await app.client.conversations.open({ users: String(ref.user) });
-        channel = opened.channel!.id!;
+      try {
+        await client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), ...caseMessage(c, summary) });
+      } catch (error) {
+        throw deliveryError(error);
       }
-      await app.client.chat.postMessage({ channel, ...(ref.thread_ts ? { thread_ts: String(ref.thread_ts) } : {}), text: escapeMrkdwn(text) });
+    },
+    async postInCase(ref, text, item) {
+      await send({ platform: 'slack', channel: String(ref.channel), thread: String(ref.ts) }, [{ text: escapeMrkdwn(text), blocks: [] }], item);
+    },
+    async notice(_where, text, item) {
+      if (!supportChannel) throw new DeliveryError('SUPPORT_SLACK_CHANNEL is not set');
+      await send({ platform: 'slack', channel: supportChannel }, [{ text: escapeMrkdwn(text), blocks: [] }], item);
+    },
+    async wasDelivered(item) {
+      // only posts can be found again; ephemeral notes and response URLs leave nothing to look for
+      const to = (item.payload.to ?? undefined) as Address | undefined;
+      try {
+        if (item.kind === 'case_post' && supportChannel) return await findPost(supportChannel, undefined, item);
+        if (!to || to.platform !== 'slack' || to.responseUrl || (to.user && !to.dm)) return false;
+        const channel = to.dm && to.user ? await dmChannel(to.user) : to.channel;
+        return channel ? await findPost(channel, to.thread, item) : false;
+      } catch (error) {
+        throw deliveryError(error);
+      }
     },
   };
 
-  const requestListener = receiver
-    ? (req: IncomingMessage, res: ServerResponse) => {
+  const requestListener = socketMode
+    ? undefined
+    : (req: IncomingMessage, res: ServerResponse) => {
         // bolt refuses only old timestamps; one from the future is as suspect
         const timestamp = Number(req.headers['x-slack-request-timestamp']);
         if (Number.isFinite(timestamp) && timestamp - Date.now() / 1000 > MAX_CLOCK_SKEW_SECONDS) {
@@ -211,10 +267,19 @@ export function createSlackChannel({ config, bot, desk, events, log }: SlackDeps
           req.resume();
           return;
         }
-        receiver.requestListener(req, res);
-      }
-    : undefined;
-  return { app, requestListener, platform };
+        (receiver as HTTPReceiver).requestListener(req, res);
+      };
+  return {
+    app,
+    requestListener,
+    platform,
+    start: async () => {
+      if (socketMode) await app.start();
+    },
+    stop: async () => {
+      if (socketMode) await app.stop();
+    },
+  };
 }
 
 /** App Home: what the bot answers, with example questions, in bokmål and English. */

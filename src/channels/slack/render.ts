@@ -35,8 +35,8 @@ export interface SlackMessage {
 }
 
 export interface RenderOptions {
-  /** Where the buttons send their clicks back to. */
-  action: ActionValue;
+  /** Where the buttons send their clicks back to; without it, no buttons (a welcome). */
+  action?: ActionValue;
   /** On an ephemeral answer to /npr: a button that posts it to the channel for everyone. */
   postToChannel?: boolean;
   /** The user's question, shown above an ephemeral answer. */
@@ -76,17 +76,17 @@ export function renderSlack(view: ReplyView, options: RenderOptions): SlackMessa
     });
   }
   const value = options.action;
-  const buttons = [
-    ...(options.postToChannel ? [button(view.labels['post-to-channel'], ACTIONS.postToChannel, value, 'primary')] : []),
-    button(view.labels.helpful, ACTIONS.helpful, { conversationId: value.conversationId, lang: value.lang }),
-    button(view.labels['not-helpful'], ACTIONS.notHelpful, { conversationId: value.conversationId, lang: value.lang }),
-    button(view.labels.support, ACTIONS.support, { conversationId: value.conversationId, lang: value.lang }),
-  ];
-  const actions: KnownBlock = { type: 'actions', elements: buttons };
-
   const messages: SlackMessage[] = [];
   for (let i = 0; i < blocks.length; i += BLOCK_LIMIT - 1) messages.push({ text: '', blocks: blocks.slice(i, i + BLOCK_LIMIT - 1) });
-  messages.at(-1)!.blocks.push(actions);
+  if (value) {
+    const buttons = [
+      ...(options.postToChannel ? [button(view.labels['post-to-channel'], ACTIONS.postToChannel, value, 'primary')] : []),
+      button(view.labels.helpful, ACTIONS.helpful, { conversationId: value.conversationId, lang: value.lang }),
+      button(view.labels['not-helpful'], ACTIONS.notHelpful, { conversationId: value.conversationId, lang: value.lang }),
+      button(view.labels.support, ACTIONS.support, { conversationId: value.conversationId, lang: value.lang }),
+    ];
+    messages.at(-1)!.blocks.push({ type: 'actions', elements: buttons } as KnownBlock);
+  }
   // the notification text: the start of the answer, plain
   const preview = view.text.length > 300 ? `${view.text.slice(0, 297)}…` : view.text;
   for (const m of messages) m.text = escapeMrkdwn(preview);

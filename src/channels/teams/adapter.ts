@@ -1,186 +1,153 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  CardFactory,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  TeamsActivityHandler,
-  TurnContext,
-  type ConversationReference,
-  type Request as BotRequest,
-  type Response as BotResponse,
-} from 'botbuilder';
+import { ActivityTypes, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Bot } from '../../core/bot.js';
-import type { Reply } from '../../core/types.js';
+import { LANGS, type Lang } from '../../core/types.js';
 import { normalise } from '../../core/understand/normalise.js';
 import type { Config } from '../../server/config.js';
-import { errorFields, type Logger } from '../../server/log.js';
+import { errorFields, type Logger } from '../../log.js';
 import type { CaseRecord } from '../../store/cases.js';
-import type { Settings } from '../../store/settings.js';
-import type { CaseAction, Platform, SupportDesk, UserAddress } from '../../support/desk.js';
-import { caseView, SUPPORT_LANG, type CaseSummary } from '../../support/summary.js';
+import type { OutboxItem } from '../../store/outbox.js';
+import type { Platform, ReplyOptions } from '../../support/desk.js';
+import { NotRecorded, type Dispatcher } from '../../support/dispatch.js';
+import { conversationId, type ConversationId, type InboundEvent, type TeamsAddress } from '../../support/events.js';
+import { caseView, type CaseSummary } from '../../support/summary.js';
 import { ACTIONS, viewOf } from '../reply-view.js';
 import { renderCard, renderCaseCard, type CardActionData } from './card.js';
 
-/** A Teams conversation id names the channel thread or the chat, so follow-ups stay together. */
-export const teamsConversationId = (conversationId: string) => `teams:${conversationId}`;
+/** A Teams conversation as the core knows it: the chat or the channel thread, so follow-ups stay together. Made here and only here. */
+export const teamsConversationId = (id: string): ConversationId => conversationId.parse(`teams:${id}`);
 
-/** The setting that remembers the channel where a support agent ran "register support channel". */
-export const SUPPORT_CHANNEL_SETTING = 'teams.supportChannel';
 const REGISTER_COMMAND = /^\s*(register support channel|registrer supportkanal)\s*$/i;
-const CASE_ACTIONS: Record<string, CaseAction> = { npr_case_claim: 'claim', npr_case_resolve: 'resolve', npr_case_forward: 'forward' };
+const CASE_ACTIONS: Record<string, 'claim' | 'resolve' | 'forward'> = { npr_case_claim: 'claim', npr_case_resolve: 'resolve', npr_case_forward: 'forward' };
+const BUTTONS: Record<string, 'helpful' | 'not_helpful' | 'support'> = { [ACTIONS.helpful]: 'helpful', [ACTIONS.notHelpful]: 'not_helpful', [ACTIONS.support]: 'support' };
 
 const isCardAction = (value: unknown): value is CardActionData & { caseId?: number } =>
   typeof value === 'object' && value !== null && typeof (value as CardActionData).action === 'string' && (value as CardActionData).action.startsWith('npr_');
 
 /** The root conversation of a channel thread: "19:…@thread.tacv2;messageid=123" → "19:…@thread.tacv2". */
-const channelOf = (conversationId: string) => conversationId.split(';')[0]!;
+const channelOf = (id: string) => id.split(';')[0]!;
 
-/** Answers personal chats and channel mentions, welcomes new members, handles card buttons. */
-export class TeamsHandler extends TeamsActivityHandler {
-  constructor(
-    private readonly bot: Bot,
-    private readonly desk: SupportDesk,
-    private readonly settings: Settings,
-    private readonly log: Logger,
-    /** Who may register the support channel; empty: whoever registers first. */
-    private readonly admins: readonly string[] = [],
-  ) {
-    super();
-    this.onMessage(async (context, next) => {
-      try {
-        await this.onText(context);
-      } catch (error) {
-        log.error('teams: answering failed', errorFields(error));
-      }
-      await next();
-    });
-    this.onMembersAdded(async (context, next) => {
-      // a welcome in a personal chat when it starts, and once in a team when the bot joins it,
-      // not a post in the channel each time someone joins the team
-      const added = context.activity.membersAdded ?? [];
-      const personal = context.activity.conversation.conversationType === 'personal';
-      const botJoined = added.some((m) => m.id === context.activity.recipient.id);
-      if ((personal && added.some((m) => m.id !== context.activity.recipient.id)) || (!personal && botJoined)) {
-        const conversationId = teamsConversationId(context.activity.conversation.id);
-        await this.send(context, await this.bot.act(conversationId, 'help'), conversationId);
-      }
-      await next();
-    });
-  }
+/** The user's language from a locale ("en-US" → en, "nb-NO" → nb); bokmål when unknown. */
+export function langOfLocale(locale: string | undefined): Lang {
+  const base = (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
+  if (base === 'no') return 'nb';
+  return (LANGS as readonly string[]).includes(base) ? (base as Lang) : 'nb';
+}
 
-  private async send(context: TurnContext, reply: Reply, conversationId: string) {
-    const card = renderCard(viewOf(this.bot, reply), conversationId);
-    // the card carries the answer; text beside it would show it twice. The summary is for notifications.
-    await context.sendActivity({ type: 'message', summary: reply.text.slice(0, 200), attachments: [CardFactory.adaptiveCard(card)] });
-  }
-
-  private async onText(context: TurnContext) {
-    const activity = context.activity;
-    if (isCardAction(activity.value)) {
-      const { action, conversationId, caseId } = activity.value;
-      if (action in CASE_ACTIONS && caseId !== undefined) {
-        // case buttons count only in the registered support channel
-        const registered = await this.settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
-        if (registered?.conversation.id !== channelOf(activity.conversation.id)) {
-          this.log.warn('teams: a case action outside the support channel was ignored');
-          return;
-        }
-        const note = await this.desk.onCaseAction(caseId, CASE_ACTIONS[action]!, activity.from.aadObjectId ?? activity.from.id);
-        if (note) await context.sendActivity({ type: 'message', text: note });
-        return;
-      }
-      if (action === ACTIONS.support) {
-        await this.send(context, await this.bot.act(conversationId, 'handoff'), conversationId);
-        return;
-      }
-      const reply = await this.desk.onFeedback(conversationId, action === ACTIONS.helpful);
-      await context.sendActivity({ type: 'message', text: reply.text });
-      return;
+/**
+ * Turns a Teams activity into one of the desk's typed events, or nothing: a chat message or a
+ * channel mention, a card button, a support agent's reply in a case thread, "register support
+ * channel", or a welcome when the bot joins. The key is the activity's id in its conversation.
+ */
+export function translateTeams(activity: Activity): InboundEvent | undefined {
+  const key = `teams:${activity.conversation.id}:${activity.id ?? ''}`;
+  const ref = TurnContext.getConversationReference(activity) as unknown as TeamsAddress['ref'];
+  const to: TeamsAddress = { platform: 'teams', ref };
+  const conversation = teamsConversationId(activity.conversation.id);
+  const personal = activity.conversation.conversationType === 'personal';
+  const user = activity.from?.aadObjectId ?? activity.from?.id ?? '';
+  if (activity.type === ActivityTypes.ConversationUpdate) {
+    // a welcome in a personal chat when it starts, and once in a team when the bot joins it,
+    // not a post in the channel each time someone joins the team
+    const added = activity.membersAdded ?? [];
+    const botJoined = added.some((m) => m.id === activity.recipient.id);
+    if ((personal && added.some((m) => m.id !== activity.recipient.id)) || (!personal && botJoined)) {
+      return { key, platform: 'teams', type: 'welcome', conversation, to, lang: langOfLocale(activity.locale) };
     }
-    // in a channel the bot is @mentioned; the mention is not part of the question
-    const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
-    if (REGISTER_COMMAND.test(normalise(text).text) && activity.conversation.conversationType === 'channel') {
-      const who = activity.from.aadObjectId ?? activity.from.id;
-      const current = await this.settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
-      const allowed = this.admins.length > 0 ? this.admins.includes(who) : !current || current.conversation.id === channelOf(activity.conversation.id);
-      if (!allowed) {
-        this.log.warn('teams: a support channel registration was refused', { user: who });
-        await context.sendActivity({ type: 'message', text: this.bot.label('support-register-refused', SUPPORT_LANG) });
-        return;
-      }
-      const ref = TurnContext.getConversationReference(activity);
-      await this.settings.set(SUPPORT_CHANNEL_SETTING, { ...ref, conversation: { ...ref.conversation, id: channelOf(ref.conversation!.id) } });
-      await context.sendActivity({ type: 'message', text: this.bot.label('support-registered', SUPPORT_LANG) });
-      return;
+    return undefined;
+  }
+  if (activity.type !== ActivityTypes.Message) return undefined;
+  if (isCardAction(activity.value)) {
+    const { action, caseId } = activity.value;
+    if (action in CASE_ACTIONS) {
+      if (typeof caseId !== 'number') return undefined;
+      return { key, platform: 'teams', type: 'case_action', caseId, action: CASE_ACTIONS[action]!, agent: user, where: channelOf(activity.conversation.id), to };
     }
-    const conversationId = teamsConversationId(activity.conversation.id);
-    if (await this.desk.onAgentMessage(conversationId, activity.from.name ?? activity.from.id, normalise(text).text)) return;
-    // the support channel is the team's workplace, not a place to ask the bot (e.g. a resolved case's thread)
-    const support = await this.settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
-    if (support && support.conversation.id === channelOf(activity.conversation.id)) return;
-    const address: UserAddress = { channel: 'teams', conversationId, ref: TurnContext.getConversationReference(activity) as Record<string, unknown> };
-    const reply = await this.desk.onUserMessage(address, text);
-    await this.send(context, reply, conversationId);
+    const kind = BUTTONS[action];
+    const of = conversationId.safeParse(activity.value.conversationId);
+    if (!kind || !of.success) return undefined;
+    return { key, platform: 'teams', type: 'button', conversation: of.data, to, user, action: kind, lang: activity.value.lang };
+  }
+  // in a channel the bot is @mentioned; the mention is not part of the question
+  const text = normalise(TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').text;
+  if (REGISTER_COMMAND.test(text) && activity.conversation.conversationType === 'channel') {
+    const channel: TeamsAddress = { platform: 'teams', ref: { ...ref, conversation: { ...ref.conversation, id: channelOf(ref.conversation.id) } } };
+    return { key, platform: 'teams', type: 'register_support', channel, user, to };
+  }
+  // a channel message says where it was posted: the desk knows which channel threads are cases
+  const channel = activity.conversation.conversationType === 'channel' ? { where: channelOf(activity.conversation.id), agent: activity.from?.name ?? user } : undefined;
+  return { key, platform: 'teams', type: 'message', conversation, to, user, text, ...(channel ? { channel } : {}) };
+}
+
+/**
+ * The public cloud's endpoints, as botbuilder uses them when no endpoint is set: once one is set
+ * (the key metadata), it takes none of the defaults, so the rest are spelled out.
+ */
+const PUBLIC_CLOUD = {
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: 'urn:botframework:azure',
+  ValidateAuthority: true,
+};
+
+/**
+ * botbuilder's adapter, run without its `process()`, which prints errors and returns their
+ * messages in the response: here an unauthenticated request gets a bare 401 and a log line.
+ */
+class RecordingAdapter extends CloudAdapter {
+  authenticateAndRun(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authorization, activity, logic);
   }
 }
 
 export interface TeamsChannel {
   /** Handles POST /api/messages once the body is read and parsed. */
   handle(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void>;
-  /** Sends to users and to the support channel, for the support desk's outbox. */
+  /** Sends the desk's deliveries. */
   platform: Platform;
-}
-
-/** botbuilder wants an Express-like request and response; these wrap Node's. */
-function botRequest(req: IncomingMessage, body: Record<string, unknown>): BotRequest {
-  return { body, headers: req.headers, method: req.method };
-}
-
-function botResponse(res: ServerResponse): BotResponse {
-  return {
-    socket: res.socket,
-    header: (name: string, value: unknown) => res.setHeader(name, String(value)),
-    status: (code: number) => void (res.statusCode = code),
-    send: (payload?: unknown) => {
-      if (payload === undefined) return;
-      if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
-      res.write(typeof payload === 'string' ? payload : JSON.stringify(payload));
-    },
-    end: () => res.end(),
-  } as BotResponse;
 }
 
 export interface TeamsDeps {
   config: Config;
   bot: Bot;
-  desk: SupportDesk;
-  settings: Settings;
+  dispatcher: Dispatcher;
   log: Logger;
 }
 
-export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDeps): TeamsChannel {
+export function createTeamsChannel({ config, bot, dispatcher, log }: TeamsDeps): TeamsChannel {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
     MicrosoftAppType: config.MicrosoftAppType ?? (config.MicrosoftAppId ? 'MultiTenant' : ''),
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
+    ...(config.BotOpenIdMetadata ? { ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: config.BotOpenIdMetadata } : {}),
   });
-  const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = async (_context, error) => log.error('teams: turn failed', errorFields(error));
-  const admins = (config.SUPPORT_TEAMS_ADMINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const handler = new TeamsHandler(bot, desk, settings, log, admins);
+  const adapter = new RecordingAdapter(auth);
   const appId = config.MicrosoftAppId ?? '';
 
   /** Runs `logic` in a conversation the bot is not answering right now (proactive message). */
-  const inConversation = (ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) =>
-    adapter.continueConversationAsync(appId, ref, logic);
-
+  const inConversation = (ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => adapter.continueConversationAsync(appId, ref, logic);
   const caseCard = (c: CaseRecord, s: CaseSummary) => CardFactory.adaptiveCard(renderCaseCard(caseView(bot, c, s)));
+  /** Sends an activity into a conversation as a reply to the message the reference names (a new post when it names none). */
+  const sendIn = (ref: Partial<ConversationReference>, activity: Partial<Activity>) =>
+    inConversation(ref, async (context) => void (await context.adapter.sendActivities(context, [TurnContext.applyConversationReference({ ...activity }, ref)])));
+  const sendText = (ref: Partial<ConversationReference>, text: string) => sendIn(ref, { type: 'message', text });
 
   const platform: Platform = {
-    async postCase(c, summary) {
-      const channel = await settings.get<ConversationReference>(SUPPORT_CHANNEL_SETTING);
-      if (!channel) throw new Error('no Teams support channel is registered');
+    async reply(to, reply, options: ReplyOptions) {
+      const card = renderCard(viewOf(bot, reply), options.conversation, { buttons: options.buttons });
+      // the card carries the answer; text beside it would show it twice. The summary is for notifications.
+      await sendIn((to as TeamsAddress).ref as unknown as Partial<ConversationReference>, { type: 'message', summary: reply.text.slice(0, 200), attachments: [CardFactory.adaptiveCard(card)] });
+    },
+    async text(to, text) {
+      await sendText((to as TeamsAddress).ref as unknown as Partial<ConversationReference>, text);
+    },
+    async postCase(where, c, summary) {
+      if (!where || where.platform !== 'teams') throw new Error('no Teams support channel is registered');
+      const channel = where.ref as unknown as Partial<ConversationReference>;
       let id = '';
       await inConversation(channel, async (context) => {
         // a new post in the channel, not a reply to the continuation's made-up activity id
@@ -188,7 +155,7 @@ export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDe
         id = (await context.adapter.sendActivities(context, [activity]))[0]?.id ?? '';
       });
       if (!id) throw new Error('Teams returned no id for the case post');
-      const thread = `${channel.conversation.id};messageid=${id}`;
+      const thread = `${channel.conversation!.id};messageid=${id}`;
       return { platform: 'teams', activityId: id, channel: channel as unknown as Record<string, unknown>, key: teamsConversationId(thread) };
     },
     async updateCase(ref, c, summary) {
@@ -198,19 +165,42 @@ export function createTeamsChannel({ config, bot, desk, settings, log }: TeamsDe
     },
     async postInCase(ref, text) {
       const channel = ref.channel as ConversationReference;
-      const thread = { ...channel, conversation: { ...channel.conversation, id: `${channel.conversation.id};messageid=${String(ref.activityId)}` } };
-      await inConversation(thread, async (context) => void (await context.sendActivity({ type: 'message', text })));
+      await sendText({ ...channel, conversation: { ...channel.conversation, id: `${channel.conversation.id};messageid=${String(ref.activityId)}` } }, text);
     },
-    async sendToUser(ref, text) {
-      await inConversation(ref as Partial<ConversationReference>, async (context) => void (await context.sendActivity({ type: 'message', text })));
+    async notice(where, text) {
+      if (!where || where.platform !== 'teams') throw new Error('no Teams support channel is registered');
+      await sendText(where.ref as unknown as Partial<ConversationReference>, text);
     },
   };
 
   return {
-    async handle(req, res, body) {
-      await adapter.process(botRequest(req, body), botResponse(res), (context) => handler.run(context));
-      if (!res.writableEnded) res.end();
-    },
     platform,
+    async handle(req, res, body) {
+      const activity = body as unknown as Activity;
+      let logicRan = false;
+      try {
+        await adapter.authenticateAndRun(String(req.headers.authorization ?? ''), activity, async (context) => {
+          logicRan = true;
+          const event = translateTeams(context.activity);
+          if (event) await dispatcher.accept(event);
+        });
+        res.writeHead(200).end();
+      } catch (error) {
+        if (error instanceof NotRecorded) {
+          res.writeHead(503, { 'retry-after': '1' }).end();
+        } else if (!logicRan && (error as { statusCode?: number }).statusCode === 500) {
+          // the signing keys could not be fetched: not the sender's fault, and Teams sends it again
+          log.error('teams: the token-signing keys could not be fetched; the request was refused for now', errorFields(error));
+          res.writeHead(503, { 'retry-after': '5' }).end();
+        } else if (!logicRan) {
+          // a request that does not authenticate: refused, with nothing about why
+          log.warn('teams: a request that did not authenticate was refused', errorFields(error));
+          res.writeHead(401).end();
+        } else {
+          log.error('teams: handling a request failed', errorFields(error));
+          res.writeHead(500).end();
+        }
+      }
+    },
   };
 }

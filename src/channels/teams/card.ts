@@ -10,7 +10,7 @@ export interface CardActionData extends ActionValue {
 const escapeMarkdown = (text: string) => text.replace(/([*_~`[\]\\])/g, '\\$1');
 
 /** The reply as an Adaptive Card: answer, figures, sources as links, feedback and support buttons. */
-export function renderCard(view: ReplyView, conversationId: string): Record<string, unknown> {
+export function renderCard(view: ReplyView, conversationId: string, options: { buttons: boolean } = { buttons: true }): Record<string, unknown> {
   const data = (action: string): CardActionData => ({ action, conversationId, lang: view.reply.lang });
   const body: Record<string, unknown>[] = view.text
     .split(/\n{2,}/)
@@ -34,9 +34,14 @@ export function renderCard(view: ReplyView, conversationId: string): Record<stri
     body,
     actions: [
       ...(view.reply.mailto ? [{ type: 'Action.OpenUrl', title: view.labels['write-email'], url: view.reply.mailto }] : []),
-      { type: 'Action.Submit', title: view.labels.helpful, data: data(ACTIONS.helpful) },
-      { type: 'Action.Submit', title: view.labels['not-helpful'], data: data(ACTIONS.notHelpful) },
-      { type: 'Action.Submit', title: view.labels.support, data: data(ACTIONS.support) },
+      // a welcome carries no feedback buttons: there is no answer to rate yet
+      ...(options.buttons
+        ? [
+            { type: 'Action.Submit', title: view.labels.helpful, data: data(ACTIONS.helpful) },
+            { type: 'Action.Submit', title: view.labels['not-helpful'], data: data(ACTIONS.notHelpful) },
+            { type: 'Action.Submit', title: view.labels.support, data: data(ACTIONS.support) },
+          ]
+        : []),
     ],
   };
 }

@@ -61,6 +61,7 @@ export const LABELS = [
   'support-forwarded',
   'support-registered',
   'support-register-refused',
+  'support-undelivered',
   'write-email',
 ] as const;
 export type Label = (typeof LABELS)[number];

@@ -1,0 +1,137 @@
+import type { Clock } from '../core/clock.js';
+import { redactIdentityNumbers } from '../core/privacy.js';
+import type { Db } from '../store/db.js';
+import type { Inbox, InboxEntry } from '../store/inbox.js';
+import type { OutboxWorker } from '../store/outbox.js';
+import { errorFields, type Logger } from '../log.js';
+import { NotYet, type SupportDesk } from './desk.js';
+import { inboundEvent, orderKeyOf, type InboundEvent } from './events.js';
+
+/** The store could not take an event: the channel answers 503, so the platform delivers it again. */
+export class NotRecorded extends Error {
+  readonly code = 'npr_bot_not_recorded';
+}
+
+/** An event's user text, redacted before it is recorded: the inbox never holds an identity number. */
+function redacted(e: InboundEvent): InboundEvent {
+  const r = (t: string) => redactIdentityNumbers(t).text;
+  if ('text' in e) return { ...e, text: r(e.text) };
+  if (e.type === 'button' && e.question !== undefined) return { ...e, question: r(e.question) };
+  return e;
+}
+
+/**
+ * Takes events from the channels: records each before the channel acknowledges it, then hands it
+ * to the desk at once. Handling runs in one transaction with the inbox entry marked handled, so a
+ * failure (the database gone, a crash) leaves the event pending to be handled again, in this
+ * process or after a restart, and an event whose replies are queued is never handled again.
+ */
+export class Dispatcher {
+  private running?: Promise<void>;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  /** The last attempt to record an event failed: readiness says so until one succeeds. */
+  recordingFails = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly inbox: Inbox,
+    private readonly desk: SupportDesk,
+    private readonly outbox: OutboxWorker,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Records an event (once per key) and sets its handling going. Throws `NotRecorded` when the store cannot take it. */
+  async accept(event: InboundEvent): Promise<void> {
+    try {
+      await this.inbox.record({ key: event.key, platform: event.platform, kind: event.type, orderKey: orderKeyOf(event), payload: redacted(event) });
+      this.recordingFails = false;
+    } catch (error) {
+      this.recordingFails = true;
+      this.log.error('an event could not be recorded; the platform will send it again', { platform: event.platform, kind: event.type, ...errorFields(error) });
+      throw new NotRecorded('the event could not be recorded');
+    }
+    this.kick();
+  }
+
+  /** Handles what is due now; a kick during a run makes it go round once more. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runOnce()
+      .catch((error: unknown) => this.log.error('handling events failed', errorFields(error)))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async runOnce(): Promise<void> {
+    for (;;) {
+      const entries = await this.inbox.claimDue();
+      if (entries.length === 0) return;
+      for (const entry of entries) await this.handle(entry);
+      this.outbox.kick();
+    }
+  }
+
+  private async handle(entry: InboxEntry): Promise<void> {
+    const parsed = inboundEvent.safeParse(entry.payload);
+    if (!parsed.success) {
+      this.log.error('a recorded event is not one the desk knows; it is set aside', { kind: entry.kind, id: entry.id });
+      await this.inbox.failed({ ...entry, attempts: Number.MAX_SAFE_INTEGER - 1 }, new Error('malformed event'));
+      return;
+    }
+    try {
+      await this.db.transaction(async (tx) => {
+        await this.desk.handle(tx, parsed.data);
+        if (!(await this.inbox.handled(tx, entry.id))) throw new Error('another worker took the event over');
+      });
+    } catch (error) {
+      const state = await this.inbox.failed(entry, error).catch(() => 'pending' as const);
+      if (!(error instanceof NotYet)) this.log.warn(state === 'dead' ? 'an event could not be handled and was given up' : 'handling an event failed; it will be tried again', { kind: entry.kind, attempts: entry.attempts + 1, ...errorFields(error) });
+    }
+  }
+
+  /** Also looks every `intervalMs` for events whose retry has come due, or that a stopped worker left. */
+  start(intervalMs = 1000): void {
+    const tick = () => {
+      this.kick();
+      this.timer = setTimeout(tick, intervalMs);
+      this.timer.unref();
+    };
+    this.timer = setTimeout(tick, 0);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await this.running;
+  }
+
+  /** Resolves when nothing is pending and nothing is being handled or delivered: for tests and shutdown. */
+  async settled(outboxToo = true): Promise<void> {
+    for (;;) {
+      while (this.running) await this.running;
+      const inbox = await this.inbox.counts();
+      const outbox = outboxToo ? await this.outboxPending() : 0;
+      if (inbox.pending === 0 && outbox === 0 && !this.running) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Deliveries not yet made, whether due now or waiting for a retry. */
+  private async outboxPending(): Promise<number> {
+    const row = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL');
+    return Number(row?.n ?? 0);
+  }
+}

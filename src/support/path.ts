@@ -1,0 +1,49 @@
+import type { Bot } from '../core/bot.js';
+import type { Clock } from '../core/clock.js';
+import { errorFields, type Logger } from '../log.js';
+import type { Db } from '../store/db.js';
+import { Inbox } from '../store/inbox.js';
+import { OutboxWorker } from '../store/outbox.js';
+import { SupportDesk, type DeskOptions } from './desk.js';
+import { Dispatcher } from './dispatch.js';
+
+export interface MessagePath {
+  inbox: Inbox;
+  outbox: OutboxWorker;
+  desk: SupportDesk;
+  dispatcher: Dispatcher;
+}
+
+export interface MessagePathOptions extends Omit<DeskOptions, 'bot' | 'db' | 'clock' | 'log'> {
+  bot: Bot;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** Backoff before a failed delivery or event is tried again (tests shorten it). */
+  retryBaseDelayMs?: number;
+  /** Delivery attempts before an item is dead (default 10). */
+  maxAttempts?: number;
+}
+
+/**
+ * The path every message takes, assembled once for the server and for tests: the inbox records
+ * events, the dispatcher hands them to the desk, the desk queues deliveries in the outbox, and the
+ * outbox sends them through the platforms registered with the desk. A delivery given up on is
+ * logged, and a user's answer given up on is told to the support team.
+ */
+export function messagePath(o: MessagePathOptions): MessagePath {
+  const { bot, db, clock, log, retryBaseDelayMs, maxAttempts, ...desk } = o;
+  const deskInstance = new SupportDesk({ ...desk, bot, db, clock, log });
+  const outbox = new OutboxWorker(db, { deliver: (item) => deskInstance.deliver(item), wasDelivered: (item) => deskInstance.wasDelivered(item) }, clock, {
+    ...(retryBaseDelayMs !== undefined ? { baseDelayMs: retryBaseDelayMs } : {}),
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    onError: (item, error, retryInMs) => log.warn(`delivery of ${item.kind} failed; will retry`, { outbox: item.id, attempts: item.attempts, retryInMs, ...errorFields(error) }),
+    onDead: async (item, error) => {
+      log.error(`delivery of ${item.kind} given up`, { outbox: item.id, attempts: item.attempts, ...errorFields(error) });
+      await deskInstance.deadLetter(item, error).catch((e: unknown) => log.error('telling the support team of an undelivered answer failed', errorFields(e)));
+    },
+  });
+  const inbox = new Inbox(db, clock, retryBaseDelayMs !== undefined ? { baseDelayMs: retryBaseDelayMs } : {});
+  const dispatcher = new Dispatcher(db, inbox, deskInstance, outbox, clock, log);
+  return { inbox, outbox, desk: deskInstance, dispatcher };
+}
