@@ -44,6 +44,16 @@ async function send(...events: InboundEvent[]) {
   for (const e of events) await path.dispatcher.accept(e);
   await path.dispatcher.settled();
 }
+/** Waits until the events are handled and the first attempt at each delivery is over. */
+async function handledAndTried() {
+  await path.dispatcher.settled(false);
+  await path.outbox.idle();
+}
+/** Lets the outbox send what is due by the manual clock, and waits until it is done. */
+async function deliverDue() {
+  path.outbox.kick();
+  await path.outbox.idle();
+}
 const shown = (what: string) => platform.shown.filter((s) => s.what === what);
 
 beforeEach(async () => {
@@ -109,13 +119,14 @@ describe('the desk, through the dispatcher, without HTTP', () => {
   it('retries a delivery the platform refused, after the backoff, and delivers it once', async () => {
     platform.failNext(2);
     await path.dispatcher.accept(message('Hva koster 5 timer?'));
-    await path.dispatcher.settled(false);
-    await path.outbox.runOnce();
+    await handledAndTried();
     expect(shown('reply')).toHaveLength(0);
+    await deliverDue(); // not due yet: nothing more is tried
+    expect(await db.get('SELECT attempts FROM outbox')).toEqual({ attempts: 1 });
     clock.advance(60_000); // past the backoff
-    await path.outbox.runOnce();
+    await deliverDue();
     clock.advance(60_000);
-    await path.outbox.runOnce();
+    await deliverDue();
     expect(shown('reply')).toHaveLength(1);
     expect(await path.outbox.counts()).toEqual({ pending: 0, dead: 0 });
   });
@@ -123,9 +134,9 @@ describe('the desk, through the dispatcher, without HTTP', () => {
   it('does not send again what may have arrived: it looks first', async () => {
     platform.failNext(1, new DeliveryError('timed out', { uncertain: true }));
     await path.dispatcher.accept(message('Hva koster 5 timer?'));
-    await path.dispatcher.settled(false);
+    await handledAndTried();
     clock.advance(60_000);
-    await path.outbox.runOnce();
+    await deliverDue();
     expect(shown('reply')).toHaveLength(1);
     expect(await path.outbox.counts()).toEqual({ pending: 0, dead: 0 });
   });
@@ -133,10 +144,10 @@ describe('the desk, through the dispatcher, without HTTP', () => {
   it('gives up on an answer after the last attempt, and tells the support team', async () => {
     platform.failNext(3, new DeliveryError('channel_not_found'));
     await path.dispatcher.accept(message('Hva koster 5 timer?'));
-    await path.dispatcher.settled(false);
+    await handledAndTried();
     for (let i = 0; i < 3; i++) {
       clock.advance(600_000);
-      await path.outbox.runOnce();
+      await deliverDue();
     }
     expect(shown('reply')).toHaveLength(0);
     expect(await path.outbox.counts()).toEqual({ pending: 0, dead: 1 });

@@ -17,7 +17,7 @@ async function main() {
     else log.info(`${name} is off: ${status.reason}`);
   }
   log.info(`storage: ${running.db.dialect}`);
-  log.info(`listening on port ${config.PORT}`, { health: `${running.url.replace('127.0.0.1', 'localhost')}/healthz` });
+  log.info(`listening on port ${new URL(running.url).port}`, { health: `${running.url.replace('127.0.0.1', 'localhost')}/healthz` });
   if (!config.SLACK_BOT_TOKEN && !config.MicrosoftAppId) {
     process.stderr.write(
       [

@@ -105,6 +105,8 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
     teamsOn: teamsOn.on,
     teamsAdmins: (config.SUPPORT_TEAMS_ADMINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ...(options.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.retryBaseDelayMs } : {}),
+    // a delivery is a lookup and a post or two, each within the API timeout
+    deliveryLeaseMs: 3 * config.SLACK_API_TIMEOUT_MS,
   });
   const slack = slackOn.on ? createSlackChannel({ config, bot, dispatcher, log, bodyLimit: BODY_LIMIT_BYTES }) : undefined;
   const teams: TeamsChannel | undefined = teamsOn.on ? createTeamsChannel({ config, bot, dispatcher, log }) : undefined;

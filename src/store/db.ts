@@ -36,11 +36,11 @@ const sqliteLocks = new Map<string, Promise<unknown>>();
 /**
  * Another process (a report, a purge, a second instance) may hold the file's write lock. SQLite's
  * own busy wait would block the event loop, so it is kept short and the wait goes on here,
- * asynchronously, until BUSY_WAIT_MS have passed; then the caller gets the error (and the
- * platform a 503).
+ * asynchronously, until BUSY_WAIT_MS have passed (well inside the 3 s Slack waits for an ack);
+ * then the caller gets the error (and the platform a 503).
  */
 const BUSY_TIMEOUT_MS = 20;
-const BUSY_WAIT_MS = 3000;
+const BUSY_WAIT_MS = 1000;
 const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: string }).code ?? ''));
 
 async function whenFree<T>(op: () => T, before?: () => Promise<void>): Promise<T> {
@@ -132,6 +132,10 @@ class PostgresDb implements Db {
   }
   async transaction<T>(fn: (tx: Db) => Promise<T>, lockKey?: number): Promise<T> {
     const client = await this.pool.connect();
+    // the server going away mid-transaction fails the query; the client's own error event must not crash the process
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let broken = false;
     try {
       await client.query('BEGIN');
       if (lockKey !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
@@ -139,10 +143,15 @@ class PostgresDb implements Db {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // a connection that cannot even roll back is broken: it is closed, not returned to the pool
+      broken = !(await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
       throw error;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      client.release(broken);
     }
   }
   async close() {
@@ -153,7 +162,8 @@ class PostgresDb implements Db {
 /** PostgreSQL for a `postgres://` URL, otherwise SQLite in the file given (default under data/). */
 export function openDb(url?: string): Db {
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // no wait without end: a server restarting can leave a connection attempt or a query unanswered
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, query_timeout: 15_000, keepAlive: true });
     pool.on('error', () => undefined); // an idle client's error surfaces on its next query
     return new PostgresDb(pool);
   }

@@ -24,7 +24,7 @@ export interface InboxEntry {
 }
 
 export interface InboxOptions {
-  /** How long a claimed entry is reserved for its worker before another may take it. */
+  /** How long a claimed entry is reserved for its worker before another may take it (handling takes milliseconds; after a crash, this is the wait). */
   leaseMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -113,7 +113,7 @@ export class Inbox {
     const claimed: InboxEntry[] = [];
     for (const { id } of due) {
       const now = this.clock.now();
-      const until = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString();
+      const until = new Date(now.getTime() + (this.options.leaseMs ?? 10_000)).toISOString();
       const { changes } = await this.db.run(
         "UPDATE inbox SET claimed_until = ?, claimed_by = ? WHERE id = ? AND state = 'pending' AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)",
         [until, this.worker, Number(id), now.toISOString(), this.worker],

@@ -64,8 +64,10 @@ export interface Deliverer {
 }
 
 export interface OutboxOptions {
-  /** How long a claimed item is reserved for its worker before another may take it. */
+  /** How long a claimed item is reserved for its worker before another may take it (longer than a send may take). */
   leaseMs?: number;
+  /** Deliveries in flight at once, each of a different order key (default 8). */
+  concurrency?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** After this many attempts, or this long after it was queued, an item is dead: counted, listed, told. */
@@ -98,6 +100,8 @@ interface Row {
  */
 export class OutboxWorker {
   private readonly worker = randomUUID();
+  /** Items this worker is sending now. */
+  private readonly inFlight = new Set<number>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private again = false;
@@ -110,50 +114,82 @@ export class OutboxWorker {
     private readonly options: OutboxOptions = {},
   ) {}
 
-  /** Delivers what is due now, and goes on while more becomes due; returns how many were delivered. */
+  /**
+   * Delivers what is due now, up to `concurrency` at once (never two of one order key), and goes on
+   * while more becomes due; returns how many were delivered. One slow receiver does not hold up
+   * the others.
+   */
   async runOnce(): Promise<number> {
     let delivered = 0;
+    const running = new Set<Promise<void>>();
+    const limit = this.options.concurrency ?? 8;
     for (;;) {
-      const items = await this.claimDue();
-      if (items.length === 0) return delivered;
-      for (const item of items) if (await this.attempt(item)) delivered++;
+      const room = limit - running.size;
+      const items = room > 0 ? await this.claimDue(room) : [];
+      for (const item of items) {
+        const attempt: Promise<void> = this.attempt(item)
+          // an outcome that could not be written (the database gone) leaves the item claimed by this worker: its next run takes it again
+          .then((ok) => void (ok && delivered++), () => undefined)
+          .finally(() => {
+            this.inFlight.delete(item.id);
+            running.delete(attempt);
+          });
+        running.add(attempt);
+      }
+      if (running.size === 0) return delivered;
+      await Promise.race(running);
     }
   }
 
-  // its own earlier claims count as free: one run at a time, so a claim still held is one whose outcome could not be written
-  private async claimDue(): Promise<OutboxItem[]> {
+  // its own earlier claims count as free unless in flight here: a claim it still holds otherwise is one whose outcome could not be written
+  private async claimDue(limit: number): Promise<OutboxItem[]> {
     const at = this.clock.now().toISOString();
     // per order key, only the oldest undelivered item is due, so a conversation's messages keep their order
     const due = await this.db.all<{ id: number | string }>(
       `SELECT o.id FROM outbox o
        WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ? OR o.claimed_by = ?)
          AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_key = o.order_key AND e.delivered_at IS NULL AND e.dead_at IS NULL AND e.id < o.id)
-       ORDER BY o.id LIMIT 50`,
-      [at, at, this.worker],
+       ORDER BY o.id LIMIT ?`,
+      [at, at, this.worker, limit + this.inFlight.size],
     );
     const items: OutboxItem[] = [];
-    for (const { id } of due) {
-      const now = this.clock.now();
-      const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString();
-      const { changes } = await this.db.run(
-        'UPDATE outbox SET claimed_until = ?, claimed_by = ? WHERE id = ? AND delivered_at IS NULL AND dead_at IS NULL AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)',
-        [lease, this.worker, Number(id), now.toISOString(), this.worker],
-      );
-      if (changes !== 1) continue; // another worker has it
-      const row = await this.db.get<Row>('SELECT id, kind, case_id, idempotency_key, order_key, payload, attempts, uncertain, created_at FROM outbox WHERE id = ?', [Number(id)]);
-      items.push({
-        id: Number(row!.id),
-        kind: row!.kind,
-        caseId: row!.case_id === null ? null : Number(row!.case_id),
-        key: row!.idempotency_key ?? `outbox:${row!.id}`,
-        orderKey: row!.order_key ?? `outbox:${row!.id}`,
-        payload: JSON.parse(row!.payload) as Record<string, unknown>,
-        attempts: Number(row!.attempts),
-        uncertain: Number(row!.uncertain) === 1,
-        createdAt: row!.created_at,
-      });
+    for (const { id: raw } of due) {
+      const id = Number(raw);
+      if (this.inFlight.has(id) || items.length >= limit) continue;
+      this.inFlight.add(id); // before any await: another slot of this worker must not take it too
+      try {
+        const item = await this.claim(id);
+        if (item) items.push(item);
+        else this.inFlight.delete(id); // another worker has it
+      } catch (error) {
+        this.inFlight.delete(id); // the database failed: the next run claims it again
+        if (items.length === 0) throw error;
+        break;
+      }
     }
     return items;
+  }
+
+  private async claim(id: number): Promise<OutboxItem | undefined> {
+    const now = this.clock.now();
+    const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000)).toISOString();
+    const { changes } = await this.db.run(
+      'UPDATE outbox SET claimed_until = ?, claimed_by = ? WHERE id = ? AND delivered_at IS NULL AND dead_at IS NULL AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)',
+      [lease, this.worker, id, now.toISOString(), this.worker],
+    );
+    if (changes !== 1) return undefined;
+    const row = await this.db.get<Row>('SELECT id, kind, case_id, idempotency_key, order_key, payload, attempts, uncertain, created_at FROM outbox WHERE id = ?', [id]);
+    return {
+      id,
+      kind: row!.kind,
+      caseId: row!.case_id === null ? null : Number(row!.case_id),
+      key: row!.idempotency_key ?? `outbox:${row!.id}`,
+      orderKey: row!.order_key ?? `outbox:${row!.id}`,
+      payload: JSON.parse(row!.payload) as Record<string, unknown>,
+      attempts: Number(row!.attempts),
+      uncertain: Number(row!.uncertain) === 1,
+      createdAt: row!.created_at,
+    };
   }
 
   private async attempt(item: OutboxItem): Promise<boolean> {
@@ -234,6 +270,11 @@ export class OutboxWorker {
     };
     this.timer = setTimeout(tick, 0);
     this.timer.unref();
+  }
+
+  /** Resolves when no run is in progress (a kick during one makes it go round again first). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   /** Stops taking new work and waits for the delivery in progress. */

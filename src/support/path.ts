@@ -23,6 +23,11 @@ export interface MessagePathOptions extends Omit<DeskOptions, 'bot' | 'db' | 'cl
   retryBaseDelayMs?: number;
   /** Delivery attempts before an item is dead (default 10). */
   maxAttempts?: number;
+  /**
+   * How long a delivery is reserved for the worker sending it: longer than a send can take. After
+   * a crash, what the dead worker was sending waits this long before another takes it.
+   */
+  deliveryLeaseMs?: number;
 }
 
 /**
@@ -32,11 +37,12 @@ export interface MessagePathOptions extends Omit<DeskOptions, 'bot' | 'db' | 'cl
  * logged, and a user's answer given up on is told to the support team.
  */
 export function messagePath(o: MessagePathOptions): MessagePath {
-  const { bot, db, clock, log, retryBaseDelayMs, maxAttempts, ...desk } = o;
+  const { bot, db, clock, log, retryBaseDelayMs, maxAttempts, deliveryLeaseMs, ...desk } = o;
   const deskInstance = new SupportDesk({ ...desk, bot, db, clock, log });
   const outbox = new OutboxWorker(db, { deliver: (item) => deskInstance.deliver(item), wasDelivered: (item) => deskInstance.wasDelivered(item) }, clock, {
     ...(retryBaseDelayMs !== undefined ? { baseDelayMs: retryBaseDelayMs } : {}),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    ...(deliveryLeaseMs !== undefined ? { leaseMs: deliveryLeaseMs } : {}),
     onError: (item, error, retryInMs) => log.warn(`delivery of ${item.kind} failed; will retry`, { outbox: item.id, attempts: item.attempts, retryInMs, ...errorFields(error) }),
     onDead: async (item, error) => {
       log.error(`delivery of ${item.kind} given up`, { outbox: item.id, attempts: item.attempts, ...errorFields(error) });

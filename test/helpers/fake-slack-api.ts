@@ -54,6 +54,8 @@ export class FakeSlackApi {
   private posts = 0;
   private server?: Server;
   url = '';
+  /** What `apps.connections.open` gives Socket Mode to connect to (a fake Socket Mode server's `ws://` address); unset: no URL. */
+  socketUrl = '';
 
   /** Where a command's response URL points in tests. */
   get responseUrl(): string {
@@ -99,6 +101,8 @@ export class FakeSlackApi {
     switch (method) {
       case 'auth.test':
         return { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'npr-bot' };
+      case 'apps.connections.open':
+        return this.socketUrl ? { url: this.socketUrl } : {};
       case 'chat.postMessage': {
         const ts = `${1764000000 + ++this.posts}.${String(this.posts).padStart(6, '0')}`;
         const thread = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type Receiver, type ReceiverEvent, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import type { Bot } from '../../core/bot.js';
 import type { Lang, Reply } from '../../core/types.js';
@@ -75,9 +75,17 @@ class RecordingSocketModeReceiver implements Receiver {
         log.warn('slack: an envelope was not acknowledged; Slack will send it again', errorFields(error));
         return;
       }
-      if (acked) await ack(response);
+      if (!acked) return;
+      try {
+        await ack(response);
+      } catch (error) {
+        // the connection went while the event was recorded: Slack sends it again, and it is recorded once
+        log.warn('slack: a recorded envelope could not be acknowledged; Slack will send it again', errorFields(error));
+      }
     };
-    for (const kind of ['slack_event', 'interactive', 'slash_commands'] as const) this.client.on(kind, (args) => void handle(args as Parameters<typeof handle>[0]));
+    // every envelope (events, commands, interactions) comes as `slack_event`; the client also emits
+    // commands and interactions under their own type, which would handle and acknowledge them twice
+    this.client.on('slack_event', (args) => void handle(args as Parameters<typeof handle>[0]));
   }
 
   init(app: App): void {
@@ -90,6 +98,42 @@ class RecordingSocketModeReceiver implements Receiver {
 
   async stop(): Promise<unknown> {
     return this.client.disconnect();
+  }
+}
+
+/**
+ * Who the bot is on Slack (its user and bot ids), asked with auth.test once it can be. Bolt's own
+ * check runs once at start and keeps a failure for good, so a Slack outage at start would refuse
+ * every event until a restart; here an event is taken in any case (the ids only help to ignore
+ * the bot's own messages, which the translation does as well) and the check is tried again.
+ */
+class SlackIdentity {
+  private ids?: { botId: string; botUserId: string };
+  private checking?: Promise<void>;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly log: Logger,
+  ) {}
+
+  /** Asks Slack who the bot is, unless it is known or being asked. */
+  check(): Promise<void> {
+    if (this.ids) return Promise.resolve();
+    this.checking ??= this.client.auth
+      .test()
+      .then((r) => void (this.ids = { botId: String(r.bot_id ?? ''), botUserId: String(r.user_id ?? '') }))
+      .catch((error: unknown) => this.log.warn('slack: auth.test failed; it is tried again with the next event', errorFields(error)))
+      .finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  get known(): boolean {
+    return this.ids !== undefined;
+  }
+
+  async authorize(token: string) {
+    if (!this.ids) void this.check();
+    return { botToken: token, ...this.ids };
   }
 }
 
@@ -148,7 +192,11 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
         return false;
       },
     });
-  const app = new App({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions, logger });
+  const token = config.SLACK_BOT_TOKEN!;
+  // deliveries use their own client; bolt's, with no token of its own, only runs listeners
+  const client: WebClient = new webApi.WebClient(token, { ...clientOptions, logger });
+  const identity = new SlackIdentity(client, log);
+  const app = new App({ authorize: () => identity.authorize(token), receiver, clientOptions, logger });
   const supportChannel = config.SUPPORT_SLACK_CHANNEL;
   // one door: every request becomes a typed event, recorded before it is acknowledged
   app.use(async (args) => {
@@ -160,7 +208,6 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
   app.error(async (error) => {
     throw error; // to the receiver: 503 over HTTP, no acknowledgement in Socket Mode
   });
-  const client = app.client;
 
   const metadata = (item: OutboxItem, part: number) => ({ event_type: DELIVERY_EVENT, event_payload: { outbox: item.key, part } });
   const dmChannel = async (user: string) => (await client.conversations.open({ users: user })).channel!.id!;
@@ -274,6 +321,7 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
     requestListener,
     platform,
     start: async () => {
+      void identity.check();
       if (socketMode) await app.start();
     },
     stop: async () => {
