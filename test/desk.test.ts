@@ -4,6 +4,7 @@ import { createLogger } from '../src/log.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
 import { DeliveryError } from '../src/store/outbox.js';
+import { Overloaded } from '../src/support/dispatch.js';
 import { conversationId, type InboundEvent } from '../src/support/events.js';
 import { messagePath, type MessagePath } from '../src/support/path.js';
 import { testBot } from './helpers/bot.js';
@@ -152,6 +153,18 @@ describe('the desk, through the dispatcher, without HTTP', () => {
     expect(shown('reply')).toHaveLength(0);
     expect(await path.outbox.counts()).toEqual({ pending: 0, dead: 1 });
     expect(shown('notice').map((s) => s.text)).toEqual([expect.stringContaining('channel_not_found')]);
+  });
+
+  it('refuses new events (503 on the platform) while too many wait, and takes them again once handled', async () => {
+    const small = messagePath({ bot: testBot(), db, clock, log: createLogger('error', () => undefined), mailTo: 'x@example.org', teamsOn: false, teamsAdmins: [], maxWaitingEvents: 2 });
+    small.desk.register('slack', platform);
+    await small.dispatcher.stop(); // nothing is handled: every event waits
+    await small.dispatcher.accept(message('Hva koster 5 timer?'));
+    await small.dispatcher.accept(message('Hvor lang tid tar det?'));
+    await expect(small.dispatcher.accept(message('Hvem eier NPR?'))).rejects.toBeInstanceOf(Overloaded);
+    expect(await small.inbox.counts()).toEqual({ pending: 2, dead: 0 });
+    // a retry of one already waiting is refused as well: it is recorded, and will be answered
+    await expect(small.dispatcher.accept(message('Hva koster 5 timer?', `m${n - 2}`))).rejects.toBeInstanceOf(Overloaded);
   });
 
   it('handles an event again when handling failed, and answers it once', async () => {

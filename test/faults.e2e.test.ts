@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,6 +25,19 @@ const api = new FakeSlackApi();
 beforeAll(() => api.start());
 afterAll(() => api.stop());
 beforeEach(() => api.clear());
+
+/** Whether this machine lets the test make a file immutable (root, and a file system with the attribute). */
+function chattrAvailable(): boolean {
+  const probe = join(mkdtempSync(join(tmpdir(), 'npr-chattr-')), 'probe');
+  try {
+    writeFileSync(probe, '');
+    execFileSync('chattr', ['+i', probe], { stdio: 'ignore' });
+    execFileSync('chattr', ['-i', probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const sqliteFile = () => join(mkdtempSync(join(tmpdir(), 'npr-faults-')), 'bot.sqlite');
 
@@ -101,6 +115,17 @@ describe('the Slack API failing', () => {
     await expectNothingUnredacted(s.db, s.logs);
   });
 
+  it('answers every question once when a third of the posts are refused with 429 and Retry-After', { timeout: 60_000 }, async () => {
+    s = await startTestServer({ SLACK_API_URL: api.url }, { db: openDb(sqliteFile()) });
+    const traffic = new SlackTraffic(api, QUESTION);
+    api.rateLimitSome('chat.postMessage', 3, 1);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => traffic.deliver(() => s.url, i)));
+    await s.settled();
+    expect(traffic.notAnsweredOnce()).toEqual([]);
+    expect(s.logs.filter((l) => l.includes('"retryInMs":1000')).length).toBeGreaterThanOrEqual(20);
+    await expectNothingUnredacted(s.db, s.logs);
+  });
+
   it('answers every question once when the API answers later than its timeout', { timeout: 60_000 }, async () => {
     s = await startTestServer({ SLACK_API_URL: api.url, SLACK_API_TIMEOUT_MS: '300' }, { db: openDb(sqliteFile()) });
     const traffic = new SlackTraffic(api, QUESTION);
@@ -137,6 +162,43 @@ describe('the database unavailable', () => {
       await expectNothingUnredacted(s.db, s.logs);
     } finally {
       await s.close();
+    }
+  });
+
+  const canFreeze = chattrAvailable();
+  it.skipIf(!canFreeze)(`SQLite files made immutable (chattr +i): no event is lost; a restart is refused while they stay so${canFreeze ? '' : ' (skipped: chattr +i is not allowed here)'}`, { timeout: 90_000 }, async () => {
+    const file = sqliteFile();
+    const env = { SLACK_API_URL: api.url, DATABASE_URL: file };
+    const files = [file, `${file}-wal`, `${file}-shm`];
+    let child = await ChildServer.start(env);
+    const db = openDb(file);
+    try {
+      const traffic = new SlackTraffic(api, QUESTION);
+      for (let i = 0; i < 5; i++) await traffic.deliver(() => child.url, i);
+      execFileSync('chattr', ['+i', ...files]);
+      // each once, as Slack's first attempt: refused with 503, or the connection dies with the process
+      for (let i = 5; i < 15; i++) await traffic.send(child.url, i);
+      // SQLite maps its shared-memory index; a write to a page of an immutable file raises SIGBUS,
+      // which no program can catch. Either way no event was acknowledged and then lost.
+      expect(traffic.accepted.size).toBe(5);
+      if (child.ended) {
+        expect(child.ended.signal).toBe('SIGBUS');
+        // the supervisor's restart, while the files stay immutable: refused, with a reason
+        await expect(ChildServer.start(env)).rejects.toThrow(/could not start.*readonly|readonly.*could not start/s);
+      } else {
+        expect((await fetch(`${child.url}/readyz`)).status).toBe(503);
+        await child.kill();
+      }
+      execFileSync('chattr', ['-i', ...files]);
+      child = await ChildServer.start(env);
+      for (let i = 5; i < 15; i++) await traffic.deliver(() => child.url, i, Date.now() + 20_000);
+      expect(await drained(db)).toBe(true);
+      expect(traffic.notAnsweredOnce()).toEqual([]);
+      await expectNothingUnredacted(db, child.logs);
+    } finally {
+      execFileSync('chattr', ['-i', ...files]);
+      await db.close();
+      await child.kill();
     }
   });
 

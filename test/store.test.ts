@@ -45,7 +45,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('applies migrations once, also when run again', async () => {
       expect(await migrate(db)).toEqual([]);
       const versions = await db.all<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4, 5]);
+      expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3, 4, 5, 6]);
     });
 
     it('keeps conversation state, redacted, across a reopen', async () => {

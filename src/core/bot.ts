@@ -98,6 +98,24 @@ export class Bot {
     return { lang, unanswered: 0, updatedAt: this.now().toISOString() };
   }
 
+  /**
+   * Answers a few examples of every intent in a throwaway conversation store, so that the first
+   * users after a start do not wait while the engine compiles the answering code. Returns how
+   * many it answered.
+   */
+  async warmUp(rounds = 3): Promise<number> {
+    const store = new MemoryConversationStore();
+    let n = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (const intent of this.data.intents) {
+        for (const text of [intent.examples.nb[round], intent.examples.en[round], intent.examples.nn[round]]) {
+          if (text) await this.answer({ conversationId: `warm-up-${n++ % 7}`, text }, store);
+        }
+      }
+    }
+    return n;
+  }
+
   /** Answers one message; `store`: where the conversation's state lives for this call (a transaction's, for the desk). */
   async answer(message: Message, store: ConversationStore = this.store): Promise<Reply> {
     const now = this.now();

@@ -24,7 +24,7 @@ async function main() {
         '',
         'No Slack or Teams settings, so no account is needed to try the bot:',
         '  - in this terminal: npm run chat',
-        `  - in the Bot Framework Emulator: open http://localhost:${config.PORT}/api/messages (leave app id and password empty)`,
+        `  - in the Bot Framework Emulator: open ${running.url.replace('127.0.0.1', 'localhost')}/api/messages (leave app id and password empty)`,
         'README.md explains how to connect Slack and Teams.',
         '',
       ].join('\n'),
@@ -36,6 +36,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : JSON.stringify(errorFields(error))}\n`);
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else createLogger('error').error('the server could not start', errorFields(error));
   process.exit(1);
 });

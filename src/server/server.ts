@@ -90,7 +90,10 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
   const clock = options.clock ?? systemClock;
   const db = options.db ?? openDb(config.DATABASE_URL);
   await migrate(db);
+  // a database it can read but not write (a read-only or immutable file) would take no event: refuse to start
+  await db.transaction(async (tx) => void (await tx.run("UPDATE schema_migrations SET name = name WHERE version = 1")));
   const bot = options.bot ?? new Bot({ store: new DbConversationStore(db, clock), now: () => clock.now() });
+  await bot.warmUp();
   const slackOn = slackStatus(config);
   const teamsOn = teamsStatus(config);
   const mailer = options.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined);

@@ -56,6 +56,16 @@ async function whenFree<T>(op: () => T, before?: () => Promise<void>): Promise<T
   }
 }
 
+/** Statements are compiled once per connection: preparing costs more than running most of them. */
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+function prepared(db: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
 class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
 
@@ -78,14 +88,14 @@ class SqliteDb implements Db {
   }
 
   async all<T>(sql: string, params: Param[] = []) {
-    return this.exec(() => this.db.prepare(sql).all(...params) as T[]);
+    return this.exec(() => prepared(this.db, sql).all(...params) as T[]);
   }
   async get<T>(sql: string, params: Param[] = []) {
-    return this.exec(() => this.db.prepare(sql).get(...params) as T | undefined);
+    return this.exec(() => prepared(this.db, sql).get(...params) as T | undefined);
   }
   async run(sql: string, params: Param[] = []) {
     return this.exec(() => {
-      const stmt = this.db.prepare(sql);
+      const stmt = prepared(this.db, sql);
       if (stmt.reader) return { changes: stmt.all(...params).length };
       return { changes: stmt.run(...params).changes };
     });
@@ -98,7 +108,8 @@ class SqliteDb implements Db {
         this.db.exec('COMMIT');
         return result;
       } catch (error) {
-        this.db.exec('ROLLBACK');
+        // a failed COMMIT (the file could not be written) may have rolled back already
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw error;
       }
     });
@@ -171,6 +182,10 @@ export function openDb(url?: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // in WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the process
+  // dying (kill -9, a crash), not the machine losing power. An fsync per commit blocked the event
+  // loop for milliseconds each, several times per message.
+  db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   return new SqliteDb(db, file === ':memory:' ? `:memory:${Math.random()}` : resolve(file));

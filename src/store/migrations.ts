@@ -128,6 +128,22 @@ export const MIGRATIONS: Migration[] = [
       'CREATE INDEX outbox_order ON outbox (order_key, delivered_at)',
     ],
   },
+  {
+    version: 6,
+    name: 'pending events and deliveries indexed apart from those done',
+    // the workers look for the oldest pending rows, and for older pending rows of the same
+    // conversation; with every handled row in the index that was a scan of the whole table
+    sql: () => [
+      'DROP INDEX inbox_due',
+      'DROP INDEX inbox_order',
+      'DROP INDEX outbox_due',
+      'DROP INDEX outbox_order',
+      "CREATE INDEX inbox_pending ON inbox (id) WHERE state = 'pending'",
+      "CREATE INDEX inbox_pending_order ON inbox (order_key, id) WHERE state = 'pending'",
+      'CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL AND dead_at IS NULL',
+      'CREATE INDEX outbox_pending_order ON outbox (order_key, id) WHERE delivered_at IS NULL AND dead_at IS NULL',
+    ],
+  },
 ];
 
 /** Brings the schema up to date; returns the versions it applied. */

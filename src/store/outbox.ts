@@ -127,6 +127,8 @@ export class OutboxWorker {
       const room = limit - running.size;
       const items = room > 0 ? await this.claimDue(room) : [];
       for (const item of items) {
+        // rendering and sending run on the event loop: requests waiting for their ack go first
+        await new Promise((resolve) => setImmediate(resolve));
         const attempt: Promise<void> = this.attempt(item)
           // an outcome that could not be written (the database gone) leaves the item claimed by this worker: its next run takes it again
           .then((ok) => void (ok && delivered++), () => undefined)

@@ -9,8 +9,16 @@ import { inboundEvent, orderKeyOf, type InboundEvent } from './events.js';
 
 /** The store could not take an event: the channel answers 503, so the platform delivers it again. */
 export class NotRecorded extends Error {
-  readonly code = 'npr_bot_not_recorded';
+  readonly code: string = 'npr_bot_not_recorded';
 }
+
+/** So many events wait to be handled that a new one would wait too long: refused like one not recorded (503), to come again later. */
+export class Overloaded extends NotRecorded {
+  override readonly code = 'npr_bot_overloaded';
+}
+
+/** Events waiting in this process beyond which new ones are refused: some seconds of work. */
+export const MAX_WAITING_EVENTS = 2000;
 
 /** An event's user text, redacted before it is recorded: the inbox never holds an identity number. */
 function redacted(e: InboundEvent): InboundEvent {
@@ -33,6 +41,9 @@ export class Dispatcher {
   private stopped = false;
   /** The last attempt to record an event failed: readiness says so until one succeeds. */
   recordingFails = false;
+  /** Events this process recorded and has not handled yet. */
+  private waiting = 0;
+  private lastOverloadLog = 0;
 
   constructor(
     private readonly db: Db,
@@ -41,12 +52,22 @@ export class Dispatcher {
     private readonly outbox: OutboxWorker,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly maxWaiting = MAX_WAITING_EVENTS,
   ) {}
 
   /** Records an event (once per key) and sets its handling going. Throws `NotRecorded` when the store cannot take it. */
   async accept(event: InboundEvent): Promise<void> {
+    if (this.waiting >= this.maxWaiting) {
+      const now = this.clock.now().getTime();
+      if (now - this.lastOverloadLog > 10_000) {
+        this.lastOverloadLog = now;
+        this.log.warn('too many events wait to be handled; new ones are refused for now (503)', { waiting: this.waiting });
+      }
+      throw new Overloaded('too many events wait to be handled');
+    }
     try {
-      await this.inbox.record({ key: event.key, platform: event.platform, kind: event.type, orderKey: orderKeyOf(event), payload: redacted(event) });
+      const { fresh } = await this.inbox.record({ key: event.key, platform: event.platform, kind: event.type, orderKey: orderKeyOf(event), payload: redacted(event) });
+      if (fresh) this.waiting++;
       this.recordingFails = false;
     } catch (error) {
       this.recordingFails = true;
@@ -78,7 +99,11 @@ export class Dispatcher {
     for (;;) {
       const entries = await this.inbox.claimDue();
       if (entries.length === 0) return;
-      for (const entry of entries) await this.handle(entry);
+      for (const entry of entries) {
+        await this.handle(entry);
+        // handling runs on the event loop: between two events, requests waiting for their ack go first
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       this.outbox.kick();
     }
   }
@@ -88,6 +113,7 @@ export class Dispatcher {
     if (!parsed.success) {
       this.log.error('a recorded event is not one the desk knows; it is set aside', { kind: entry.kind, id: entry.id });
       await this.inbox.failed({ ...entry, attempts: Number.MAX_SAFE_INTEGER - 1 }, new Error('malformed event'));
+      this.waiting = Math.max(0, this.waiting - 1);
       return;
     }
     try {
@@ -95,8 +121,10 @@ export class Dispatcher {
         await this.desk.handle(tx, parsed.data);
         if (!(await this.inbox.handled(tx, entry.id))) throw new Error('another worker took the event over');
       });
+      this.waiting = Math.max(0, this.waiting - 1);
     } catch (error) {
       const state = await this.inbox.failed(entry, error).catch(() => 'pending' as const);
+      if (state === 'dead') this.waiting = Math.max(0, this.waiting - 1);
       if (!(error instanceof NotYet)) this.log.warn(state === 'dead' ? 'an event could not be handled and was given up' : 'handling an event failed; it will be tried again', { kind: entry.kind, attempts: entry.attempts + 1, ...errorFields(error) });
     }
   }

@@ -28,6 +28,8 @@ export interface MessagePathOptions extends Omit<DeskOptions, 'bot' | 'db' | 'cl
    * a crash, what the dead worker was sending waits this long before another takes it.
    */
   deliveryLeaseMs?: number;
+  /** Events waiting to be handled beyond which new ones are refused (default MAX_WAITING_EVENTS). */
+  maxWaitingEvents?: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface MessagePathOptions extends Omit<DeskOptions, 'bot' | 'db' | 'cl
  * logged, and a user's answer given up on is told to the support team.
  */
 export function messagePath(o: MessagePathOptions): MessagePath {
-  const { bot, db, clock, log, retryBaseDelayMs, maxAttempts, deliveryLeaseMs, ...desk } = o;
+  const { bot, db, clock, log, retryBaseDelayMs, maxAttempts, deliveryLeaseMs, maxWaitingEvents, ...desk } = o;
   const deskInstance = new SupportDesk({ ...desk, bot, db, clock, log });
   const outbox = new OutboxWorker(db, { deliver: (item) => deskInstance.deliver(item), wasDelivered: (item) => deskInstance.wasDelivered(item) }, clock, {
     ...(retryBaseDelayMs !== undefined ? { baseDelayMs: retryBaseDelayMs } : {}),
@@ -50,6 +52,6 @@ export function messagePath(o: MessagePathOptions): MessagePath {
     },
   });
   const inbox = new Inbox(db, clock, retryBaseDelayMs !== undefined ? { baseDelayMs: retryBaseDelayMs } : {});
-  const dispatcher = new Dispatcher(db, inbox, deskInstance, outbox, clock, log);
+  const dispatcher = new Dispatcher(db, inbox, deskInstance, outbox, clock, log, maxWaitingEvents);
   return { inbox, outbox, desk: deskInstance, dispatcher };
 }

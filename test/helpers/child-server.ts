@@ -11,9 +11,16 @@ export class ChildServer {
   readonly logs: string[] = [];
   url = '';
   private exited: Promise<number | null>;
+  /** How the process ended, once it has: its exit code, or the signal that ended it. */
+  ended?: { code: number | null; signal: NodeJS.Signals | null };
 
   private constructor(private readonly child: ChildProcess) {
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.ended = { code, signal };
+        resolve(code);
+      }),
+    );
   }
 
   /** Starts the server with `env` on a free port; resolves when it listens. */

@@ -12,6 +12,7 @@ export interface SlackCall {
 
 type Behaviour =
   | { kind: 'rate-limit'; retryAfterSeconds: number; times: number }
+  | { kind: 'rate-limit-some'; retryAfterSeconds: number; every: number; seen: number }
   | { kind: 'hang' }
   | { kind: 'slow'; ms: number }
   | { kind: 'server-error' }
@@ -77,8 +78,9 @@ export class FakeSlackApi {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ ok: false, error: behaviour.error }));
       }
-      if (behaviour?.kind === 'rate-limit' && behaviour.times > 0) {
-        behaviour.times--;
+      const limited = behaviour?.kind === 'rate-limit-some' && ++behaviour.seen % behaviour.every === 0;
+      if (limited || (behaviour?.kind === 'rate-limit' && behaviour.times > 0)) {
+        if (behaviour.kind === 'rate-limit') behaviour.times--;
         res.writeHead(429, { 'retry-after': String(behaviour.retryAfterSeconds), 'content-type': 'application/json' });
         return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
@@ -124,6 +126,11 @@ export class FakeSlackApi {
 
   rateLimit(method: string, retryAfterSeconds: number, times = 1) {
     this.behaviours.set(method, { kind: 'rate-limit', retryAfterSeconds, times });
+  }
+
+  /** Answers every `every`-th call to `method` with 429 and Retry-After, until `reset`. */
+  rateLimitSome(method: string, every: number, retryAfterSeconds = 1) {
+    this.behaviours.set(method, { kind: 'rate-limit-some', retryAfterSeconds, every, seen: 0 });
   }
 
   /** Answers `ok: false` (as Slack does for an unknown or archived channel) while `when` holds. */
