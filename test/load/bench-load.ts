@@ -24,11 +24,13 @@ const HELP = `npm run bench:load -- [options]
   --rate N        requests per second (default 200)
   --secs S        seconds of load (default 10)
   --warmup W      seconds of load at the same rate before the measured run, reported
-                  apart: a server just started compiles its code first (default 0)
+                  apart: a server just started compiles its code first; the measured run
+                  starts when the warm-up's questions are answered (default 0)
   --teams F       share of requests that are Teams activities, 0–1 (default 0)
   --fresh         a new connection per request (default: connections kept alive)
   --db URL        postgres://… to run on PostgreSQL (default: a fresh SQLite file)
   --profile DIR   write the server's CPU profile (.cpuprofile) into DIR
+  --per-second    also print ack p50/p99/max for each second of the run
   --help          this text
 
 Prints ack latency (p50, p99, max), how many requests were refused (503) or got no
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     fresh: { type: 'boolean', default: false },
     db: { type: 'string' },
     profile: { type: 'string' },
+    'per-second': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -129,7 +132,21 @@ function percentile(list: Outcome[], p: number): number {
 }
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-const warm = warmupSecs > 0 ? await load(1_000_000, Math.round(rate * warmupSecs)) : undefined;
+/** Waits until every acknowledged question among `indexes` has its answer (at most `ms`). */
+async function answered(indexes: number[], ms = 30_000): Promise<Map<string, number>> {
+  const deadline = Date.now() + ms;
+  let counts = answerCounts();
+  while (Date.now() < deadline && indexes.some((i) => !counts.get(keyOf(i)))) {
+    await new Promise((r) => setTimeout(r, 100));
+    counts = answerCounts();
+  }
+  return counts;
+}
+
+const WARM = 1_000_000;
+const warm = warmupSecs > 0 ? await load(WARM, Math.round(rate * warmupSecs)) : undefined;
+// the measured run starts once what the warm-up set off is done
+if (warm) await answered(warm.outcomes.map((o, n) => (o.status === 200 ? WARM + n : -1)).filter((i) => i >= 0));
 
 const total = Math.round(rate * secs);
 const before = usage();
@@ -145,14 +162,9 @@ const { outcomes, seconds: sentFor } = await load(0, total);
 
 // ---- every acknowledged question answered once ----
 const acked = outcomes.map((o, i) => (o.status === 200 ? i : -1)).filter((i) => i >= 0);
-const deadline = Date.now() + 30_000;
-let counts = answerCounts();
-while (Date.now() < deadline && acked.some((i) => !counts.get(keyOf(i)))) {
-  await new Promise((r) => setTimeout(r, 100));
-  counts = answerCounts();
-}
+await answered(acked);
 await new Promise((r) => setTimeout(r, 500)); // a duplicate would come right after the first
-counts = answerCounts();
+const counts = answerCounts();
 const after = usage();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, after.rssMiB);
@@ -171,6 +183,12 @@ process.stdout.write(
     `responded (any status) within 1 s: ${count((o) => o.status !== 0 && o.ms <= 1000)} of ${total}; within Slack's 3 s: ${count((o) => o.status !== 0 && o.ms <= SLACK_WAITS_MS)}`,
     `replies: ${lost} acknowledged but never answered, ${duplicated} answered twice or more`,
     `server: CPU ${(after.cpu - before.cpu).toFixed(1)} s over the run (${((100 * (after.cpu - before.cpu)) / sentFor).toFixed(0)} % of one core while sending), RSS peak ${peakRss.toFixed(0)} MiB (${before.rssMiB.toFixed(0)} MiB before)`,
+    ...(args['per-second']
+      ? Array.from({ length: Math.ceil(secs) }, (_, sec) => {
+          const part = outcomes.slice(sec * rate, (sec + 1) * rate);
+          return `  second ${sec + 1}: p50 ${fmt(percentile(part, 50))}, p99 ${fmt(percentile(part, 99))}, max ${fmt(percentile(part, 100))}`;
+        })
+      : []),
     '',
   ].join('\n'),
 );

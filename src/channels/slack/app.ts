@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import type { Bot } from '../../core/bot.js';
 import type { Lang, Reply } from '../../core/types.js';
@@ -13,9 +13,9 @@ import type { Address, SlackAddress } from '../../support/events.js';
 import { caseView, type CaseSummary } from '../../support/summary.js';
 import { viewOf, type ActionValue } from '../reply-view.js';
 import { escapeMrkdwn, renderCase, renderSlack, type SlackMessage } from './render.js';
+import { SlackApi, SlackApiError } from './api.js';
 import { supportKey, translateSlack } from './translate.js';
 
-type WebClient = webApi.WebClient;
 
 /** Slack's rule: a request signed more than five minutes from now, either way, is refused. */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -112,15 +112,15 @@ class SlackIdentity {
   private checking?: Promise<void>;
 
   constructor(
-    private readonly client: WebClient,
+    private readonly api: SlackApi,
     private readonly log: Logger,
   ) {}
 
   /** Asks Slack who the bot is, unless it is known or being asked. */
   check(): Promise<void> {
     if (this.ids) return Promise.resolve();
-    this.checking ??= this.client.auth
-      .test()
+    this.checking ??= this.api
+      .call<{ bot_id?: string; user_id?: string }>('auth.test')
       .then((r) => void (this.ids = { botId: String(r.bot_id ?? ''), botUserId: String(r.user_id ?? '') }))
       .catch((error: unknown) => this.log.warn('slack: auth.test failed; it is tried again with the next event', errorFields(error)))
       .finally(() => (this.checking = undefined));
@@ -155,24 +155,21 @@ export interface SlackDeps {
   bodyLimit: number;
 }
 
-/** Classifies a Web API failure for the outbox: wait (429), may have arrived (timeout, server error), or not sent. */
+/** Classifies a Web API failure for the outbox: wait (429), may have arrived (no answer, a server error), or not sent. */
 function deliveryError(error: unknown): DeliveryError {
-  const e = error as { code?: string; retryAfter?: number; message?: string; original?: { code?: string; message?: string }; statusCode?: number };
-  const message = e.message ?? String(error);
-  if (e.code === 'slack_webapi_rate_limited_error') return new DeliveryError(message, { retryAfterMs: (e.retryAfter ?? 1) * 1000 });
-  if (e.code === 'slack_webapi_http_error') return new DeliveryError(message, { uncertain: true });
-  if (e.code === 'slack_webapi_request_error') {
-    const code = e.original?.code ?? '';
-    return new DeliveryError(message, { uncertain: ['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) || /timeout/i.test(e.original?.message ?? '') });
-  }
-  return new DeliveryError(message);
+  if (error instanceof DeliveryError) return error;
+  if (!(error instanceof SlackApiError)) return new DeliveryError(error instanceof Error ? error.message : String(error));
+  if (error.kind === 'rate_limited') return new DeliveryError(error.message, { retryAfterMs: error.detail.retryAfterMs ?? 1000 });
+  if (error.kind === 'http') return new DeliveryError(error.message, { uncertain: (error.detail.status ?? 500) >= 500 });
+  if (error.kind === 'request') return new DeliveryError(error.message, { uncertain: true });
+  return new DeliveryError(error.message);
 }
 
 export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: SlackDeps): SlackChannel {
   const clientOptions = {
     slackApiUrl: config.SLACK_API_URL ? `${config.SLACK_API_URL.replace(/\/$/, '')}/` : undefined,
     timeout: config.SLACK_API_TIMEOUT_MS,
-    // the outbox retries, waits out rate limits and looks before it resends: the client must not do it too
+    // for bolt's own client and Socket Mode's connection requests; deliveries go through SlackApi
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   };
@@ -194,8 +191,8 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
     });
   const token = config.SLACK_BOT_TOKEN!;
   // deliveries use their own client; bolt's, with no token of its own, only runs listeners
-  const client: WebClient = new webApi.WebClient(token, { ...clientOptions, logger });
-  const identity = new SlackIdentity(client, log);
+  const api = new SlackApi(token, { apiUrl: clientOptions.slackApiUrl, timeoutMs: config.SLACK_API_TIMEOUT_MS });
+  const identity = new SlackIdentity(api, log);
   const app = new App({ authorize: () => identity.authorize(token), receiver, clientOptions, logger });
   const supportChannel = config.SUPPORT_SLACK_CHANNEL;
   // one door: every request becomes a typed event, recorded before it is acknowledged
@@ -210,7 +207,7 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
   });
 
   const metadata = (item: OutboxItem, part: number) => ({ event_type: DELIVERY_EVENT, event_payload: { outbox: item.key, part } });
-  const dmChannel = async (user: string) => (await client.conversations.open({ users: user })).channel!.id!;
+  const dmChannel = async (user: string) => (await api.call<{ channel: { id: string } }>('conversations.open', { users: user })).channel.id;
 
   /** Sends messages to an address: a response URL, an ephemeral note, a DM, or a channel (thread). */
   const send = async (to: SlackAddress, messages: SlackMessage[], item: OutboxItem) => {
@@ -225,23 +222,27 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
           });
           if (!res.ok) throw new DeliveryError(`response URL answered ${res.status}`, { uncertain: res.status >= 500 });
         } else if (to.user && !to.dm) {
-          await client.chat.postEphemeral({ channel: to.channel ?? to.user, user: to.user, text: m.text, ...blocksOf(m), ...(to.thread ? { thread_ts: to.thread } : {}) });
+          await api.call('chat.postEphemeral', { channel: to.channel ?? to.user, user: to.user, text: m.text, ...blocksOf(m), ...(to.thread ? { thread_ts: to.thread } : {}) });
         } else {
           const channel = to.dm && to.user ? await dmChannel(to.user) : to.channel!;
-          await client.chat.postMessage({ channel, text: m.text, ...blocksOf(m), metadata: metadata(item, part), ...(to.thread ? { thread_ts: to.thread } : {}) });
+          await api.call('chat.postMessage', { channel, text: m.text, ...blocksOf(m), metadata: metadata(item, part), ...(to.thread ? { thread_ts: to.thread } : {}) });
         }
       }
     } catch (error) {
-      throw error instanceof DeliveryError ? error : deliveryError(error);
+      throw deliveryError(error);
     }
   };
 
   /** Whether Slack shows a post carrying this item's key: in the thread or channel it went to. */
   const findPost = async (channel: string, thread: string | undefined, item: OutboxItem): Promise<boolean> => {
     const oldest = String((Date.parse(item.createdAt) - LOOK_BACK_MS) / 1000);
-    const page = thread
-      ? await client.conversations.replies({ channel, ts: thread, oldest, limit: LOOK_BACK_MESSAGES, include_all_metadata: true })
-      : await client.conversations.history({ channel, oldest, limit: LOOK_BACK_MESSAGES, include_all_metadata: true });
+    const page = await api.call<{ messages?: unknown[] }>(thread ? 'conversations.replies' : 'conversations.history', {
+      channel,
+      ...(thread ? { ts: thread } : {}),
+      oldest,
+      limit: LOOK_BACK_MESSAGES,
+      include_all_metadata: true,
+    });
     return (page.messages ?? []).some((m) => {
       const meta = (m as { metadata?: { event_type?: string; event_payload?: { outbox?: string } } }).metadata;
       return meta?.event_type === DELIVERY_EVENT && meta.event_payload?.outbox === item.key;
@@ -262,7 +263,7 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
     },
     async home(user) {
       try {
-        await client.views.publish({ user_id: user, view: { type: 'home', blocks: homeBlocks(bot) } });
+        await api.call('views.publish', { user_id: user, view: { type: 'home', blocks: homeBlocks(bot) } });
       } catch (error) {
         throw deliveryError(error);
       }
@@ -270,15 +271,15 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
     async postCase(_where, c, summary, item) {
       if (!supportChannel) throw new DeliveryError('SUPPORT_SLACK_CHANNEL is not set');
       try {
-        const result = await client.chat.postMessage({ channel: supportChannel, ...caseMessage(c, summary), metadata: metadata(item, 0) });
-        return { platform: 'slack', channel: supportChannel, ts: result.ts!, key: supportKey(supportChannel, result.ts!) };
+        const result = await api.call<{ ts: string }>('chat.postMessage', { channel: supportChannel, ...caseMessage(c, summary), metadata: metadata(item, 0) });
+        return { platform: 'slack', channel: supportChannel, ts: result.ts, key: supportKey(supportChannel, result.ts) };
       } catch (error) {
         throw deliveryError(error);
       }
     },
     async updateCase(ref, c, summary) {
       try {
-        await client.chat.update({ channel: String(ref.channel), ts: String(ref.ts), ...caseMessage(c, summary) });
+        await api.call('chat.update', { channel: String(ref.channel), ts: String(ref.ts), ...caseMessage(c, summary) });
       } catch (error) {
         throw deliveryError(error);
       }
@@ -326,6 +327,7 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
     },
     stop: async () => {
       if (socketMode) await app.stop();
+      api.close();
     },
   };
 }
