@@ -5,7 +5,7 @@ import { Bot } from '../core/bot.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { entry } from '../core/knowledge/entry.js';
 import { openDb, type Db } from '../store/db.js';
-import { migrate } from '../store/migrations.js';
+import { checkWritable, migrate } from '../store/migrations.js';
 import { DbConversationStore } from '../store/conversations.js';
 import type { OutboxWorker } from '../store/outbox.js';
 import { purgeOlderThan } from '../store/purge.js';
@@ -90,8 +90,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
   const clock = options.clock ?? systemClock;
   const db = options.db ?? openDb(config.DATABASE_URL);
   await migrate(db);
-  // a database it can read but not write (a read-only or immutable file) would take no event: refuse to start
-  await db.transaction(async (tx) => void (await tx.run("UPDATE schema_migrations SET name = name WHERE version = 1")));
+  await checkWritable(db);
   const bot = options.bot ?? new Bot({ store: new DbConversationStore(db, clock), now: () => clock.now() });
   await bot.warmUp();
   const slackOn = slackStatus(config);

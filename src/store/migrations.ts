@@ -161,3 +161,8 @@ export async function migrate(db: Db): Promise<number[]> {
     return applied;
   }, MIGRATION_LOCK);
 }
+
+/** Fails when the database can be read but not written (a read-only or immutable file): such a store would take no event. */
+export async function checkWritable(db: Db): Promise<void> {
+  await db.transaction(async (tx) => void (await tx.run('UPDATE schema_migrations SET name = name WHERE version = 1')));
+}

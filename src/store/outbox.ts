@@ -47,6 +47,12 @@ export async function enqueue(db: Db, clock: Clock, d: NewDelivery): Promise<voi
  * How a delivery failed. `retryAfterMs`: the receiver asked to wait (429). `uncertain`: it may
  * have arrived (a timeout, a server error). `permanent`: trying again cannot help.
  */
+/** Deliveries not yet made, whether due now or waiting for a retry (dead ones not counted). */
+export async function undelivered(db: Db): Promise<number> {
+  const row = await db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL');
+  return Number(row?.n ?? 0);
+}
+
 export class DeliveryError extends Error {
   readonly code = 'npr_bot_delivery_failed';
   constructor(

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { redactIdentityNumbers } from '../core/privacy.js';
 import type { Db } from '../store/db.js';
 import type { Inbox, InboxEntry } from '../store/inbox.js';
-import type { OutboxWorker } from '../store/outbox.js';
+import { undelivered, type OutboxWorker } from '../store/outbox.js';
 import { errorFields, type Logger } from '../log.js';
 import { NotYet, type SupportDesk } from './desk.js';
 import { inboundEvent, orderKeyOf, type InboundEvent } from './events.js';
@@ -151,15 +151,9 @@ export class Dispatcher {
     for (;;) {
       while (this.running) await this.running;
       const inbox = await this.inbox.counts();
-      const outbox = outboxToo ? await this.outboxPending() : 0;
+      const outbox = outboxToo ? await undelivered(this.db) : 0;
       if (inbox.pending === 0 && outbox === 0 && !this.running) return;
       await new Promise((r) => setTimeout(r, 10));
     }
-  }
-
-  /** Deliveries not yet made, whether due now or waiting for a retry. */
-  private async outboxPending(): Promise<number> {
-    const row = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL');
-    return Number(row?.n ?? 0);
   }
 }
