@@ -16,7 +16,7 @@ function run(script: 'ask' | 'chat', input: Buffer | string) {
 
 const CONTRACT_KEYS = ['question', 'lang', 'intent', 'confidence', 'text', 'sources', 'handoff', 'route', 'rule'];
 
-describe('npm run ask -- --json', () => {
+describe('npm run ask -- --json', { timeout: 60_000 }, () => {
   it('answers each line separately with exactly one JSON line, in order, even for junk', () => {
     const fnr = identityNumbers('150585', 1)[0]!;
     const input = Buffer.concat([
@@ -35,6 +35,9 @@ describe('npm run ask -- --json', () => {
     for (const r of replies) expect(Object.keys(r)).toEqual(CONTRACT_KEYS);
     expect(replies[0]).toMatchObject({ intent: 'pricing', rule: 'pricing.estimate' });
     expect(replies[0]!.text).toContain('6 875');
+    // the answer's facts are dated; a fallback cites nothing
+    expect(replies[0]!.sources).toEqual([expect.objectContaining({ checked: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) })]);
+    expect(replies[1]!.sources).toEqual([]);
     expect(replies[1]).toMatchObject({ intent: 'fallback', question: '' });
     expect(replies[2]).toMatchObject({ intent: 'fallback' });
     expect(replies[3]).toMatchObject({ intent: 'fallback' });
@@ -47,7 +50,14 @@ describe('npm run ask -- --json', () => {
   });
 });
 
-describe('npm run chat -- --json', () => {
+describe('npm run ask (for a person)', { timeout: 60_000 }, () => {
+  it('lists each source with the day it was checked', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'ask', '--', 'what does it cost?'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(result.stdout).toMatch(/Sources:\n {2}- .+, checked \d{1,2} \w{3} \d{4}\n {4}https:\/\//);
+  });
+});
+
+describe('npm run chat -- --json', { timeout: 60_000 }, () => {
   it('treats the lines as one conversation, one JSON line per turn', () => {
     const { lines, status, stderr } = run('chat', 'Hvor lang tid tar det?\npersonidentifiserbare\nkomplett søknad mottatt 3. mars 2027\n');
     expect(status, stderr).toBe(0);

@@ -1,22 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { estimatePrice } from '../src/core/answer/rules/pricing.js';
-import { dueDate } from '../src/core/answer/rules/deadlines.js';
+import { dueDate } from '../src/core/answer/rules/calendar.js';
 import { utcDay } from '../src/core/understand/slots.js';
 import { ask, testBot } from './helpers/bot.js';
 
-const facts = { hourlyRateNok: 1100, minimumHours: 2, vatPercent: 25 };
+const facts = { hourlyRateNok: 1100, minimumHours: 2, vatPercent: 25, billing: 'exact' } as const;
 
 describe('pricing rule', () => {
   it('bills the hours given, at least the minimum, with VAT on top', () => {
     expect(estimatePrice(facts, 5)).toEqual({ hours: 5, billedHours: 5, excl: 5500, incl: 6875 });
     expect(estimatePrice(facts, 3.5)).toEqual({ hours: 3.5, billedHours: 3.5, excl: 3850, incl: 4812.5 });
-    expect(estimatePrice(facts, 0.5)).toEqual({ hours: 0.5, billedHours: 2, excl: 2200, incl: 2750 });
+    expect(estimatePrice(facts, 0.5)).toEqual({ hours: 0.5, billedHours: 2, raisedBy: 'minimum', excl: 2200, incl: 2750 });
     expect(estimatePrice(facts, 12)).toEqual({ hours: 12, billedHours: 12, excl: 13200, incl: 16500 });
   });
 
   it('follows the facts, not constants in code', () => {
-    expect(estimatePrice({ hourlyRateNok: 1200, minimumHours: 1, vatPercent: 0 }, 0.5).incl).toBe(1200);
-    expect(estimatePrice({ hourlyRateNok: 1200, minimumHours: 0.5, vatPercent: 10 }, 0.5).incl).toBe(660);
+    expect(estimatePrice({ hourlyRateNok: 1200, minimumHours: 1, vatPercent: 0, billing: 'exact' }, 0.5).incl).toBe(1200);
+    expect(estimatePrice({ hourlyRateNok: 1200, minimumHours: 0.5, vatPercent: 10, billing: 'exact' }, 0.5).incl).toBe(660);
+  });
+
+  const hds = { hourlyRateNok: 1155, vatPercent: 25, billing: 'started-hour', baseFeeOneSourceNok: 1500, baseFeeSeveralSourcesNok: 3000 } as const;
+
+  it('adds a base fee by number of sources, and counts started hours whole', () => {
+    expect(estimatePrice(hds, 5, 'one')).toEqual({ hours: 5, billedHours: 5, baseFee: 1500, excl: 7275, incl: 9093.75 });
+    expect(estimatePrice(hds, 5, 'several')).toEqual({ hours: 5, billedHours: 5, baseFee: 3000, excl: 8775, incl: 10968.75 });
+    expect(estimatePrice(hds, 2.5, 'one')).toMatchObject({ billedHours: 3, raisedBy: 'started-hour', excl: 1500 + 3 * 1155 });
+    expect(estimatePrice(hds, 3, 'one')).toMatchObject({ billedHours: 3 });
+    expect(estimatePrice({ ...hds, minimumHours: 2 }, 0.4, 'one')).toMatchObject({ billedHours: 2, raisedBy: 'minimum' });
+  });
+});
+
+describe('working days', () => {
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  it('count Monday to Friday without Norwegian public holidays, from the day after', () => {
+    // Easter (2, 3 and 6 April), 1 May and Ascension Day (14 May) 2026 are off
+    expect(iso(dueDate(utcDay(2026, 4, 1)!, 30, 'working'))).toBe('2026-05-20');
+    // and Whit Monday (25 May)
+    expect(iso(dueDate(utcDay(2026, 4, 1)!, 60, 'working'))).toBe('2026-07-02');
+    // complete on a Friday: Monday is the first day
+    expect(iso(dueDate(utcDay(2026, 11, 20)!, 1, 'working'))).toBe('2026-11-23');
+    // Christmas 2026: 25 and 26 December, then New Year's Day
+    expect(iso(dueDate(utcDay(2026, 12, 23)!, 3, 'working'))).toBe('2026-12-29');
   });
 });
 

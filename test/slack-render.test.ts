@@ -15,6 +15,18 @@ describe('Slack rendering', () => {
     expect(pieces.join(' ').split(' ').length).toBe(2000);
   });
 
+  it('says in the sources line when each source was checked, in the reply\'s language', async () => {
+    const bot = testBot();
+    for (const [question, words] of [
+      ['hva koster det?', 'sjekket 25.11.2026'],
+      ['kva kostar det?', 'sjekka 25.11.2026'],
+      ['what does it cost?', 'checked 25 Nov 2026'],
+    ] as const) {
+      const context = renderSlack(viewOf(bot, await ask(bot, question)), { action: { conversationId: 'c', lang: 'nb' } })[0]!.blocks.find((b) => b.type === 'context');
+      expect(JSON.stringify(context)).toContain(words);
+    }
+  });
+
   it('splits a reply longer than one message into several, never over the limits, buttons last', async () => {
     const bot = testBot();
     const reply = await ask(bot, 'hva koster det?');

@@ -46,6 +46,7 @@ describe('Slack through the real bolt stack', () => {
     expect(sectionText(reply!)).toContain('6 875 kr');
     expect(sectionText(reply!)).toContain('Inkl. mva.');
     expect(JSON.stringify(blocks)).toContain('<https://helsedata.no/no/forvaltere/helsedirektoratet/norsk-pasientregister/|');
+    expect(JSON.stringify(blocks)).toContain('>, sjekket 25.11.2026');
     expect(JSON.stringify(blocks)).toMatch(/npr_helpful.*npr_not_helpful.*npr_support/);
     expect(reply!.args.text).toContain('Overslag');
   });

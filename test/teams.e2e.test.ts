@@ -46,6 +46,7 @@ describe('Teams through the real botbuilder stack', () => {
     expect(card.body.map((b) => b.type)).toContain('FactSet');
     expect(cardText(reply!)).toContain('6 875 kr');
     expect(cardText(reply!)).toContain('https://helsedata.no/no/forvaltere/helsedirektoratet/norsk-pasientregister/');
+    expect(cardText(reply!)).toContain('sjekket 25.11.2026');
     expect(card.actions.map((a) => a.data.action)).toEqual(['npr_helpful', 'npr_not_helpful', 'npr_support']);
   });
 

@@ -14,6 +14,6 @@ failOnError(async () => {
   for await (const question of questions) {
     const reply = forTerminal(bot, await bot.answer({ conversationId: randomUUID(), text: question }));
     if (json) printJson(reply);
-    else process.stdout.write(`${formatForTerminal(reply)}\n\n`);
+    else process.stdout.write(`${formatForTerminal(bot, reply)}\n\n`);
   }
 });

@@ -16,7 +16,7 @@ failOnError(async () => {
     for await (const line of stdinLines()) {
       const reply = forTerminal(bot, await bot.answer({ conversationId, text: line }));
       if (json) printJson(reply);
-      else process.stdout.write(`${formatForTerminal(reply)}\n\n`);
+      else process.stdout.write(`${formatForTerminal(bot, reply)}\n\n`);
     }
     return;
   }
@@ -33,7 +33,7 @@ failOnError(async () => {
     }
     if (/^\s*(exit|quit|avslutt)\s*$/i.test(line)) break;
     const reply = forTerminal(bot, await bot.answer({ conversationId, text: line }));
-    process.stdout.write(`\n${formatForTerminal(reply)}\n\n`);
+    process.stdout.write(`\n${formatForTerminal(bot, reply)}\n\n`);
   }
   rl.close();
 });

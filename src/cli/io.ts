@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Bot } from '../core/bot.js';
 import { toAnswerJson, type Reply } from '../core/types.js';
+import { sourceChecked } from '../channels/reply-view.js';
 
 /** The lines of standard input, in order; invalid UTF-8 arrives as replacement characters. */
 export function stdinLines(): AsyncIterable<string> {
@@ -11,10 +12,10 @@ export function printJson(reply: Reply): void {
   process.stdout.write(`${JSON.stringify(toAnswerJson(reply))}\n`);
 }
 
-/** The reply as a person reads it in a terminal: the answer, then its sources. */
-export function formatForTerminal(reply: Reply): string {
-  const sources = reply.sources.map((s) => `  - ${s.title}\n    ${s.url}`).join('\n');
-  const label = reply.lang === 'en' ? 'Sources' : 'Kilder';
+/** The reply as a person reads it in a terminal: the answer, then its sources and when they were checked. */
+export function formatForTerminal(bot: Bot, reply: Reply): string {
+  const sources = reply.sources.map((s) => `  - ${s.title}, ${sourceChecked(bot, s, reply.lang)}\n    ${s.url}`).join('\n');
+  const label = bot.label('sources', reply.lang);
   const text = reply.mailto ? `${reply.text}\n\n✉ ${reply.mailto}` : reply.text;
   return sources ? `${text}\n\n${label}:\n${sources}` : text;
 }

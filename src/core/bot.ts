@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lang, Message, Reply } from './types.js';
 import { loadKnowledge } from './knowledge/load.js';
@@ -24,9 +24,17 @@ export interface BotData {
   lexicon: Lexicon;
 }
 
-/** Reads and validates knowledge/ and intents/: shape first, then cross-references. */
-export function loadBotData(root = PROJECT_ROOT): BotData {
-  const kb = loadKnowledge(join(root, 'knowledge'), root);
+/**
+ * The knowledge folder: `KNOWLEDGE_DIR` when set (relative to the working folder), else
+ * `knowledge/` in the project. The server and every command read knowledge through this.
+ */
+export function knowledgeDir(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = process.env): string {
+  return env.KNOWLEDGE_DIR ? resolve(env.KNOWLEDGE_DIR) : join(root, 'knowledge');
+}
+
+/** Reads and validates the knowledge folder and intents/: shape first, then cross-references. */
+export function loadBotData(root = PROJECT_ROOT, knowledge = knowledgeDir(root)): BotData {
+  const kb = loadKnowledge(knowledge, root);
   const intents = loadIntents(join(root, 'intents'), root);
   const lexicon = loadLexicon(join(root, 'intents', 'lexicon.yaml'), root);
   const problems = checkReferences(kb, intents);

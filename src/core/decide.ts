@@ -3,6 +3,7 @@ import type { Part, Understanding } from './understand/understand.js';
 import { Ranking } from './understand/classifier.js';
 import { PURPOSE_ROUTES, type Purpose } from './answer/rules/routing.js';
 import type { Day } from './understand/slots.js';
+import type { SourceCount } from './answer/rules/deadlines.js';
 
 /** Below this probability the bot says it cannot answer rather than guess. */
 export const FALLBACK_BELOW = 0.3;
@@ -57,6 +58,10 @@ export interface Answer {
   hours?: number;
   received?: Day;
   category?: string;
+  /** One data source or several (linked), when the question says: prices and delivery times may depend on it. */
+  sourceCount?: SourceCount;
+  /** A case the price entry names as free of charge ("klage"). */
+  freeCase?: string;
   /** Asks whether weekends count: the answer says what the documentation says of days. */
   dayKind?: boolean;
   /** A non-research purpose and a question about the research forms: the answer starts with "no". */
@@ -66,7 +71,7 @@ export interface Answer {
 }
 
 /** Says whether the delivery time for a complete application received on a day has passed (all of them, without a category). */
-export type DeadlinePassed = (received: Day, category: string | undefined, today: Day) => boolean;
+export type DeadlinePassed = (received: Day, category: string | undefined, sourceCount: SourceCount | undefined, today: Day) => boolean;
 
 export interface Decision {
   /** What to answer, in the order the message asked it. */
@@ -100,8 +105,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));
     return one(
       previous === 'pricing'
-        ? { intent: 'pricing', confidence: conf, hours: u.hours ?? u.bareNumber }
-        : { intent: 'deadlines', confidence: conf, received: u.received ?? stateDay(state?.received), category: u.category ?? state?.category, dayKind: u.asksDayKind },
+        ? { intent: 'pricing', confidence: conf, hours: u.hours ?? u.bareNumber, sourceCount: u.sourceCount, freeCase: u.freeCase }
+        : { intent: 'deadlines', confidence: conf, received: u.received ?? stateDay(state?.received), category: u.category ?? state?.category, sourceCount: u.sourceCount, dayKind: u.asksDayKind },
     );
   }
 
@@ -185,14 +190,15 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (i === 'pricing') {
       // "and with VAT?" after an estimate keeps the hours of the conversation
       const hours = u.hours ?? (state?.intent === 'pricing' && u.tokens.length <= FOLLOW_UP_MAX_WORDS ? state.hours : undefined);
-      return { intent: i, confidence: c, hours };
+      return { intent: i, confidence: c, hours, sourceCount: u.sourceCount, freeCase: u.freeCase };
     }
     if (i === 'deadlines') {
       const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);
       const category = u.category ?? (state?.intent === 'deadlines' ? state.category : undefined);
       // a complete application whose delivery time has passed: a complaint, for a person
-      if (u.received && received && !part.conditional && deadlinePassed(received, category, u.today)) return { intent: 'handoff', confidence: c, received, category, overdue: true };
-      return { intent: i, confidence: c, received, category, dayKind: u.asksDayKind };
+      const sourceCount = u.sourceCount;
+      if (u.received && received && !part.conditional && deadlinePassed(received, category, sourceCount, u.today)) return { intent: 'handoff', confidence: c, received, category, sourceCount, overdue: true };
+      return { intent: i, confidence: c, received, category, sourceCount, dayKind: u.asksDayKind };
     }
     if (i === 'apply_non_research') return { intent: i, confidence: c, notTheForms: u.namesForms };
     return { intent: i, confidence: c };

@@ -16,6 +16,8 @@ export const lexiconSchema = z.strictObject({
   nprNames: words,
   otherRegistries: words,
   linkageWords: words,
+  /** Words saying an application is for one data source or several: prices and delivery times may depend on it. */
+  sourceCountWords: z.strictObject({ one: words, several: words }),
   hourNames: perLang(z.tuple([z.string(), z.string()])),
   yesWords: words,
   andWords: words,

@@ -5,6 +5,8 @@ export type Lang = (typeof LANGS)[number];
 export interface Source {
   title: string;
   url: string;
+  /** The day the answer's facts were last checked against this source (YYYY-MM-DD). */
+  checked: string;
 }
 
 /** A question as a channel hands it to the core. */

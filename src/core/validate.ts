@@ -5,14 +5,17 @@ import type { IntentDef } from './intents/schema.js';
 import { FORMATS } from './knowledge/format.js';
 import { PLACEHOLDER } from './knowledge/render.js';
 import { deadlineFactsSchema, priceFactsSchema } from './knowledge/schema.js';
+import { pageFactProblems } from './knowledge/page-facts.js';
 import { PURPOSE_ROUTES } from './answer/rules/routing.js';
 import { LABELS, ROUTES } from './answer/compose.js';
 import { tokenize } from './understand/normalise.js';
+import { daysFacts, dueName } from './answer/rules/deadlines.js';
 
 /** Knowledge entries the code itself answers from, and the variables each one's rule fills in. */
 export const CODE_ENTRIES: Record<string, string[]> = {
-  price: ['hours', 'billedHours', 'excl', 'incl'],
-  deadlines: ['why', 'days', 'received', 'due', 'dueAnonymous', 'dueIdentifiable'],
+  price: ['hours', 'billedHours', 'excl', 'incl', 'baseFee', 'baseFeeOne', 'exclOne', 'inclOne', 'baseFeeSeveral', 'exclSeveral', 'inclSeveral'],
+  // and a due date per delivery-time fact (dueName)
+  deadlines: ['why', 'days', 'received', 'due', 'holiday'],
   applying: [],
   'non-research': ['question'],
   'own-data': [],
@@ -21,15 +24,26 @@ export const CODE_ENTRIES: Record<string, string[]> = {
   clarify: ['first', 'second'],
   empty: [],
   truncated: ['limit'],
-  labels: ['assignee', 'link', 'caseNumber', 'to', 'conversation', 'attempts', 'error'],
+  labels: ['assignee', 'link', 'caseNumber', 'to', 'conversation', 'attempts', 'error', 'date'],
   feedback: [],
   handoff: ['caseNumber', 'text', 'summary', 'transcript'],
 };
 
 /** Sections the rules ask for, beyond the plain answer. */
 const RULE_SECTIONS: Record<string, (e: KnowledgeEntry) => string[]> = {
-  price: () => ['estimate', 'estimate-minimum'],
-  deadlines: (e) => ['category', 'date', 'date-both', ...Object.keys(e.categories ?? {}).map((c) => `why-${c}`)],
+  price: (e) => [
+    ...(e.facts.baseFeeOneSourceNok !== undefined ? ['estimate-one', 'estimate-several', 'estimate-both'] : ['estimate']),
+    ...(e.facts.minimumHours !== undefined ? ['estimate-minimum'] : []),
+    ...(e.facts.billing === 'started-hour' ? ['estimate-started'] : []),
+    ...Object.keys(e.freeCases ?? {}).map((c) => `free-${c}`),
+  ],
+  deadlines: (e) => [
+    'date',
+    'date-both',
+    'day-kind',
+    ...(e.categories && !e.bySources ? ['category', ...Object.keys(e.categories).map((c) => `why-${c}`)] : []),
+    ...((e.dayCount ?? 'calendar') === 'calendar' ? ['falls-on-weekend', 'falls-on-holiday'] : []),
+  ],
   labels: () => [...LABELS],
   handoff: () => ['offer', 'confirmed', 'opened', 'declined', 'relayed', 'agent-reply', 'resolved', 'mail-subject', 'mail-body', 'unavailable'],
   feedback: () => ['not-helpful'],
@@ -41,7 +55,8 @@ const key = (text: string) => tokenize(text).join(' ');
 /**
  * Cross-references, after each file's shape has passed: every intent answers from an entry that
  * exists, every entry is reachable, every placeholder has a value, rules find the typed facts
- * and sections they need, and no utterance stands under two intents or in both examples and tests.
+ * and sections they need, the facts declared on the documentation page are facts of their entry,
+ * and no utterance stands under two intents or in both examples and tests.
  */
 export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]): DataProblem[] {
   const problems: DataProblem[] = [];
@@ -68,7 +83,7 @@ export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]
 
   for (const e of kb.entries.values()) {
     if (!reached.has(e.id)) problems.push({ file: e.file, line: 2, message: `entry "${e.id}" is not reachable: no intent answers from it` });
-    const vars = new Set(CODE_ENTRIES[e.id] ?? []);
+    const vars = new Set([...(CODE_ENTRIES[e.id] ?? []), ...(e.id === 'deadlines' ? daysFacts(e).map(dueName) : [])]);
     for (const [sectionKey, section] of e.sections) {
       for (const [, name, format] of section.text.matchAll(PLACEHOLDER)) {
         const where = { file: e.file, line: section.line };
@@ -87,6 +102,10 @@ export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]
     for (const [name, category] of Object.entries(e.categories ?? {})) {
       if (!(category.days in e.facts)) problems.push({ file: e.file, line: 2, message: `category "${name}" names days fact "${category.days}", which is not in facts` });
     }
+    problems.push(...pageFactProblems(e));
+    for (const [count, fact] of Object.entries(e.bySources ?? {})) {
+      if (!fact.endsWith('Days') || !(fact in e.facts)) problems.push({ file: e.file, line: 2, message: `bySources.${count} names "${fact}", which is not a delivery-time fact (a fact ending in Days)` });
+    }
   }
 
   const typed: [string, { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }][] = [
@@ -98,6 +117,17 @@ export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]
     const result = e && schema.safeParse(e.facts);
     if (e && result && !result.success) {
       for (const issue of result.error!.issues) problems.push({ file: e.file, line: 2, message: `facts.${issue.path.join('.')}: ${issue.message}` });
+    }
+  }
+
+  // each delivery time gives a due date that channels show under a label
+  const deadlines = kb.entries.get('deadlines');
+  const labels = kb.entries.get('labels');
+  if (deadlines && labels) {
+    for (const name of daysFacts(deadlines).map(dueName)) {
+      for (const lang of ['nb', 'en'] as const) {
+        if (!labels.sections.has(`${lang} figure-${name}`)) problems.push({ file: labels.file, line: 2, message: `missing section "## ${lang} figure-${name}": the label of the due date from ${deadlines.file}` });
+      }
     }
   }
 

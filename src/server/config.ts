@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { maxAgeDaysSchema } from '../core/knowledge/staleness.js';
 
 const optional = z
   .string()
@@ -37,6 +38,10 @@ export const configSchema = z.object({
   NPR_MAIL_TO: optional,
   /** Conversations and cases older than this many days are deleted. */
   RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+  /** The knowledge folder; knowledge/ in the project when unset. */
+  KNOWLEDGE_DIR: optional.refine((dir) => dir === undefined || existsSync(dir), 'no such folder'),
+  /** Entries whose facts were checked longer ago than this many days are logged at start. */
+  KNOWLEDGE_MAX_AGE_DAYS: maxAgeDaysSchema,
 });
 export type Config = z.infer<typeof configSchema>;
 

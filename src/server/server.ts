@@ -5,6 +5,7 @@ import { Bot } from '../core/bot.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { entry } from '../core/knowledge/entry.js';
 import { openDb, type Db } from '../store/db.js';
+import { describeStale, staleEntries } from '../core/knowledge/staleness.js';
 import { checkWritable, migrate } from '../store/migrations.js';
 import { DbConversationStore } from '../store/conversations.js';
 import type { OutboxWorker } from '../store/outbox.js';
@@ -93,6 +94,7 @@ export async function startServer(config: Config, log: Logger, options: ServerOp
   await checkWritable(db);
   const bot = options.bot ?? new Bot({ store: new DbConversationStore(db, clock), now: () => clock.now() });
   await bot.warmUp();
+  for (const stale of staleEntries(bot.data.kb, clock.now(), config.KNOWLEDGE_MAX_AGE_DAYS)) log.warn(describeStale(stale, config.KNOWLEDGE_MAX_AGE_DAYS));
   const slackOn = slackStatus(config);
   const teamsOn = teamsStatus(config);
   const mailer = options.mailer ?? (config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : undefined);

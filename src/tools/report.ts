@@ -7,6 +7,8 @@ import { readConfig } from '../server/config.js';
 import { openDb } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
 import { buildReport } from '../store/report.js';
+import { loadBotData } from '../core/bot.js';
+import { staleEntries } from '../core/knowledge/staleness.js';
 
 const { values } = parseArgs({ options: { days: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } } });
 const days = Number(values.days);
@@ -14,12 +16,14 @@ if (!Number.isFinite(days) || days <= 0) {
   process.stderr.write('--days takes a positive number\n');
   process.exit(2);
 }
-const db = openDb(readConfig().DATABASE_URL);
+const config = readConfig();
+const db = openDb(config.DATABASE_URL);
 try {
   await migrate(db);
   const r = await buildReport(db, days);
+  const stale = staleEntries(loadBotData().kb, new Date(), config.KNOWLEDGE_MAX_AGE_DAYS);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...r, staleKnowledge: stale })}\n`);
   } else {
     const out: string[] = [`Last ${days} days (since ${r.since})`, '', 'Questions the bot could not answer, grouped by likeness:'];
     if (r.unanswered.length === 0) out.push('  none');
@@ -35,6 +39,9 @@ try {
     for (const e of w.lastErrors) out.push(`  last error: ${e}`);
     out.push(`Deliveries given up: ${r.dead.count}${r.dead.events ? `; events that could not be handled: ${r.dead.events}` : ''}`);
     for (const d of r.dead.items.slice(0, 20)) out.push(`  ${d.kind.padEnd(12)} queued ${d.queued}, ${d.attempts} attempts: ${d.error ?? ''}`);
+    out.push('', `Knowledge not checked against its sources for more than ${config.KNOWLEDGE_MAX_AGE_DAYS} days:`);
+    if (stale.length === 0) out.push('  none');
+    for (const s of stale) out.push(`  ${s.file}: checked ${s.checked}, ${s.ageDays} days ago`);
     process.stdout.write(`${out.join('\n')}\n`);
   }
 } finally {

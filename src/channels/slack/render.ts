@@ -71,7 +71,7 @@ export function renderSlack(view: ReplyView, options: RenderOptions): SlackMessa
       type: 'context',
       elements: view.sources.slice(i, i + CONTEXT_ELEMENT_LIMIT).map((s) => ({
         type: 'mrkdwn' as const,
-        text: `${i === 0 ? `${escapeMrkdwn(view.labels.sources)}: ` : ''}<${s.url}|${escapeMrkdwn(s.title).replace(/\|/g, '¦')}>`,
+        text: `${i === 0 ? `${escapeMrkdwn(view.labels.sources)}: ` : ''}<${s.url}|${escapeMrkdwn(s.title).replace(/\|/g, '¦')}>, ${escapeMrkdwn(s.checkedText)}`,
       })),
     });
   }

@@ -24,7 +24,7 @@ export function renderCard(view: ReplyView, conversationId: string, options: { b
       wrap: true,
       size: 'Small',
       isSubtle: true,
-      text: `${view.labels.sources}: ${view.sources.map((s) => `[${escapeMarkdown(s.title)}](${s.url})`).join(', ')}`,
+      text: `${view.labels.sources}: ${view.sources.map((s) => `[${escapeMarkdown(s.title)}](${s.url}), ${escapeMarkdown(s.checkedText)}`).join('; ')}`,
     });
   }
   return {

@@ -3,14 +3,15 @@ import type { Lexicon } from '../lexicon.js';
 import type { IntentDef } from '../intents/schema.js';
 import { entry, type KnowledgeBase } from '../knowledge/entry.js';
 import { formatDate, formatNok, formatNumber, type Value } from '../knowledge/format.js';
-import { deadlineFactsSchema, priceFactsSchema, type DeadlineFacts, type PriceFacts } from '../knowledge/schema.js';
+import { priceFactsSchema, type PriceFacts } from '../knowledge/schema.js';
 import { mergeSources, render, type Rendered } from '../knowledge/render.js';
 import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
 import type { Answer, Decision, FallbackKind } from '../decide.js';
 import type { Understanding } from '../understand/understand.js';
-import { estimatePrice } from './rules/pricing.js';
+import { estimatePrice, hasBaseFee } from './rules/pricing.js';
 import { mailtoLink } from './mailto.js';
-import { dueDate } from './rules/deadlines.js';
+import { DeliveryTimes, dueName, type SourceCount } from './rules/deadlines.js';
+import { isWeekend, publicHoliday } from './rules/calendar.js';
 import type { Day } from '../understand/slots.js';
 
 interface Composed extends Rendered {
@@ -31,6 +32,7 @@ export const ROUTES: Record<string, { rule: string | null; fact: [entry: string,
 /** Words channels put around an answer: buttons and headings, from knowledge/bot/labels.md. */
 export const LABELS = [
   'sources',
+  'source-checked',
   'helpful',
   'not-helpful',
   'support',
@@ -40,9 +42,11 @@ export const LABELS = [
   'figure-billedHours',
   'figure-excl',
   'figure-incl',
+  'figure-exclOne',
+  'figure-inclOne',
+  'figure-exclSeveral',
+  'figure-inclSeveral',
   'figure-due',
-  'figure-dueAnonymous',
-  'figure-dueIdentifiable',
   'support-case',
   'support-status-open',
   'support-status-claimed',
@@ -90,8 +94,7 @@ export class Composer {
   private readonly intents: Map<string, IntentDef>;
   // typed once at start, not on every answer
   private readonly priceFacts: PriceFacts;
-  private readonly deadlineFacts: DeadlineFacts;
-  private readonly categoryDays: Map<string, number>;
+  private readonly deliveryTimes: DeliveryTimes;
   private readonly routes: Map<string, { rule: string | null; route: string }>;
 
   constructor(
@@ -101,10 +104,7 @@ export class Composer {
   ) {
     this.intents = new Map(intents.map((i) => [i.intent, i]));
     this.priceFacts = priceFactsSchema.parse(entry(kb, 'price').facts);
-    this.deadlineFacts = deadlineFactsSchema.parse(entry(kb, 'deadlines').facts);
-    this.categoryDays = new Map(
-      Object.entries(entry(kb, 'deadlines').categories ?? {}).map(([name, c]) => [name, this.deadlineFacts[c.days as keyof DeadlineFacts]]),
-    );
+    this.deliveryTimes = new DeliveryTimes(entry(kb, 'deadlines'));
     this.routes = new Map(
       Object.entries(ROUTES).map(([intent, { rule, fact: [id, fact] }]) => [intent, { rule, route: String(entry(kb, id).facts[fact]) }]),
     );
@@ -133,36 +133,71 @@ export class Composer {
   }
 
   private pricing(d: Answer, lang: Lang): Composed {
+    if (d.freeCase) return composed(this.render('price', lang, `free-${d.freeCase}`), 'pricing.free');
     if (d.hours === undefined) return composed(this.render('price', lang), 'pricing.rate');
-    const estimate = estimatePrice(this.priceFacts, d.hours);
-    const variant = estimate.billedHours > estimate.hours ? 'estimate-minimum' : 'estimate';
-    return composed(this.render('price', lang, variant, { hours: estimate.hours, billedHours: estimate.billedHours, excl: estimate.excl, incl: estimate.incl }), 'pricing.estimate', [
-      { name: 'billedHours', display: formatNumber(estimate.billedHours, lang) },
-      { name: 'excl', display: formatNok(estimate.excl, lang) },
-      { name: 'incl', display: formatNok(estimate.incl, lang) },
-    ]);
+    const facts = this.priceFacts;
+    // with a base fee by number of sources, and the question not saying, both prices are given
+    const counts: SourceCount[] = !hasBaseFee(facts) ? ['one'] : d.sourceCount ? [d.sourceCount] : ['one', 'several'];
+    const [first, second] = counts.map((c) => estimatePrice(facts, d.hours!, c)) as [ReturnType<typeof estimatePrice>, ReturnType<typeof estimatePrice>?];
+    const lead = first.raisedBy ? this.render('price', lang, `estimate-${first.raisedBy === 'minimum' ? 'minimum' : 'started'}`, { hours: first.hours, billedHours: first.billedHours }).text : undefined;
+    const figures: Figure[] = [{ name: 'billedHours', display: formatNumber(first.billedHours, lang) }];
+    let calculation: Rendered;
+    if (!hasBaseFee(facts)) {
+      calculation = this.render('price', lang, 'estimate', { billedHours: first.billedHours, excl: first.excl, incl: first.incl });
+    } else if (!second) {
+      calculation = this.render('price', lang, `estimate-${counts[0]}`, { billedHours: first.billedHours, baseFee: first.baseFee!, excl: first.excl, incl: first.incl });
+    } else {
+      calculation = this.render('price', lang, 'estimate-both', {
+        billedHours: first.billedHours,
+        baseFeeOne: first.baseFee!,
+        exclOne: first.excl,
+        inclOne: first.incl,
+        baseFeeSeveral: second.baseFee!,
+        exclSeveral: second.excl,
+        inclSeveral: second.incl,
+      });
+    }
+    const amounts: [string, number][] = second
+      ? [['exclOne', first.excl], ['inclOne', first.incl], ['exclSeveral', second.excl], ['inclSeveral', second.incl]]
+      : [['excl', first.excl], ['incl', first.incl]];
+    for (const [name, nok] of amounts) figures.push({ name, display: formatNok(nok, lang) });
+    const text = lead ? `${lead} ${calculation.text}` : calculation.text;
+    return composed({ text, sources: calculation.sources }, 'pricing.estimate', figures);
+  }
+
+  /** Calendar days may end on a weekend or a public holiday: the answer says so for each date. */
+  private dateNotes(dues: Day[], lang: Lang): string[] {
+    if (this.deliveryTimes.count !== 'calendar') return [];
+    const notes: string[] = [];
+    for (const due of dues) {
+      const holiday = publicHoliday(due, lang);
+      if (holiday) notes.push(this.render('deadlines', lang, 'falls-on-holiday', { due, holiday }).text);
+      else if (isWeekend(due)) notes.push(this.render('deadlines', lang, 'falls-on-weekend', { due }).text);
+    }
+    return notes;
   }
 
   private deadlines(d: Answer, lang: Lang): Composed {
-    const facts = this.deadlineFacts;
+    const times = this.deliveryTimes;
     if (d.dayKind && !d.received) {
-      // the documentation gives days and says no more: weekends and holidays are not mentioned
+      // what the knowledge says of the kind of days, and nothing more
       return composed(this.render('deadlines', lang, 'day-kind'), 'deadlines.day_kind');
     }
-    const days = d.category ? this.categoryDays.get(d.category) : undefined;
+    const fact = times.factFor(d.category, d.sourceCount);
+    const days = fact ? times.all.get(fact) : undefined;
     if (d.received && days !== undefined) {
-      const due = dueDate(d.received, days);
-      return composed(this.render('deadlines', lang, 'date', { received: d.received, days, due }), 'deadlines.date', [{ name: 'due', display: formatDate(due, lang) }]);
+      const due = times.due(d.received, days);
+      const rendered = this.render('deadlines', lang, 'date', { received: d.received, days, due });
+      const text = [rendered.text, ...this.dateNotes([due], lang)].join(' ');
+      return composed({ text, sources: rendered.sources }, 'deadlines.date', [{ name: 'due', display: formatDate(due, lang) }]);
     }
     if (d.received) {
-      const dueAnonymous = dueDate(d.received, facts.anonymousDays);
-      const dueIdentifiable = dueDate(d.received, facts.identifiableDays);
-      return composed(this.render('deadlines', lang, 'date-both', { received: d.received, dueAnonymous, dueIdentifiable }), 'deadlines.date', [
-        { name: 'dueAnonymous', display: formatDate(dueAnonymous, lang) },
-        { name: 'dueIdentifiable', display: formatDate(dueIdentifiable, lang) },
-      ]);
+      const dues = [...times.all].map(([name, n]) => [dueName(name), times.due(d.received!, n)] as const);
+      const rendered = this.render('deadlines', lang, 'date-both', { received: d.received, ...Object.fromEntries(dues) });
+      const text = [rendered.text, ...this.dateNotes(dues.map(([, due]) => due), lang)].join('\n');
+      return composed({ text, sources: rendered.sources }, 'deadlines.date', dues.map(([name, due]) => ({ name, display: formatDate(due, lang) })));
     }
-    if (d.category && days !== undefined) {
+    if (d.category && days !== undefined && !times.bySources) {
       const why = this.render('deadlines', lang, `why-${d.category}`).text;
       return composed(this.render('deadlines', lang, 'category', { why, days }), 'deadlines.category');
     }
@@ -177,11 +212,8 @@ export class Composer {
   }
 
   /** Whether the delivery time for a complete application has passed: all of them when the category is not known. */
-  readonly deadlinePassed = (received: Day, category: string | undefined, today: Day): boolean => {
-    const days = category ? this.categoryDays.get(category) : undefined;
-    const all = days !== undefined ? [days] : [this.deadlineFacts.anonymousDays, this.deadlineFacts.identifiableDays];
-    return all.every((n) => dueDate(received, n).getTime() < today.getTime());
-  };
+  readonly deadlinePassed = (received: Day, category: string | undefined, sourceCount: SourceCount | undefined, today: Day): boolean =>
+    this.deliveryTimes.passed(received, category, sourceCount, today);
 
   private compose(d: Answer, lang: Lang): Composed {
     if (d.intent === 'fallback') return this.fallback(d.fallback, lang);

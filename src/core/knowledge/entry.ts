@@ -1,4 +1,4 @@
-import type { Lang } from '../types.js';
+import type { Lang, Source } from '../types.js';
 import type { FrontMatter } from './schema.js';
 
 /** One body section: `## nb` is the answer, `## nb estimate` a variant. */
@@ -9,8 +9,15 @@ export interface Section {
 
 export interface KnowledgeEntry extends FrontMatter {
   file: string;
+  /** The entry's sources as answers cite them: each with the day the entry's facts were checked. */
+  cited: Source[];
   /** Keyed `${lang}` or `${lang} ${variant}`. */
   sections: Map<string, Section>;
+  /**
+   * Lines in the file of front-matter values that problems and edits point at, keyed by their
+   * path: `checked`, `page.0.heading`, `page.0.fingerprint`, `page.0.facts.hourlyRateNok`.
+   */
+  lines: Map<string, number>;
 }
 
 export function sectionKey(lang: Lang, variant?: string): string {

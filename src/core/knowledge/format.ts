@@ -58,6 +58,17 @@ function formatDateUncached(d: Date, lang: Lang): string {
   return plainSpaces(format.format(d));
 }
 
+/** The day a source was checked, short: "25.11.2026", "25 Nov 2026". */
+export function formatCheckedDate(isoDay: string, lang: Lang): string {
+  return remembered(`c${lang}:${isoDay}`, () =>
+    plainSpaces(
+      cached(`c ${lang}`, () =>
+        new Intl.DateTimeFormat(LOCALES[lang], lang === 'en' ? { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' } : { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }),
+      ).format(new Date(`${isoDay}T00:00:00Z`)),
+    ),
+  );
+}
+
 export function formatWords(n: number, lang: Lang, lexicon: Lexicon): string {
   const word = Object.entries(lexicon.numberWords[lang]).find(([, v]) => v === n)?.[0];
   return word ?? formatNumber(n, lang);

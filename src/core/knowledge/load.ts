@@ -56,7 +56,13 @@ export function parseEntry(file: string, content: string): { entry?: KnowledgeEn
   for (const lang of ['nb', 'en'] as const) {
     if (!sections.has(lang)) problems.push({ file, line: end + 1, message: `missing section "## ${lang}"` });
   }
-  return { entry: { ...value, file, sections }, problems };
+  const cited = value.sources.map((s) => ({ title: s.title, url: s.url, checked: value.checked }));
+  const valueLines = new Map([['checked', yaml.lineOf(['checked'])]]);
+  value.page?.forEach((section, i) => {
+    for (const key of ['heading', ...(section.fingerprint ? ['fingerprint'] : [])]) valueLines.set(`page.${i}.${key}`, yaml.lineOf(['page', i, key]));
+    for (const fact of Object.keys(section.facts ?? {})) valueLines.set(`page.${i}.facts.${fact}`, yaml.lineOf(['page', i, 'facts', fact]));
+  });
+  return { entry: { ...value, file, cited, sections, lines: valueLines }, problems };
 }
 
 /** Loads every entry under `dir`; throws a DataError naming file and line when any is malformed. */

@@ -16,9 +16,15 @@ export function findSection(e: KnowledgeEntry, lang: Lang, variant?: string) {
   return e.sections.get(sectionKey(lang, variant)) ?? (lang === 'nn' ? e.sections.get(sectionKey('nb', variant)) : undefined);
 }
 
+/** Each source once; cited by entries checked on different days, it carries the earliest day. */
 export function mergeSources(...lists: Source[][]): Source[] {
   const seen = new Map<string, Source>();
-  for (const s of lists.flat()) if (!seen.has(s.title + s.url)) seen.set(s.title + s.url, s);
+  for (const s of lists.flat()) {
+    const key = s.title + s.url;
+    const known = seen.get(key);
+    if (!known) seen.set(key, s);
+    else if (s.checked < known.checked) seen.set(key, { ...known, checked: s.checked });
+  }
   return [...seen.values()];
 }
 
@@ -37,7 +43,7 @@ export function render(
   const e = entry(kb, entryId);
   const section = findSection(e, lang, variant);
   if (!section) throw new Error(`${e.file}: no section "${sectionKey(lang, variant)}"`);
-  const cited: Source[][] = [e.sources];
+  const cited: Source[][] = [e.cited];
   let text = '';
   for (const piece of pieces(section.text)) {
     if (typeof piece === 'string') {
@@ -50,12 +56,12 @@ export function render(
       const [otherId, fact] = name.split('.') as [string, string];
       const other = entry(kb, otherId);
       value = other.facts[fact];
-      cited.push(other.sources);
+      cited.push(other.cited);
     }
     if (value === undefined) throw new Error(`${e.file}:${section.line}: no value for {${name}}`);
     text += formatValue(value, format, lang, lexicon);
   }
-  return { text, sources: cited.length === 1 ? e.sources : mergeSources(...cited) };
+  return { text, sources: cited.length === 1 ? e.cited : mergeSources(...cited) };
 }
 
 /** A template split once into its text and its placeholders. */

@@ -5,7 +5,8 @@ import type { KnowledgeBase } from '../knowledge/entry.js';
 import { entry } from '../knowledge/entry.js';
 import { REDACTED, redactIdentityNumbers } from '../privacy.js';
 import { FALLBACK_CLASSES } from '../decide.js';
-import { DataCategories } from '../answer/rules/deadlines.js';
+import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
+import { FreeCases } from '../answer/rules/pricing.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
 import { content, IntentClassifier, PURPOSE_WORD, Ranking, TOPIC_WORD, type Classification } from './classifier.js';
 import { LanguageDetector } from './language.js';
@@ -63,6 +64,10 @@ export interface Understanding {
   /** The day the delivery time counts from: where several dates are named, the one the application became complete. */
   received?: Day;
   category?: string;
+  /** One data source or several: "én datakilde", "flere kilder", "koblet", another registry named. */
+  sourceCount?: SourceCount;
+  /** A case the price entry names as free ("klage"). */
+  freeCase?: string;
   purpose?: Purpose;
   namesNpr: boolean;
   namesOtherRegistry: boolean;
@@ -123,6 +128,9 @@ export class Reader {
   private readonly language: LanguageDetector;
   private readonly slots: SlotReader;
   private readonly categories: DataCategories;
+  private readonly freeCases: FreeCases;
+  private readonly oneSource: TermList;
+  private readonly severalSources: TermList;
   private readonly purposes: PurposeReader;
   private readonly npr: TermList;
   private readonly otherRegistries: TermList;
@@ -153,6 +161,9 @@ export class Reader {
     this.language = new LanguageDetector(intents, lexicon);
     this.slots = new SlotReader(lexicon);
     this.categories = new DataCategories(entry(kb, 'deadlines'), list);
+    this.freeCases = new FreeCases(entry(kb, 'price'), list);
+    this.oneSource = list(lexicon.sourceCountWords.one);
+    this.severalSources = list(lexicon.sourceCountWords.several);
     this.npr = list(lexicon.nprNames);
     this.otherRegistries = list(lexicon.otherRegistries);
     this.linkage = list(lexicon.linkageWords);
@@ -321,6 +332,8 @@ export class Reader {
 
     const short = words.length <= SHORT_ANSWER_WORDS;
     const namesLinkage = this.linkage.has(read);
+    const sourceCount: SourceCount | undefined =
+      this.severalSources.has(read) || namesLinkage || registries.length > 0 ? 'several' : this.oneSource.has(read) ? 'one' : undefined;
     return {
       text,
       tokens: words,
@@ -339,6 +352,8 @@ export class Reader {
       bareNumber: this.slots.bareNumber(withoutRedactions, raws),
       received,
       category,
+      sourceCount,
+      freeCase: this.freeCases.find(read),
       purpose: this.purposes.find(read),
       namesNpr: this.npr.has(read),
       namesOtherRegistry: registries.length > 0,
@@ -389,7 +404,7 @@ function knownWords(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: L
   }
   for (const e of kb.entries.values()) {
     for (const s of e.sections.values()) out.push(...tokenize(s.text));
-    for (const t of [...(e.purposeTerms ?? []), ...(e.notResearchTerms ?? []), ...(e.needsPersonTerms ?? []), ...Object.values(e.categories ?? {}).flatMap((c) => c.terms)]) out.push(...tokenize(t));
+    for (const t of [...(e.purposeTerms ?? []), ...(e.notResearchTerms ?? []), ...(e.needsPersonTerms ?? []), ...Object.values(e.categories ?? {}).flatMap((c) => c.terms), ...Object.values(e.freeCases ?? {}).flat()]) out.push(...tokenize(t));
   }
   const lists = Object.values(lexicon).flatMap(function flatten(v: unknown): string[] {
     if (typeof v === 'string') return [v];

@@ -1,36 +1,68 @@
-import type { DeadlineFacts } from '../../knowledge/schema.js';
 import type { KnowledgeEntry } from '../../knowledge/entry.js';
-import { addDays, type Day } from '../../understand/slots.js';
 import type { TermList, WordParts } from '../../understand/terms.js';
+import type { Day } from '../../understand/slots.js';
+import { dueDate, type DayCount } from './calendar.js';
+
+/** How many data sources an application is for: terms may differ for linked data. */
+export type SourceCount = 'one' | 'several';
 
 /** The data categories of knowledge/deadlines.md, with the words that name them. */
 export class DataCategories {
-  private readonly groups: { name: string; daysFact: keyof DeadlineFacts; terms: TermList }[];
+  private readonly groups: { name: string; daysFact: string; terms: TermList }[];
 
   constructor(deadlines: KnowledgeEntry, list: (terms: readonly string[]) => TermList) {
-    this.groups = Object.entries(deadlines.categories ?? {}).map(([name, c]) => ({
-      name,
-      daysFact: c.days as keyof DeadlineFacts,
-      terms: list(c.terms),
-    }));
+    this.groups = Object.entries(deadlines.categories ?? {}).map(([name, c]) => ({ name, daysFact: c.days, terms: list(c.terms) }));
   }
 
   /**
    * The category a question names. When it names categories with different delivery times
    * ("anonyme eller personidentifiserbare?") it names none, and both times are given.
    */
-  find(read: WordParts): { name: string; daysFact: keyof DeadlineFacts } | undefined {
+  find(read: WordParts): { name: string; daysFact: string } | undefined {
     const found = this.groups.filter((g) => g.terms.has(read));
     if (found.length === 0 || new Set(found.map((g) => g.daysFact)).size > 1) return undefined;
     return found[0];
   }
-
-  daysFactOf(name: string): keyof DeadlineFacts | undefined {
-    return this.groups.find((g) => g.name === name)?.daysFact;
-  }
 }
 
-/** The day a delivery time of `days` calendar days, counted from `received`, ends. */
-export function dueDate(received: Day, days: number): Day {
-  return addDays(received, days);
+/** "identifiableDays" → "dueIdentifiable": the name a due date computed from a delivery-time fact goes by. */
+export const dueName = (daysFact: string) => `due${daysFact[0]!.toUpperCase()}${daysFact.slice(1).replace(/Days$/, '')}`;
+
+/** The delivery-time facts of the deadlines entry: every fact whose name ends in "Days". */
+export const daysFacts = (e: KnowledgeEntry) => Object.keys(e.facts).filter((name) => name.endsWith('Days'));
+
+/**
+ * The delivery times of knowledge/deadlines.md as data: in calendar or working days, chosen by the
+ * data category a question names, or by one data source versus several.
+ */
+export class DeliveryTimes {
+  readonly count: DayCount;
+  /** The delivery-time facts, by name: each gives a due date when the question leaves the choice open. */
+  readonly all: ReadonlyMap<string, number>;
+  private readonly byCategory: Map<string, string>;
+  readonly bySources?: Record<SourceCount, string>;
+
+  constructor(deadlines: KnowledgeEntry) {
+    this.count = deadlines.dayCount ?? 'calendar';
+    this.all = new Map(daysFacts(deadlines).map((name) => [name, deadlines.facts[name] as number]));
+    this.byCategory = new Map(Object.entries(deadlines.categories ?? {}).map(([name, c]) => [name, c.days]));
+    if (deadlines.bySources) this.bySources = deadlines.bySources;
+  }
+
+  /** The delivery-time fact that applies, or undefined when the question leaves it open (then all apply). */
+  factFor(category: string | undefined, sourceCount: SourceCount | undefined): string | undefined {
+    if (this.bySources) return sourceCount ? this.bySources[sourceCount] : undefined;
+    return category ? this.byCategory.get(category) : undefined;
+  }
+
+  due(complete: Day, days: number): Day {
+    return dueDate(complete, days, this.count);
+  }
+
+  /** Whether the delivery time has passed: every one that may apply, when the question leaves it open. */
+  passed(complete: Day, category: string | undefined, sourceCount: SourceCount | undefined, today: Day): boolean {
+    const fact = this.factFor(category, sourceCount);
+    const all = fact ? [this.all.get(fact)!] : [...this.all.values()];
+    return all.every((n) => this.due(complete, n).getTime() < today.getTime());
+  }
 }
