@@ -56,6 +56,17 @@ describe('deadline rule', () => {
 describe('rule-backed answers', () => {
   const bot = testBot();
 
+  it('names the weekday, and says when a calendar-day deadline falls on a weekend or a public holiday', async () => {
+    const weekend = await ask(bot, 'Personidentifiserbare data, komplett søknad mottatt 3. mars 2027: når er fristen?');
+    expect(weekend.text).toContain('søndag 2. mai 2027');
+    expect(weekend.text).toContain('Merk at søndag 2. mai 2027 er en helgedag.');
+    const holiday = await ask(bot, 'Anonymous data, complete application received 1 April 2027: when is it due?');
+    expect(holiday.text).toContain('Note that Saturday, 1 May 2027 is a public holiday (Labour Day).');
+    const weekday = await ask(bot, 'Statistikk, komplett søknad mottatt 3. mars 2027: når er fristen?');
+    expect(weekday.text).toContain('fredag 2. april 2027');
+    expect(weekday.text).not.toContain('Merk at');
+  });
+
   it('pricing without hours gives the rate, invoiced case processing and the minimum', async () => {
     const r = await ask(bot, 'Hva koster det å få data fra NPR?');
     expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.rate' });
