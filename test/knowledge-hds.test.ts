@@ -69,7 +69,7 @@ describe('a knowledge folder for today\'s terms (test/fixtures/knowledge-hds)', 
   });
 
   it('is what KNOWLEDGE_DIR points the commands at, and npm run validate passes on it', () => {
-    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', KNOWLEDGE_DIR: HDS };
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', KNOWLEDGE_DIR: HDS, NPR_CACHE_DIR: 'off' };
     const validate = spawnSync('npx', ['tsx', 'src/tools/validate.ts'], { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
     expect(validate.stderr).not.toContain('problem');
     expect(validate.status).toBe(0);

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import AdmZip from 'adm-zip';
 import { AppManifestUtils } from '@microsoft/app-manifest';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/core/bot.js';
 
 const read = (file: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, file), 'utf8'));
@@ -36,16 +37,39 @@ describe('Teams app manifest', () => {
     expect(pngSize(manifest.icons.outline)).toEqual([32, 32]);
   });
 
-  it('npm run package:teams writes a zip with the manifest and both icons', () => {
-    const result = spawnSync('npm', ['run', '--silent', 'package:teams'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, MicrosoftAppId: '11111111-2222-3333-4444-555555555555' },
+  describe('npm run package:teams', () => {
+    const out = mkdtempSync(join(tmpdir(), 'npr-teams-package-'));
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
+    const packageTeams = (appId: string, ...args: string[]) =>
+      spawnSync('npm', ['run', '--silent', 'package:teams', '--', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, MicrosoftAppId: appId } });
+
+    it('writes a zip with the manifest, validated, and both icons', () => {
+      const result = packageTeams('11111111-2222-3333-4444-555555555555', '--out', join(out, 'npr-bot-teams.zip'));
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toBe(join(out, 'npr-bot-teams.zip'));
+      const zip = new AdmZip(result.stdout.trim());
+      expect(zip.getEntries().map((e) => e.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+      expect(JSON.parse(zip.readAsText('manifest.json')).bots[0].botId).toBe('11111111-2222-3333-4444-555555555555');
     });
-    expect(result.status, result.stderr).toBe(0);
-    const zip = new AdmZip(result.stdout.trim());
-    expect(zip.getEntries().map((e) => e.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
-    expect(JSON.parse(zip.readAsText('manifest.json')).bots[0].botId).toBe('11111111-2222-3333-4444-555555555555');
+
+    it('fails with one line, writing nothing, on a MicrosoftAppId that is not a GUID', () => {
+      const result = packageTeams('my-bot', '--out', join(out, 'bad-id.zip'));
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^MicrosoftAppId must be a GUID/)]);
+      expect(result.stderr).not.toContain('my-bot');
+      expect(existsSync(join(out, 'bad-id.zip'))).toBe(false);
+    });
+
+    it('fails with one line, writing nothing, on a manifest the Teams schema refuses', () => {
+      const broken = join(out, 'broken');
+      mkdirSync(broken);
+      writeFileSync(join(broken, 'manifest.json'), JSON.stringify({ ...manifest, accentColor: 'blue' }));
+      for (const icon of ['color.png', 'outline.png']) copyFileSync(join(PROJECT_ROOT, icon), join(broken, icon));
+      const result = packageTeams('11111111-2222-3333-4444-555555555555', '--manifest', join(broken, 'manifest.json'), '--out', join(out, 'broken.zip'));
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/does not validate against the Teams schema v1\.\d+: \/accentColor must match pattern/)]);
+      expect(existsSync(join(out, 'broken.zip'))).toBe(false);
+    });
   });
 });
 

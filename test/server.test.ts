@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/core/bot.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, productionProblems, slackStatus, teamsStatus } from '../src/server/config.js';
 import { startTestServer } from './helpers/server.js';
+import { cleanEnv, freshClone, npmIn } from './helpers/package-dir.js';
 import { isLoopback } from '../src/server/server.js';
 
 const config = (env: Record<string, string>) => configSchema.parse(env);
@@ -21,7 +22,7 @@ describe('configuration', () => {
   it('in production, refuses a channel that could not verify its requests', () => {
     expect(productionProblems(config({ NODE_ENV: 'production', SLACK_BOT_TOKEN: 'xoxb' }))).toHaveLength(1);
     expect(productionProblems(config({ NODE_ENV: 'production', MicrosoftAppPassword: 'p' }))).toHaveLength(1);
-    expect(productionProblems(config({ NODE_ENV: 'production', SLACK_BOT_TOKEN: 'xoxb', SLACK_SIGNING_SECRET: 's', MicrosoftAppId: 'id' }))).toEqual([]);
+    expect(productionProblems(config({ NODE_ENV: 'production', SLACK_BOT_TOKEN: 'xoxb', SLACK_SIGNING_SECRET: 's', MicrosoftAppId: '11111111-2222-3333-4444-555555555555' }))).toEqual([]);
     expect(productionProblems(config({ SLACK_BOT_TOKEN: 'xoxb' }))).toEqual([]);
   });
 
@@ -31,10 +32,13 @@ describe('configuration', () => {
   });
 });
 
+/** A fresh clone in a temporary folder, built: `npm start` runs there, so that neither dist/ nor data/ is written in the work tree. */
+let clone = '';
+
 /** Runs `npm start` with the given environment until it prints `until` or exits. */
 function start(env: Record<string, string>, until: RegExp): Promise<{ output: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['start', '--silent'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env }, detached: true });
+    const child = spawn('npm', ['start', '--silent'], { cwd: clone, env: cleanEnv(clone, env), detached: true });
     let output = '';
     const done = (code: number | null) => {
       try {
@@ -62,6 +66,13 @@ function start(env: Record<string, string>, until: RegExp): Promise<{ output: st
 }
 
 describe('npm start', () => {
+  beforeAll(() => {
+    clone = freshClone();
+    const build = npmIn(clone, ['run', '--silent', 'build']);
+    expect(build.status, build.stderr).toBe(0);
+  }, 120_000);
+  afterAll(() => rmSync(clone, { recursive: true, force: true }));
+
   it('runs with no settings, says which channels are off, and tells a newcomer how to talk to it', async () => {
     const { output } = await start({ PORT: '0' }, /README\.md explains/);
     expect(output).toContain('Slack is off: SLACK_BOT_TOKEN is not set');

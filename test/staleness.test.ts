@@ -28,14 +28,14 @@ describe('knowledge not checked for a long time', { timeout: 60_000 }, () => {
   });
 
   it('makes npm run validate warn, and still pass', () => {
-    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', KNOWLEDGE_DIR: dir, KNOWLEDGE_MAX_AGE_DAYS: '90' };
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', KNOWLEDGE_DIR: dir, KNOWLEDGE_MAX_AGE_DAYS: '90', NPR_CACHE_DIR: 'off' };
     const result = spawnSync('npx', ['tsx', 'src/tools/validate.ts'], { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/warning: .*price\.md: facts last checked 2025-01-01, \d+ days ago \(more than 90\)/);
   });
 
   it('is listed by npm run report', () => {
-    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', KNOWLEDGE_DIR: dir, DATABASE_URL: join(dir, '..', 'report.sqlite') };
+    const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', KNOWLEDGE_DIR: dir, DATABASE_URL: join(dir, '..', 'report.sqlite'), NPR_CACHE_DIR: 'off' };
     const result = spawnSync('npx', ['tsx', 'src/tools/report.ts', '--json'], { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).staleKnowledge).toEqual([expect.objectContaining({ checked: '2025-01-01' })]);

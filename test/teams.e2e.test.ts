@@ -65,6 +65,38 @@ describe('Teams through the real botbuilder stack', () => {
     expect(cardText(connector.calls[0]!)).toContain('Du kan for eksempel spørre');
   });
 
+  it('shows the bot typing once a message is accepted, before the answer, as a reply to the message', async () => {
+    const message = activity('personal_message');
+    await post(server.url, message);
+    const [reply] = await waitForCalls(1);
+    await waitUntil(() => connector.typing.length >= 1);
+    const [typing] = connector.typing;
+    expect(typing!.activity.type).toBe('typing');
+    expect(typing!.path).toBe(`/v3/conversations/a%3A1personal-conversation-id/activities/${String(message.id)}`);
+    expect(typing!.seq).toBeLessThan(reply!.seq);
+    await server.settled();
+    expect(connector.typing).toHaveLength(1);
+  });
+
+  it.each([
+    ['en-US', 'as activity.locale', { locale: 'en-US' }, 'You can ask, for example'],
+    ['nn-NO', 'as activity.locale', { locale: 'nn-NO' }, 'Du kan til dømes spørje'],
+    ['no', 'as activity.locale', { locale: 'no' }, 'Du kan for eksempel spørre'],
+    ['en-GB', 'in the clientInfo entity only', { entities: [{ type: 'clientInfo', locale: 'en-GB', country: 'GB', platform: 'Web' }] }, 'You can ask, for example'],
+  ])('welcomes a %s client (%s) in its language, with no feedback buttons and no typing', async (locale, _where, change, expected) => {
+    // a new chat: a conversation the bot already talks in keeps its language
+    const conversation = { conversationType: 'personal', tenantId: '00000000-0000-0000-0000-0000000000tt', id: `a:1welcome-${locale}` };
+    await post(server.url, activity('install', { ...change, conversation }));
+    const [welcome] = await waitForCalls(1);
+    await server.settled();
+    expect(connector.calls).toHaveLength(1);
+    expect(cardText(welcome!)).toContain(expected);
+    // no Helpful / Not helpful / Talk to support: there is no answer to rate yet
+    const card = welcome!.activity.attachments![0]!.content as { actions: unknown[] };
+    expect(card.actions).toEqual([]);
+    expect(connector.typing).toEqual([]);
+  });
+
   it('handles card actions: Talk to support answers as a handoff, feedback is acknowledged', async () => {
     const base = activity('personal_message', { text: undefined });
     await post(server.url, { ...base, value: { action: 'npr_support', conversationId: 'teams:a:1personal-conversation-id', lang: 'nb' } });

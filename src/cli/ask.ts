@@ -4,7 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Bot } from '../core/bot.js';
+import { startCommand } from '../tools/cli-util.js';
 import { failOnError, formatForTerminal, forTerminal, hasFlag, printJson, stdinLines } from './io.js';
+
+startCommand(`npm run ask -- [--json] [QUESTION…]
+
+Answers one question, its words given as arguments; without them, each line of stdin as a
+separate question (a fresh conversation each). Nothing is stored.
+
+  --json      one JSON line per question, in order: {"question", "lang", "intent", "confidence",
+              "text", "sources", "handoff", "route", "rule"} (use npm run --silent)
+  -h, --help  this text
+
+Knowledge folder: KNOWLEDGE_DIR, or knowledge/.
+`);
 
 failOnError(async () => {
   const json = hasFlag('--json');

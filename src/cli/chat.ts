@@ -6,7 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { Bot } from '../core/bot.js';
+import { command } from '../tools/cli-util.js';
 import { failOnError, formatForTerminal, forTerminal, hasFlag, printJson, stdinLines } from './io.js';
+
+command(
+  `npm run chat -- [--json]
+
+A conversation with the bot in the terminal, no credentials needed (Ctrl+D or "exit" quits).
+When stdin is not a terminal, its lines are the turns of one conversation.
+
+  --json      one JSON line per turn, as npm run ask -- --json prints them (use npm run --silent)
+  -h, --help  this text
+
+Knowledge folder: KNOWLEDGE_DIR, or knowledge/.
+`,
+  { json: { type: 'boolean' } },
+);
 
 failOnError(async () => {
   const bot = new Bot();

@@ -1,5 +1,11 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
+
+/** The YAML parser, loaded when a file is first parsed: a start from the start-up cache parses none. */
+const require = createRequire(import.meta.url);
+let yaml: typeof import('yaml') | undefined;
+const yamlLibrary = () => (yaml ??= require('yaml') as typeof import('yaml'));
 
 /** A problem in a data file, located by file and line for whoever edits it. */
 export interface DataProblem {
@@ -22,7 +28,7 @@ export function formatProblem(p: DataProblem): string {
 /** YAML text parsed with positions kept, so a problem can name its line. */
 export class YamlSource {
   readonly doc: Document;
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter = new (yamlLibrary().LineCounter)();
 
   constructor(
     readonly file: string,
@@ -30,7 +36,7 @@ export class YamlSource {
     /** Line in the file where `text` starts (front matter starts after `---`). */
     private readonly firstLine = 1,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true });
+    this.doc = yamlLibrary().parseDocument(text, { lineCounter: this.lines, uniqueKeys: true });
   }
 
   syntaxProblems(): DataProblem[] {

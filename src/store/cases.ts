@@ -92,6 +92,12 @@ export interface NewCase {
   transcript: { role: 'user' | 'bot'; text: string }[];
 }
 
+/** Cases not yet resolved, by status (open, claimed, forwarded): for the metrics. */
+export async function unresolvedCases(db: Db): Promise<Record<string, number>> {
+  const rows = await db.all<{ status: string; n: number | string }>("SELECT status, COUNT(*) AS n FROM cases WHERE status <> 'resolved' GROUP BY status");
+  return Object.fromEntries(CASE_STATUSES.filter((s) => s !== 'resolved').map((s) => [s, Number(rows.find((r) => r.status === s)?.n ?? 0)]));
+}
+
 /**
  * Cases and their event history, on the database (or the transaction) it is given. Every text is
  * redacted on its way in.

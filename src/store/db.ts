@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Param = string | number | null;
@@ -170,15 +171,36 @@ class PostgresDb implements Db {
   }
 }
 
+/** Whether the database answers a query (`SELECT 1`) within `timeoutMs`; throws when it does not. */
+export async function ping(db: Db, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([db.get('SELECT 1 AS ok'), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The SQLite file a DATABASE_URL names (`:memory:` for none), or undefined for PostgreSQL. */
+export function sqliteFileOf(url?: string): string | undefined {
+  if (url && /^postgres(ql)?:\/\//i.test(url)) return undefined;
+  return url ? url.replace(/^sqlite:(\/\/)?/i, '') : DEFAULT_SQLITE_FILE;
+}
+
 /** PostgreSQL for a `postgres://` URL, otherwise SQLite in the file given (default under data/). */
 export function openDb(url?: string): Db {
-  if (url && /^postgres(ql)?:\/\//.test(url)) {
+  if (url && /^postgres(ql)?:\/\//i.test(url)) {
     // no wait without end: a server restarting can leave a connection attempt or a query unanswered
-    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, query_timeout: 15_000, keepAlive: true });
+    // pg loads only here: a server on SQLite does not pay the tenth of a second it takes to load
+    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+    const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, query_timeout: 15_000, keepAlive: true });
     pool.on('error', () => undefined); // an idle client's error surfaces on its next query
     return new PostgresDb(pool);
   }
-  const file = url ? url.replace(/^sqlite:(\/\/)?/, '') : DEFAULT_SQLITE_FILE;
+  const file = sqliteFileOf(url)!;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

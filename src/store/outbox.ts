@@ -131,7 +131,8 @@ export class OutboxWorker {
     const limit = this.options.concurrency ?? 8;
     for (;;) {
       const room = limit - running.size;
-      const items = room > 0 ? await this.claimDue(room) : [];
+      // once stopped, the deliveries in hand are finished and nothing new is taken
+      const items = room > 0 && !this.stopped ? await this.claimDue(room) : [];
       for (const item of items) {
         // rendering and sending run on the event loop: requests waiting for their ack go first
         await new Promise((resolve) => setImmediate(resolve));
@@ -285,7 +286,7 @@ export class OutboxWorker {
     while (this.running) await this.running;
   }
 
-  /** Stops taking new work and waits for the delivery in progress. */
+  /** Stops taking new work and waits for the deliveries in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

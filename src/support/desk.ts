@@ -49,6 +49,16 @@ export const INTERNAL_NOTE = /^\s*(\/\/|\(intern\)|\(internal\))/i;
 /** The setting that remembers the Teams channel where a support agent ran "register support channel". */
 export const TEAMS_SUPPORT_CHANNEL = 'teams.supportChannel';
 
+/** What a user's message came to, for the log line and the metrics: never its text. */
+export interface Handled {
+  /** The intent answered, or `relayed` for a message passed on to the user's open case. */
+  intent: string;
+  confidence: number;
+  rule: string | null;
+  lang: string;
+  fallback: boolean;
+}
+
 /** Handling can wait for something on its way (a case post whose thread is not known yet): try again soon. */
 export class NotYet extends Error {
   readonly code = 'npr_bot_not_yet';
@@ -99,27 +109,36 @@ export class SupportDesk {
     return new CaseStore(this.o.db, this.o.clock);
   }
 
-  /** Handles one recorded event inside `tx`. Throws `NotYet` when it must wait for something on its way. */
-  async handle(tx: Db, event: InboundEvent): Promise<void> {
+  /**
+   * Handles one recorded event inside `tx`; for a user's question, says what it came to. Throws
+   * `NotYet` when it must wait for something on its way.
+   */
+  async handle(tx: Db, event: InboundEvent): Promise<Handled | undefined> {
     const h: Handling = { tx, event, cases: new CaseStore(tx, this.o.clock), settings: new Settings(tx, this.o.clock), deliveries: 0 };
     switch (event.type) {
       case 'message':
       case 'command':
         return this.onQuestion(h, event);
       case 'button':
-        return this.onButton(h, event);
+        await this.onButton(h, event);
+        return undefined;
       case 'agent_reply':
-        return this.onAgentReply(h, event);
+        await this.onAgentReply(h, event);
+        return undefined;
       case 'case_action':
-        return this.onCaseAction(h, event);
+        await this.onCaseAction(h, event);
+        return undefined;
       case 'register_support':
-        return this.onRegister(h, event);
+        await this.onRegister(h, event);
+        return undefined;
       case 'welcome': {
         const reply = await this.o.bot.act(event.conversation, 'help', this.store(h), event.lang);
-        return this.queue(h, { kind: 'reply', orderKey: event.conversation, to: event.to, payload: { reply, options: { buttons: false, conversation: event.conversation } } });
+        await this.queue(h, { kind: 'reply', orderKey: event.conversation, to: event.to, payload: { reply, options: { buttons: false, conversation: event.conversation } } });
+        return undefined;
       }
       case 'home':
-        return this.queue(h, { kind: 'home', orderKey: `home:${event.user}`, payload: { user: event.user } });
+        await this.queue(h, { kind: 'home', orderKey: `home:${event.user}`, payload: { user: event.user } });
+        return undefined;
     }
   }
 
@@ -153,11 +172,12 @@ export class SupportDesk {
   }
 
   /** A user's question: to the support team while their case is open; otherwise the bot answers, and a "yes" to its offer opens a case. */
-  private async onQuestion(h: Handling, e: Extract<InboundEvent, { type: 'message' | 'command' }>): Promise<void> {
+  private async onQuestion(h: Handling, e: Extract<InboundEvent, { type: 'message' | 'command' }>): Promise<Handled | undefined> {
     const { bot } = this.o;
     if (e.type === 'message' && e.channel && (await this.isSupportChannel(h.settings, e.platform, e.channel.where))) {
       // in the support channel: an agent's reply in a case thread, or the team's own talk
-      return this.onAgentReply(h, { key: e.key, platform: e.platform, type: 'agent_reply', supportKey: e.conversation, where: e.channel.where, agent: e.channel.agent, text: e.text });
+      await this.onAgentReply(h, { key: e.key, platform: e.platform, type: 'agent_reply', supportKey: e.conversation, where: e.channel.where, agent: e.channel.agent, text: e.text });
+      return undefined;
     }
     const active = await h.cases.activeFor(e.conversation);
     const options: ReplyOptions = e.type === 'command' ? { buttons: true, showQuestion: true, postToChannel: true, conversation: e.conversation } : { buttons: true, conversation: e.conversation };
@@ -167,7 +187,7 @@ export class SupportDesk {
       await this.queue(h, { kind: 'case_relay', orderKey: `case:${active.id}`, caseId: active.id, payload: { text: u.text } });
       const text = bot.handoffText('relayed', active.lang, { caseNumber: active.number });
       await this.queue(h, { kind: 'text', orderKey: e.conversation, to: e.to, payload: { text } });
-      return;
+      return { intent: 'relayed', confidence: 1, rule: null, lang: active.lang, fallback: false };
     }
     let reply = await bot.answer({ conversationId: e.conversation, text: e.text }, this.store(h));
     if (reply.intent === 'fallback' || reply.confidence < 0.5) {
@@ -194,6 +214,7 @@ export class SupportDesk {
       }
     }
     await this.queue(h, { kind: 'reply', orderKey: e.conversation, to: e.to, payload: { reply, options } });
+    return { intent: reply.intent, confidence: reply.confidence, rule: reply.rule, lang: reply.lang, fallback: reply.intent === 'fallback' };
   }
 
   private async onButton(h: Handling, e: Extract<InboundEvent, { type: 'button' }>): Promise<void> {

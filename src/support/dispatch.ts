@@ -3,8 +3,8 @@ import { redactIdentityNumbers } from '../core/privacy.js';
 import type { Db } from '../store/db.js';
 import type { Inbox, InboxEntry } from '../store/inbox.js';
 import { undelivered, type OutboxWorker } from '../store/outbox.js';
-import { errorFields, type Logger } from '../log.js';
-import { NotYet, type SupportDesk } from './desk.js';
+import { conversationHash, errorFields, type Logger } from '../log.js';
+import { NotYet, type Handled, type SupportDesk } from './desk.js';
 import { inboundEvent, orderKeyOf, type InboundEvent } from './events.js';
 
 /** The store could not take an event: the channel answers 503, so the platform delivers it again. */
@@ -19,6 +19,16 @@ export class Overloaded extends NotRecorded {
 
 /** Events waiting in this process beyond which new ones are refused: some seconds of work. */
 export const MAX_WAITING_EVENTS = 2000;
+
+/** A user's message handled and its answer queued (committed): what the metrics count. Never the text. */
+export interface HandledMessage extends Handled {
+  platform: 'slack' | 'teams';
+  /** From the event being recorded in this process (or, for one recorded elsewhere, from being taken up) to its answer committed. */
+  latencyMs: number;
+}
+
+/** The times events were recorded, kept for this many at most (events another instance handles are never taken out). */
+const MAX_TIMED = 10_000;
 
 /** An event's user text, redacted before it is recorded: the inbox never holds an identity number. */
 function redacted(e: InboundEvent): InboundEvent {
@@ -44,6 +54,8 @@ export class Dispatcher {
   /** Events this process recorded and has not handled yet. */
   private waiting = 0;
   private lastOverloadLog = 0;
+  /** When each event this process recorded was recorded (performance.now()), for the answer latency. */
+  private readonly recordedAt = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -53,6 +65,8 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly maxWaiting = MAX_WAITING_EVENTS,
+    /** Told of every user message handled, after its transaction committed (metrics). */
+    private readonly onHandled?: (m: HandledMessage) => void,
   ) {}
 
   /** Records an event (once per key) and sets its handling going. Throws `NotRecorded` when the store cannot take it. */
@@ -67,8 +81,15 @@ export class Dispatcher {
     }
     try {
       const { fresh } = await this.inbox.record({ key: event.key, platform: event.platform, kind: event.type, orderKey: orderKeyOf(event), payload: redacted(event) });
-      if (fresh) this.waiting++;
+      if (fresh) {
+        this.waiting++;
+        this.recordedAt.set(event.key, performance.now());
+        if (this.recordedAt.size > MAX_TIMED) this.recordedAt.delete(this.recordedAt.keys().next().value!);
+      }
       this.recordingFails = false;
+      if (this.log.enabled('debug')) {
+        this.log.debug(fresh ? 'event recorded' : 'event recorded before (a retry or a replay)', { platform: event.platform, kind: event.type, ...('conversation' in event ? { conversation: conversationHash(event.conversation) } : {}) });
+      }
     } catch (error) {
       this.recordingFails = true;
       this.log.error('an event could not be recorded; the platform will send it again', { platform: event.platform, kind: event.type, ...errorFields(error) });
@@ -96,7 +117,8 @@ export class Dispatcher {
   }
 
   private async runOnce(): Promise<void> {
-    for (;;) {
+    // once stopped, the events already claimed are handled and no more are taken
+    while (!this.stopped) {
       const entries = await this.inbox.claimDue();
       if (entries.length === 0) return;
       for (const entry of entries) {
@@ -116,16 +138,43 @@ export class Dispatcher {
       this.waiting = Math.max(0, this.waiting - 1);
       return;
     }
+    const started = this.recordedAt.get(entry.key) ?? performance.now();
     try {
-      await this.db.transaction(async (tx) => {
-        await this.desk.handle(tx, parsed.data);
+      const handled = await this.db.transaction(async (tx) => {
+        const outcome = await this.desk.handle(tx, parsed.data);
         if (!(await this.inbox.handled(tx, entry.id))) throw new Error('another worker took the event over');
+        return outcome;
       });
       this.waiting = Math.max(0, this.waiting - 1);
+      this.recordedAt.delete(entry.key);
+      if (handled) this.handled(parsed.data, handled, performance.now() - started);
     } catch (error) {
       const state = await this.inbox.failed(entry, error).catch(() => 'pending' as const);
-      if (state === 'dead') this.waiting = Math.max(0, this.waiting - 1);
+      if (state === 'dead') {
+        this.waiting = Math.max(0, this.waiting - 1);
+        this.recordedAt.delete(entry.key);
+      }
       if (!(error instanceof NotYet)) this.log.warn(state === 'dead' ? 'an event could not be handled and was given up' : 'handling an event failed; it will be tried again', { kind: entry.kind, attempts: entry.attempts + 1, ...errorFields(error) });
+    }
+  }
+
+  /** One log line per user message handled (the conversation as a hash, never the text), and the metrics. */
+  private handled(event: InboundEvent, h: Handled, ms: number): void {
+    const latencyMs = Math.round(ms * 10) / 10;
+    this.log.info('message handled', {
+      platform: event.platform,
+      kind: event.type,
+      conversation: 'conversation' in event ? conversationHash(event.conversation) : undefined,
+      intent: h.intent,
+      confidence: h.confidence,
+      rule: h.rule,
+      lang: h.lang,
+      latencyMs,
+    });
+    try {
+      this.onHandled?.({ ...h, platform: event.platform, latencyMs });
+    } catch (error) {
+      this.log.warn('counting a handled message failed', errorFields(error));
     }
   }
 
@@ -140,6 +189,7 @@ export class Dispatcher {
     this.timer.unref();
   }
 
+  /** Stops taking new events and waits for the ones in hand (they are claimed: another worker would wait out their lease). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

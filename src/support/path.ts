@@ -3,9 +3,16 @@ import type { Clock } from '../core/clock.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { Inbox } from '../store/inbox.js';
-import { OutboxWorker } from '../store/outbox.js';
+import { OutboxWorker, type OutboxItem } from '../store/outbox.js';
 import { SupportDesk, type DeskOptions } from './desk.js';
-import { Dispatcher } from './dispatch.js';
+import { Dispatcher, type HandledMessage } from './dispatch.js';
+
+/** What the message path tells the metrics: each message handled, each failed delivery attempt, each delivery given up. */
+export interface PathObserver {
+  handled?(m: HandledMessage): void;
+  deliveryFailed?(item: OutboxItem): void;
+  deliveryDead?(item: OutboxItem): void;
+}
 
 export interface MessagePath {
   inbox: Inbox;
@@ -30,6 +37,7 @@ export interface MessagePathOptions extends Omit<DeskOptions, 'bot' | 'db' | 'cl
   deliveryLeaseMs?: number;
   /** Events waiting to be handled beyond which new ones are refused (default MAX_WAITING_EVENTS). */
   maxWaitingEvents?: number;
+  observer?: PathObserver;
 }
 
 /**
@@ -39,19 +47,29 @@ export interface MessagePathOptions extends Omit<DeskOptions, 'bot' | 'db' | 'cl
  * logged, and a user's answer given up on is told to the support team.
  */
 export function messagePath(o: MessagePathOptions): MessagePath {
-  const { bot, db, clock, log, retryBaseDelayMs, maxAttempts, deliveryLeaseMs, maxWaitingEvents, ...desk } = o;
+  const { bot, db, clock, log, retryBaseDelayMs, maxAttempts, deliveryLeaseMs, maxWaitingEvents, observer, ...desk } = o;
   const deskInstance = new SupportDesk({ ...desk, bot, db, clock, log });
-  const outbox = new OutboxWorker(db, { deliver: (item) => deskInstance.deliver(item), wasDelivered: (item) => deskInstance.wasDelivered(item) }, clock, {
+  const deliver = async (item: OutboxItem) => {
+    const started = performance.now();
+    await deskInstance.deliver(item);
+    if (log.enabled('debug')) log.debug(`delivered ${item.kind}`, { outbox: item.id, attempts: item.attempts + 1, ms: Math.round(performance.now() - started) });
+  };
+  const outbox = new OutboxWorker(db, { deliver, wasDelivered: (item) => deskInstance.wasDelivered(item) }, clock, {
     ...(retryBaseDelayMs !== undefined ? { baseDelayMs: retryBaseDelayMs } : {}),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     ...(deliveryLeaseMs !== undefined ? { leaseMs: deliveryLeaseMs } : {}),
-    onError: (item, error, retryInMs) => log.warn(`delivery of ${item.kind} failed; will retry`, { outbox: item.id, attempts: item.attempts, retryInMs, ...errorFields(error) }),
+    onError: (item, error, retryInMs) => {
+      observer?.deliveryFailed?.(item);
+      log.warn(`delivery of ${item.kind} failed; will retry`, { outbox: item.id, attempts: item.attempts, retryInMs, ...errorFields(error) });
+    },
     onDead: async (item, error) => {
+      observer?.deliveryFailed?.(item);
+      observer?.deliveryDead?.(item);
       log.error(`delivery of ${item.kind} given up`, { outbox: item.id, attempts: item.attempts, ...errorFields(error) });
       await deskInstance.deadLetter(item, error).catch((e: unknown) => log.error('telling the support team of an undelivered answer failed', errorFields(e)));
     },
   });
   const inbox = new Inbox(db, clock, retryBaseDelayMs !== undefined ? { baseDelayMs: retryBaseDelayMs } : {});
-  const dispatcher = new Dispatcher(db, inbox, deskInstance, outbox, clock, log, maxWaitingEvents);
+  const dispatcher = new Dispatcher(db, inbox, deskInstance, outbox, clock, log, maxWaitingEvents, observer?.handled?.bind(observer));
   return { inbox, outbox, desk: deskInstance, dispatcher };
 }

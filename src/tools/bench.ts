@@ -5,11 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { Bot, loadBotData } from '../core/bot.js';
 import { loadQuestionSet, QUESTION_SETS, setDir } from './evaluate.js';
-import { quietOnClosedPipe } from './cli-util.js';
+import { command } from './cli-util.js';
 
 const HELP = `npm run bench -- [--rounds N]
 
@@ -22,12 +21,7 @@ young generation large enough that no collection runs while it counts).
   -h, --help  this text
 `;
 
-quietOnClosedPipe();
-const { values } = parseArgs({ options: { rounds: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'allocation-probe': { type: 'boolean' } } });
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const { values } = command(HELP, { rounds: { type: 'string' }, 'allocation-probe': { type: 'boolean' } });
 
 const WARM_UP_ROUNDS = 3;
 const ms = (x: number) => `${x.toFixed(3)} ms`;

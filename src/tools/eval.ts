@@ -1,8 +1,7 @@
 /** `npm run eval`: accuracy per question set, per intent, per style and per persona. */
-import { parseArgs } from 'node:util';
 import { Bot, loadBotData } from '../core/bot.js';
 import { accuracy, crossValidate, EVAL_NOW, evaluateHeldOut, evaluateSet, QUESTION_SETS, setDir, type Score, type Tally } from './evaluate.js';
-import { quietOnClosedPipe } from './cli-util.js';
+import { command } from './cli-util.js';
 
 const HELP = `npm run eval -- [options]
 
@@ -18,14 +17,7 @@ fact given to a question that should have had the fallback.
   -h, --help     this text
 `;
 
-quietOnClosedPipe();
-const { values } = parseArgs({
-  options: { set: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, 'by-style': { type: 'boolean' }, cv: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-});
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const { values } = command(HELP, { set: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, 'by-style': { type: 'boolean' }, cv: { type: 'boolean' } });
 const known = [...QUESTION_SETS.map((s) => s.name as string), 'held-out'];
 if (values.set && !known.includes(values.set)) {
   process.stderr.write(`unknown set "${values.set}"; the sets are ${known.join(', ')}\n`);

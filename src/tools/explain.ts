@@ -1,8 +1,7 @@
 /** `npm run explain -- "question"`: what the bot read in a question and why it answers as it does. */
-import { parseArgs } from 'node:util';
 import { Bot } from '../core/bot.js';
 import { decide } from '../core/decide.js';
-import { quietOnClosedPipe } from './cli-util.js';
+import { command, usageError } from './cli-util.js';
 
 const HELP = `npm run explain -- [--json] "question"
 
@@ -15,12 +14,8 @@ pull towards them, and the decision that follows. Nothing is stored.
   -h, --help  this text
 `;
 
-quietOnClosedPipe();
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-if (values.help || positionals.length === 0) {
-  process.stdout.write(HELP);
-  process.exit(values.help ? 0 : 2);
-}
+const { values, positionals } = command(HELP, { json: { type: 'boolean' } }, true);
+if (positionals.length === 0) usageError(HELP, 'no question given');
 const question = positionals.join(' ');
 const bot = new Bot();
 const { understanding: u, features, parts } = bot.reader.explain(question, new Date());

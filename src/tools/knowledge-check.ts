@@ -1,10 +1,9 @@
 /** `npm run knowledge:check -- PAGE [--json] [--accept]`: the knowledge against the documentation page, fact by fact. */
-import { parseArgs } from 'node:util';
 import { knowledgeDir } from '../core/bot.js';
 import { DataError, formatProblem } from '../core/data-file.js';
 import { knowledgeCheck, nothingChanged, type Acceptance, type PageCheck } from './knowledge-check/check.js';
 import { PageUnreadable } from './knowledge-check/page.js';
-import { quietOnClosedPipe } from './cli-util.js';
+import { command, usageError } from './cli-util.js';
 
 const HELP = `npm run knowledge:check -- [PAGE] [--json] [--accept]
 
@@ -84,25 +83,9 @@ function acceptanceReport(a: Acceptance): string {
   return out.join('\n');
 }
 
-quietOnClosedPipe();
-const options = { json: { type: 'boolean' }, accept: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
-let args;
-try {
-  args = parseArgs({ allowPositionals: true, options });
-} catch (error) {
-  // an unknown option must not exit 1, which says "something changed"
-  process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-const { values, positionals } = args;
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-if (positionals.length > 1) {
-  process.stderr.write(`one PAGE at a time, not ${positionals.length}\n`);
-  process.exit(2);
-}
+// an unknown option exits 2, never 1, which says "something changed"
+const { values, positionals } = command(HELP, { json: { type: 'boolean' }, accept: { type: 'boolean' } }, true);
+if (positionals.length > 1) usageError(HELP, `one PAGE at a time, not ${positionals.length}`);
 
 try {
   const { check, acceptance } = await knowledgeCheck(positionals[0], { dir: knowledgeDir(), accept: values.accept ?? false });

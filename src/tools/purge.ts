@@ -1,10 +1,24 @@
 /** `npm run purge`: deletes conversations and cases older than RETENTION_DAYS (default 90) and says what it removed. */
-import { readConfig } from '../server/config.js';
 import { openDb } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
 import { purgeOlderThan } from '../store/purge.js';
+import { command, settingsOrExit } from './cli-util.js';
 
-const config = readConfig();
+command(
+  `npm run purge
+
+Deletes conversations, support cases (with their events and deliveries), feedback, unanswered
+questions and event ids last changed more than RETENTION_DAYS (default 90) days ago, and says
+what it removed. The server does the same at start and daily.
+
+  -h, --help  this text
+
+Database: DATABASE_URL (postgres://…, or an SQLite file), else data/npr-bot.sqlite; .env is read.
+`,
+  {},
+);
+
+const config = settingsOrExit();
 const db = openDb(config.DATABASE_URL);
 try {
   await migrate(db);

@@ -2,21 +2,31 @@
  * `npm run report [-- --days 30] [-- --json]`: the questions the bot could not answer, grouped by
  * likeness; answers marked not helpful, by intent; support cases and time to first reply.
  */
-import { parseArgs } from 'node:util';
-import { readConfig } from '../server/config.js';
 import { openDb } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
 import { buildReport } from '../store/report.js';
 import { loadBotData } from '../core/bot.js';
 import { staleEntries } from '../core/knowledge/staleness.js';
+import { command, settingsOrExit, usageError } from './cli-util.js';
 
-const { values } = parseArgs({ options: { days: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } } });
+const HELP = `npm run report -- [--days N] [--json]
+
+What needs a person's attention: the questions the bot could not answer, grouped by likeness;
+answers marked not helpful, by intent; support cases and the time to first reply; deliveries
+still waiting and those given up; knowledge not checked against its source for
+KNOWLEDGE_MAX_AGE_DAYS (180).
+
+  --days N    the last N days (default 30)
+  --json      one JSON object instead of the text
+  -h, --help  this text
+
+Database: DATABASE_URL (postgres://…, or an SQLite file), else data/npr-bot.sqlite; .env is read.
+`;
+
+const { values } = command(HELP, { days: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } });
 const days = Number(values.days);
-if (!Number.isFinite(days) || days <= 0) {
-  process.stderr.write('--days takes a positive number\n');
-  process.exit(2);
-}
-const config = readConfig();
+if (!Number.isFinite(days) || days <= 0) usageError(HELP, '--days takes a positive number');
+const config = settingsOrExit();
 const db = openDb(config.DATABASE_URL);
 try {
   await migrate(db);

@@ -2,6 +2,23 @@
 import { loadBotData } from '../core/bot.js';
 import { DataError, formatProblem } from '../core/data-file.js';
 import { describeStale, maxAgeDaysSchema, staleEntries } from '../core/knowledge/staleness.js';
+import { command } from './cli-util.js';
+
+command(
+  `npm run validate
+
+Checks knowledge/ and intents/: each file's shape first, then the cross-references (every intent
+answers from an entry that exists, every entry is reachable, every placeholder has a value, no
+utterance stands under two intents). Names file and line for every problem; warns about entries
+not checked against their source for KNOWLEDGE_MAX_AGE_DAYS (180).
+
+  -h, --help  this text
+
+Exit status: 0 the data is sound (warnings allowed), 1 a problem was found.
+Knowledge folder: KNOWLEDGE_DIR, or knowledge/.
+`,
+  {},
+);
 
 try {
   const { kb, intents } = loadBotData();

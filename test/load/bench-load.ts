@@ -70,7 +70,8 @@ const connector = await new FakeConnector().start();
 const dir = mkdtempSync(join(tmpdir(), 'npr-load-'));
 
 // ---- the server, as production runs it: npm start's command, with its Node flags ----
-const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!.split(/\s+/);
+// `exec node …`: the shell npm runs the script in gives way to node (so npm's SIGTERM reaches it)
+const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!.replace(/^exec\s+/, '').split(/\s+/);
 if (start[0] !== 'node') throw new Error(`npm start is expected to run node, not: ${start.join(' ')}`);
 const child = spawn(process.execPath, [...start.slice(1, -1), ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : []), join(ROOT, start.at(-1)!)], {
   cwd: ROOT,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
+import pRetry from 'p-retry';
 import type { Bot } from '../../core/bot.js';
 import type { Lang, Reply } from '../../core/types.js';
 import type { Config } from '../../server/config.js';
@@ -101,38 +102,70 @@ class RecordingSocketModeReceiver implements Receiver {
   }
 }
 
+/** What auth.test answers for a token Slack will never accept: a bad setting, not an outage. */
+export const REJECTED_TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+const rejectedToken = (error: unknown) => error instanceof SlackApiError && error.kind === 'slack' && REJECTED_TOKEN_ERRORS.has(error.detail.error ?? '');
+
+/** Whether Slack accepted the bot token: `checking` until auth.test has answered (retried with backoff while Slack cannot be reached). */
+export type SlackCredentials = { state: 'checking' } | { state: 'accepted' } | { state: 'rejected'; error: string };
+
 /**
- * Who the bot is on Slack (its user and bot ids), asked with auth.test once it can be. Bolt's own
- * check runs once at start and keeps a failure for good, so a Slack outage at start would refuse
- * every event until a restart; here an event is taken in any case (the ids only help to ignore
- * the bot's own messages, which the translation does as well) and the check is tried again.
+ * Who the bot is on Slack (its user and bot ids), asked with auth.test from the start, and again
+ * with backoff (p-retry) while Slack cannot be reached or fails. Bolt's own check runs once at
+ * start and keeps a failure for good, so a Slack outage at start would refuse every event until a
+ * restart; here an event is taken in any case (the ids only help to ignore the bot's own
+ * messages, which the translation does as well). A token Slack refuses (invalid_auth and the
+ * like) is not asked about again: `onRejected` is told.
  */
 class SlackIdentity {
   private ids?: { botId: string; botUserId: string };
-  private checking?: Promise<void>;
+  private asking?: Promise<void>;
+  private readonly abort = new AbortController();
+  credentials: SlackCredentials = { state: 'checking' };
 
   constructor(
     private readonly api: SlackApi,
     private readonly log: Logger,
+    /** The first wait before asking again; it doubles up to 60 times this (at most a minute). */
+    private readonly retryBaseDelayMs: number,
+    private readonly onRejected?: (error: string) => void,
   ) {}
 
-  /** Asks Slack who the bot is, unless it is known or being asked. */
-  check(): Promise<void> {
-    if (this.ids) return Promise.resolve();
-    this.checking ??= this.api
-      .call<{ bot_id?: string; user_id?: string }>('auth.test')
-      .then((r) => void (this.ids = { botId: String(r.bot_id ?? ''), botUserId: String(r.user_id ?? '') }))
-      .catch((error: unknown) => this.log.warn('slack: auth.test failed; it is tried again with the next event', errorFields(error)))
-      .finally(() => (this.checking = undefined));
-    return this.checking;
+  /** Asks Slack who the bot is until it answers; once is enough. */
+  start(): void {
+    this.asking ??= pRetry(() => this.api.call<{ bot_id?: string; user_id?: string }>('auth.test'), {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: this.retryBaseDelayMs,
+      maxTimeout: Math.min(60_000, this.retryBaseDelayMs * 60),
+      randomize: true,
+      unref: true,
+      signal: this.abort.signal,
+      shouldRetry: ({ error }) => !rejectedToken(error),
+      onFailedAttempt: ({ error, attemptNumber }) => {
+        if (!rejectedToken(error)) this.log.warn('slack: auth.test failed; asking again with backoff (not ready until it answers)', { attempt: attemptNumber, ...errorFields(error) });
+      },
+    }).then(
+      (r) => {
+        this.ids = { botId: String(r.bot_id ?? ''), botUserId: String(r.user_id ?? '') };
+        this.credentials = { state: 'accepted' };
+        this.log.info('slack: the bot token is accepted (auth.test)');
+      },
+      (error: unknown) => {
+        if (this.abort.signal.aborted) return;
+        if (!rejectedToken(error)) return void this.log.error('slack: checking the bot token stopped (not ready)', errorFields(error));
+        const code = (error as SlackApiError).detail.error!;
+        this.credentials = { state: 'rejected', error: code };
+        if (this.onRejected) this.onRejected(code);
+        else this.log.error(`slack: SLACK_BOT_TOKEN is refused by Slack (auth.test: ${code})`, { setting: 'SLACK_BOT_TOKEN' });
+      },
+    );
   }
 
-  get known(): boolean {
-    return this.ids !== undefined;
+  stop(): void {
+    this.abort.abort();
   }
 
   async authorize(token: string) {
-    if (!this.ids) void this.check();
     return { botToken: token, ...this.ids };
   }
 }
@@ -143,8 +176,13 @@ export interface SlackChannel {
   requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Sends the desk's deliveries. */
   platform: Platform;
+  /** Whether Slack accepted SLACK_BOT_TOKEN (for readiness). */
+  credentials(): SlackCredentials;
   start(): Promise<void>;
+  /** Stops taking events (Socket Mode disconnects) and checking the token; deliveries can still be sent. */
   stop(): Promise<void>;
+  /** Closes the Web API's kept-alive connections: after the last delivery (one in progress would fail). */
+  close(): void;
 }
 
 export interface SlackDeps {
@@ -153,6 +191,10 @@ export interface SlackDeps {
   dispatcher: Dispatcher;
   log: Logger;
   bodyLimit: number;
+  /** The first wait before auth.test is asked again when Slack cannot be reached (default 1 s; doubling up to a minute). */
+  retryBaseDelayMs?: number;
+  /** Slack refused SLACK_BOT_TOKEN at start (invalid_auth, not_authed, account_inactive, token_revoked, token_expired). Unset: logged as an error. */
+  onCredentialsRejected?: (error: string) => void;
 }
 
 /** Classifies a Web API failure for the outbox: wait (429), may have arrived (no answer, a server error), or not sent. */
@@ -165,7 +207,7 @@ function deliveryError(error: unknown): DeliveryError {
   return new DeliveryError(error.message);
 }
 
-export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: SlackDeps): SlackChannel {
+export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit, retryBaseDelayMs = 1000, onCredentialsRejected }: SlackDeps): SlackChannel {
   const clientOptions = {
     slackApiUrl: config.SLACK_API_URL ? `${config.SLACK_API_URL.replace(/\/$/, '')}/` : undefined,
     timeout: config.SLACK_API_TIMEOUT_MS,
@@ -192,7 +234,7 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
   const token = config.SLACK_BOT_TOKEN!;
   // deliveries use their own client; bolt's, with no token of its own, only runs listeners
   const api = new SlackApi(token, { apiUrl: clientOptions.slackApiUrl, timeoutMs: config.SLACK_API_TIMEOUT_MS });
-  const identity = new SlackIdentity(api, log);
+  const identity = new SlackIdentity(api, log, retryBaseDelayMs, onCredentialsRejected);
   const app = new App({ authorize: () => identity.authorize(token), receiver, clientOptions, logger });
   const supportChannel = config.SUPPORT_SLACK_CHANNEL;
   // one door: every request becomes a typed event, recorded before it is acknowledged
@@ -321,14 +363,16 @@ export function createSlackChannel({ config, bot, dispatcher, log, bodyLimit }: 
     app,
     requestListener,
     platform,
+    credentials: () => identity.credentials,
     start: async () => {
-      void identity.check();
+      identity.start();
       if (socketMode) await app.start();
     },
     stop: async () => {
+      identity.stop();
       if (socketMode) await app.stop();
-      api.close();
     },
+    close: () => api.close(),
   };
 }
 

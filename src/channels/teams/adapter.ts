@@ -27,11 +27,18 @@ const isCardAction = (value: unknown): value is CardActionData & { caseId?: numb
 /** The root conversation of a channel thread: "19:…@thread.tacv2;messageid=123" → "19:…@thread.tacv2". */
 const channelOf = (id: string) => id.split(';')[0]!;
 
-/** The user's language from a locale ("en-US" → en, "nb-NO" → nb); bokmål when unknown. */
+/** The user's language from a locale ("en-US" → en, "nb-NO" and "no" → nb, "nn-NO" → nn); bokmål when unknown. */
 export function langOfLocale(locale: string | undefined): Lang {
   const base = (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   if (base === 'no') return 'nb';
   return (LANGS as readonly string[]).includes(base) ? (base as Lang) : 'nb';
+}
+
+/** The Teams client's locale: the activity's, or its clientInfo entity's (which some conversationUpdates carry instead). */
+export function localeOf(activity: Pick<Activity, 'locale' | 'entities'>): string | undefined {
+  if (activity.locale) return activity.locale;
+  const info = activity.entities?.find((e) => e.type === 'clientInfo') as { locale?: unknown } | undefined;
+  return typeof info?.locale === 'string' ? info.locale : undefined;
 }
 
 /**
@@ -52,7 +59,7 @@ export function translateTeams(activity: Activity): InboundEvent | undefined {
     const added = activity.membersAdded ?? [];
     const botJoined = added.some((m) => m.id === activity.recipient.id);
     if ((personal && added.some((m) => m.id !== activity.recipient.id)) || (!personal && botJoined)) {
-      return { key, platform: 'teams', type: 'welcome', conversation, to, lang: langOfLocale(activity.locale) };
+      return { key, platform: 'teams', type: 'welcome', conversation, to, lang: langOfLocale(localeOf(activity)) };
     }
     return undefined;
   }
@@ -136,6 +143,16 @@ export function createTeamsChannel({ config, bot, dispatcher, log }: TeamsDeps):
     inConversation(ref, async (context) => void (await context.adapter.sendActivities(context, [TurnContext.applyConversationReference({ ...activity }, ref)])));
   const sendText = (ref: Partial<ConversationReference>, text: string) => sendIn(ref, { type: 'message', text });
 
+  /**
+   * "…is typing" in the conversation, sent straight away and not through the outbox: it is worth
+   * something only now, before the answer. Retried after a failure or a restart it would come
+   * after the answer, and recording it would cost a database write per message; a lost one costs
+   * nothing, so a failure is only logged (at debug).
+   */
+  const showTyping = (to: TeamsAddress) => {
+    sendIn(to.ref as unknown as Partial<ConversationReference>, { type: ActivityTypes.Typing }).catch((error: unknown) => log.debug('teams: the typing indicator could not be sent', errorFields(error)));
+  };
+
   const platform: Platform = {
     async reply(to, reply, options: ReplyOptions) {
       const card = renderCard(viewOf(bot, reply), options.conversation, { buttons: options.buttons });
@@ -182,7 +199,10 @@ export function createTeamsChannel({ config, bot, dispatcher, log }: TeamsDeps):
         await adapter.authenticateAndRun(String(req.headers.authorization ?? ''), activity, async (context) => {
           logicRan = true;
           const event = translateTeams(context.activity);
-          if (event) await dispatcher.accept(event);
+          if (!event) return;
+          await dispatcher.accept(event);
+          // accepted: the user sees the bot typing until the answer comes (see showTyping)
+          if (event.type === 'message' && event.to.platform === 'teams') showTyping(event.to);
         });
         res.writeHead(200).end();
       } catch (error) {

@@ -366,6 +366,20 @@ class FeatureSpace {
     return { text, values, indicators, n: all.n };
   }
 
+  /** What answering needs of the space once trained: the feature names (their index is their id) and the foreign words. */
+  state(): { features: string[]; foreign: string[] } {
+    return { features: [...this.names], foreign: [...this.foreign] };
+  }
+
+  /** A trained space again, from `state()`: ready to answer, not to train. */
+  restore(state: { features: readonly string[]; foreign: readonly string[] }): void {
+    if (this.names.length > 0) throw new Error('a feature space is restored only when empty');
+    for (const name of state.features) this.id(name);
+    if (this.names.length !== state.features.length) throw new Error('feature names repeat');
+    for (const w of state.foreign) this.foreign.add(w);
+    this.seal();
+  }
+
   /** After training: the pairs by their first stem. */
   seal(): void {
     this.names.forEach((name, id) => {
@@ -417,12 +431,82 @@ class FeatureSpace {
   }
 }
 
+/** A model's learnt parameters: per feature and class a weight (feature-major), per class a bias. */
+export interface ModelState {
+  classes: string[];
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
 /**
  * Multinomial logistic regression, trained by AdaGrad on examples in a seeded shuffled order:
  * the same data always gives the same weights. Classes can be weighted so that a large class
  * does not win by its size alone.
  */
+function trainSoftmax(classes: readonly string[], features: number, examples: readonly { c: number; x: TrainingVector }[], balance: number): ModelState {
+  const C = classes.length;
+  const w = new Float64Array(features * C);
+  const g2 = new Float64Array(features * C).fill(1e-8);
+  const b = new Float64Array(C);
+  const z = new Float64Array(C);
+  const counts = new Array<number>(C).fill(0);
+  for (const e of examples) counts[e.c]!++;
+  const weightOf = counts.map((n) => (n ? (examples.length / (C * n)) ** balance : 0));
+  let seed = SEED;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  // each example's features with what each counts (scale × value), worked out once
+  const prepared = examples.map(({ c, x }) => {
+    const scale = 1 / Math.sqrt(x.n || 1);
+    const ids = Int32Array.from([...x.text, ...x.indicators]);
+    const values = Float64Array.from([...x.text.map((_, k) => scale * (x.values ? x.values[k]! : 1)), ...x.indicators.map(() => 1)]);
+    return { c, ids, values };
+  });
+  const order = examples.map((_, i) => i);
+  const g = new Float64Array(C);
+  const active = new Int32Array(C);
+  for (let epoch = 0; epoch < TRAINING_EPOCHS; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const i of order) {
+      const { c: target, ids, values } = prepared[i]!;
+      z.set(b);
+      for (let k = 0; k < ids.length; k++) {
+        const base = ids[k]! * C;
+        const v = values[k]!;
+        for (let c = 0; c < C; c++) z[c]! += w[base + c]! * v;
+      }
+      softmax(z);
+      const weight = weightOf[target]!;
+      // a class the example hardly moves is left alone: most classes, once training has begun
+      let n = 0;
+      for (let c = 0; c < C; c++) {
+        const gc = (z[c]! - (c === target ? 1 : 0)) * weight;
+        if (gc > -NEGLIGIBLE_GRADIENT && gc < NEGLIGIBLE_GRADIENT) continue;
+        g[c] = gc;
+        active[n++] = c;
+        b[c]! -= 0.05 * gc;
+      }
+      for (let k = 0; k < ids.length; k++) {
+        const base = ids[k]! * C;
+        const v = values[k]!;
+        for (let a = 0; a < n; a++) {
+          const c = active[a]!;
+          const idx = base + c;
+          const grad = g[c]! * v + L2 * w[idx]!;
+          g2[idx]! += grad * grad;
+          w[idx]! -= (LEARNING_RATE * grad) / Math.sqrt(g2[idx]!);
+        }
+      }
+    }
+  }
+  return { classes: [...classes], weights: Float32Array.from(w), bias: Float32Array.from(b) };
+}
+
+/** A trained model (see trainSoftmax), answering. */
 class SoftmaxModel {
+  readonly classes: readonly string[];
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
   private readonly z: Float64Array;
@@ -430,71 +514,12 @@ class SoftmaxModel {
   constructor(
     /** Which of a word's cached partial sums are this model's. */
     private readonly slot: number,
-    readonly classes: readonly string[],
-    features: number,
-    examples: readonly { c: number; x: TrainingVector }[],
-    balance: number,
+    readonly state: ModelState,
   ) {
-    const C = classes.length;
-    const w = new Float64Array(features * C);
-    const g2 = new Float64Array(features * C).fill(1e-8);
-    const b = new Float64Array(C);
-    const z = new Float64Array(C);
-    const counts = new Array<number>(C).fill(0);
-    for (const e of examples) counts[e.c]!++;
-    const weightOf = counts.map((n) => (n ? (examples.length / (C * n)) ** balance : 0));
-    let seed = SEED;
-    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
-    // each example's features with what each counts (scale × value), worked out once
-    const prepared = examples.map(({ c, x }) => {
-      const scale = 1 / Math.sqrt(x.n || 1);
-      const ids = Int32Array.from([...x.text, ...x.indicators]);
-      const values = Float64Array.from([...x.text.map((_, k) => scale * (x.values ? x.values[k]! : 1)), ...x.indicators.map(() => 1)]);
-      return { c, ids, values };
-    });
-    const order = examples.map((_, i) => i);
-    const g = new Float64Array(C);
-    const active = new Int32Array(C);
-    for (let epoch = 0; epoch < TRAINING_EPOCHS; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      for (const i of order) {
-        const { c: target, ids, values } = prepared[i]!;
-        z.set(b);
-        for (let k = 0; k < ids.length; k++) {
-          const base = ids[k]! * C;
-          const v = values[k]!;
-          for (let c = 0; c < C; c++) z[c]! += w[base + c]! * v;
-        }
-        softmax(z);
-        const weight = weightOf[target]!;
-        // a class the example hardly moves is left alone: most classes, once training has begun
-        let n = 0;
-        for (let c = 0; c < C; c++) {
-          const gc = (z[c]! - (c === target ? 1 : 0)) * weight;
-          if (gc > -NEGLIGIBLE_GRADIENT && gc < NEGLIGIBLE_GRADIENT) continue;
-          g[c] = gc;
-          active[n++] = c;
-          b[c]! -= 0.05 * gc;
-        }
-        for (let k = 0; k < ids.length; k++) {
-          const base = ids[k]! * C;
-          const v = values[k]!;
-          for (let a = 0; a < n; a++) {
-            const c = active[a]!;
-            const idx = base + c;
-            const grad = g[c]! * v + L2 * w[idx]!;
-            g2[idx]! += grad * grad;
-            w[idx]! -= (LEARNING_RATE * grad) / Math.sqrt(g2[idx]!);
-          }
-        }
-      }
-    }
-    this.weights = Float32Array.from(w);
-    this.bias = Float32Array.from(b);
-    this.z = new Float64Array(C);
+    this.classes = state.classes;
+    this.weights = state.weights;
+    this.bias = state.bias;
+    this.z = new Float64Array(state.classes.length);
   }
 
   /** A word's features summed once, and kept with the word. */
@@ -556,6 +581,8 @@ export class IntentClassifier {
   /**
    * `domainWords`: words of the knowledge and lexicon, which are never foreign. `mask` replaces
    * words the models should not read (purpose words), the same way in training as in answering.
+   * `trained`: the state of a classifier trained on the same intents (see `state()`), which is
+   * taken instead of training again.
    */
   constructor(
     intents: readonly IntentDef[],
@@ -563,10 +590,19 @@ export class IntentClassifier {
     dictionary: TermDictionary,
     domainWords: Iterable<string> = [],
     mask: (read: WordParts, classifier: IntentClassifier) => WordParts = (r) => r,
+    trained?: ClassifierState,
   ) {
     this.keywords = intents.flatMap((i) => (i.keywords?.length ? [{ intent: i.intent, terms: dictionary.list(i.keywords) }] : []));
     this.space = new FeatureSpace(vocabulary, this.keywords);
     this.intents = intents.filter((i) => !(i.intent in SCOPE_OF)).map((i) => i.intent);
+    if (trained) {
+      const problem = checkState(trained, this.intents);
+      if (problem) throw new Error(`the trained classifier does not fit these intents: ${problem}`);
+      this.space.restore(trained);
+      this.topics = new SoftmaxModel(0, trained.topics);
+      this.scope = new SoftmaxModel(1, trained.scope);
+      return;
+    }
     const texts = intents.flatMap((intent) =>
       LANGS.flatMap((lang) =>
         intent.examples[lang].map((text) => ({
@@ -585,10 +621,15 @@ export class IntentClassifier {
     });
     const size = this.space.size;
     const topical = examples.filter((e) => !(e.intent in SCOPE_OF));
-    this.topics = new SoftmaxModel(0, this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE);
+    this.topics = new SoftmaxModel(0, trainSoftmax(this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE));
     // unbalanced: most questions people ask the bot are about NPR, and the model may know it
-    this.scope = new SoftmaxModel(1, SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0);
+    this.scope = new SoftmaxModel(1, trainSoftmax(SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0));
     this.space.seal();
+  }
+
+  /** What training learnt, to be given back to the constructor instead of training again (the start-up cache). */
+  state(): ClassifierState {
+    return { ...this.space.state(), topics: this.topics.state, scope: this.scope.state };
   }
 
   /**
@@ -642,6 +683,28 @@ export class IntentClassifier {
     }
     return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, top);
   }
+}
+
+/** What a trained classifier is: its feature space and the two models' parameters. */
+export interface ClassifierState {
+  /** Feature names; a feature's id is its index. */
+  features: string[];
+  /** Words only questions about other things use. */
+  foreign: string[];
+  topics: ModelState;
+  scope: ModelState;
+}
+
+/** Why a trained state cannot be the classifier of these intents, or undefined when it can. */
+function checkState(state: ClassifierState, intents: readonly string[]): string | undefined {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!same(state.topics.classes, intents)) return 'the topics differ';
+  if (!same(state.scope.classes, SCOPE_CLASSES)) return 'the scope classes differ';
+  for (const [name, model] of [['topics', state.topics], ['scope', state.scope]] as const) {
+    if (model.weights.length !== state.features.length * model.classes.length) return `the ${name} model has ${model.weights.length} weights for ${state.features.length} features`;
+    if (model.bias.length !== model.classes.length) return `the ${name} model has ${model.bias.length} biases`;
+  }
+  return undefined;
 }
 
 function softmax(z: Float64Array): void {

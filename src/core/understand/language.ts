@@ -23,30 +23,51 @@ function trigrams(word: string): string[] {
   return grams;
 }
 
-/** Counts of items per language, turned once into smoothed log-probabilities. */
+/** Counts of items per language, read as smoothed log-probabilities. Flat: three counts per item in one list, no object per item. */
 class LogProbabilities {
-  private readonly counts = new Map<string, [number, number, number]>();
+  private readonly index = new Map<string, number>();
+  private counts: number[] = [];
   private readonly totals = [0, 0, 0];
-  private table?: Map<string, Float64Array>;
+
+  /** The counts, items apart and three counts (nb, nn, en) per item, to restore with `load`. */
+  state(): { items: string[]; counts: number[] } {
+    return { items: [...this.index.keys()], counts: [...this.counts] };
+  }
+
+  load(state: { items: readonly string[]; counts: readonly number[] }): void {
+    if (state.counts.length !== 3 * state.items.length) throw new Error('a language model state has three counts per item');
+    if (this.index.size > 0) throw new Error('a language model is loaded only when empty');
+    state.items.forEach((item, i) => this.index.set(item, i));
+    if (this.index.size !== state.items.length) throw new Error('a language model item repeats');
+    this.counts = [...state.counts];
+    for (let i = 0; i < this.counts.length; i++) this.totals[i % 3]! += this.counts[i]!;
+  }
 
   add(lang: Lang, item: string, n: number): void {
-    let c = this.counts.get(item);
-    if (!c) this.counts.set(item, (c = [0, 0, 0]));
-    c[LANGS.indexOf(lang)]! += n;
-    this.totals[LANGS.indexOf(lang)]! += n;
+    let i = this.index.get(item);
+    if (i === undefined) {
+      this.index.set(item, (i = this.index.size));
+      this.counts.push(0, 0, 0);
+    }
+    const l = LANGS.indexOf(lang);
+    this.counts[3 * i + l]! += n;
+    this.totals[l]! += n;
   }
 
-  /** Per language, log P(item | language); undefined when no language saw the item. */
-  get(item: string): Float64Array | undefined {
-    if (!this.table) {
-      this.table = new Map();
-      const size = this.counts.size;
-      for (const [item, c] of this.counts) {
-        this.table.set(item, Float64Array.from(c, (n, l) => Math.log((n + SMOOTHING) / (this.totals[l]! + SMOOTHING * size))));
-      }
-    }
-    return this.table.get(item);
+  /** Adds `weight` × log P(item | language) to each language's score; false when no language saw the item. */
+  addTo(item: string, scores: Float64Array, weight = 1): boolean {
+    const i = this.index.get(item);
+    if (i === undefined) return false;
+    const size = this.index.size;
+    for (let l = 0; l < 3; l++) scores[l]! += weight * Math.log((this.counts[3 * i + l]! + SMOOTHING) / (this.totals[l]! + SMOOTHING * size));
+    return true;
   }
+}
+
+/** What the detector counted: per word and per letter triple, three counts (nb, nn, en). */
+export interface LanguageState {
+  words: { items: string[]; counts: number[] };
+  grams: { items: string[]; counts: number[] };
 }
 
 export interface LanguageGuess {
@@ -78,7 +99,13 @@ export class LanguageDetector {
   private readonly grams = new LogProbabilities();
   private readonly cache = new WordCache<WordScore>((w) => this.scoreUncached(w));
 
-  constructor(intents: readonly IntentDef[], lexicon: Lexicon) {
+  /** `trained`: the `state()` of a detector built from the same intents and lexicon, taken instead of counting again. */
+  constructor(intents: readonly IntentDef[], lexicon: Lexicon, trained?: LanguageState) {
+    if (trained) {
+      this.words.load(trained.words);
+      this.grams.load(trained.grams);
+      return;
+    }
     const add = (lang: Lang, word: string, n: number) => {
       this.words.add(lang, word, n);
       for (const g of trigrams(word)) this.grams.add(lang, g, n);
@@ -89,23 +116,19 @@ export class LanguageDetector {
     for (const lang of LANGS) for (const w of lexicon.languageMarkers[lang]) add(lang, w.toLowerCase(), MARKER_WEIGHT);
   }
 
+  /** The counts it learnt, for the start-up cache. */
+  state(): LanguageState {
+    return { words: this.words.state(), grams: this.grams.state() };
+  }
+
   private scoreUncached(w: string): WordScore {
     {
       const scores = new Float64Array(3);
       let known = 0;
-      const own = this.words.get(w);
-      if (own) {
-        for (let l = 0; l < 3; l++) scores[l]! += own[l]!;
-        known = 1;
-      }
+      if (this.words.addTo(w, scores)) known = 1;
       const grams = trigrams(w);
       let seen = false;
-      for (const g of grams) {
-        const p = this.grams.get(g);
-        if (!p) continue;
-        seen = true;
-        for (let l = 0; l < 3; l++) scores[l]! += (TRIGRAM_WEIGHT / grams.length) * p[l]!;
-      }
+      for (const g of grams) if (this.grams.addTo(g, scores, TRIGRAM_WEIGHT / grams.length)) seen = true;
       if (seen) known += 0.25;
       return { scores, known, norwegian: /[æøå]/.test(w), digits: /\d/.test(w) };
     }

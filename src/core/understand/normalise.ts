@@ -1,4 +1,4 @@
-import { decodeHTML } from 'entities';
+import { decodeHTML } from 'entities/decode';
 
 /** Questions longer than this are read only this far. */
 export const MAX_QUESTION_CHARS = 2000;

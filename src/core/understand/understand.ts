@@ -8,12 +8,12 @@ import { FALLBACK_CLASSES } from '../decide.js';
 import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
 import { FreeCases } from '../answer/rules/pricing.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
-import { content, IntentClassifier, PURPOSE_WORD, Ranking, TOPIC_WORD, type Classification } from './classifier.js';
-import { LanguageDetector } from './language.js';
+import { content, IntentClassifier, PURPOSE_WORD, Ranking, TOPIC_WORD, type Classification, type ClassifierState } from './classifier.js';
+import { LanguageDetector, type LanguageState } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { SlotReader, today, type Day } from './slots.js';
 import { TermDictionary, type TermList, type WordParts } from './terms.js';
-import { Vocabulary } from './vocabulary.js';
+import { Vocabulary, type VocabularyState } from './vocabulary.js';
 
 /** One question in a message: the words it spans and what they ask. */
 export interface Part {
@@ -121,6 +121,13 @@ function wordsWithPlaces(text: string): Word[] {
   return out;
 }
 
+/** What a Reader learnt from its data that is worth keeping between starts: the trained models, the words it knows. */
+export interface ReaderState {
+  classifier: ClassifierState;
+  vocabulary: VocabularyState;
+  language: LanguageState;
+}
+
 export class Reader {
   readonly classifier: IntentClassifier;
   readonly vocabulary: Vocabulary;
@@ -153,12 +160,13 @@ export class Reader {
   private readonly requests: TermList;
   private readonly conjunctions: Set<string>;
 
-  constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon) {
-    const known = knownWords(intents, kb, lexicon);
-    this.vocabulary = new Vocabulary([...known.examples, ...known.domain]);
+  /** `trained`: the `state()` of a Reader built from the same data, taken instead of training the models again. */
+  constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon, trained?: ReaderState) {
+    const known = trained ? undefined : knownWords(intents, kb, lexicon);
+    this.vocabulary = new Vocabulary(trained ? trained.vocabulary : [...known!.examples, ...known!.domain]);
     const list = (terms: readonly string[]) => this.dictionary.list(terms);
     this.purposes = new PurposeReader(kb, list);
-    this.language = new LanguageDetector(intents, lexicon);
+    this.language = new LanguageDetector(intents, lexicon, trained?.language);
     this.slots = new SlotReader(lexicon);
     this.categories = new DataCategories(entry(kb, 'deadlines'), list);
     this.freeCases = new FreeCases(entry(kb, 'price'), list);
@@ -184,7 +192,12 @@ export class Reader {
     this.requests = list(lexicon.requestWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
-    this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known.domain, (read, classifier) => this.forModels(read, classifier));
+    this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known?.domain ?? [], (read, classifier) => this.forModels(read, classifier), trained?.classifier);
+  }
+
+  /** What training learnt, for the start-up cache (src/core/cache.ts). */
+  state(): ReaderState {
+    return { classifier: this.classifier.state(), vocabulary: this.vocabulary.state(), language: this.language.state() };
   }
 
   /**

@@ -36,6 +36,12 @@ export class WordCache<T> {
     private readonly make: (key: string) => T,
     private readonly capacity = 50_000,
   ) {}
+  /** Puts in a value already known (a cache restored). */
+  set(key: string, value: T): void {
+    if (this.map.size >= this.capacity) this.map.clear();
+    this.map.set(key, value === undefined ? NOTHING : value);
+  }
+
   get(key: string): T {
     let value = this.map.get(key);
     if (value === undefined) {
@@ -49,6 +55,15 @@ export class WordCache<T> {
 
 /** Stands for a cached undefined, so that one map read tells a cached nothing from a word not yet seen. */
 const NOTHING = Symbol('nothing');
+
+/** A vocabulary's known words, how often each occurs, and each one's stem. */
+export interface VocabularyState {
+  words: string[];
+  counts: number[];
+  stems: string[];
+}
+
+const isState = (x: Iterable<string> | VocabularyState): x is VocabularyState => !(Symbol.iterator in x);
 
 /** How far a word may be from a known one and still be read as a typo of it. */
 export function typoAllowance(word: string): number {
@@ -83,9 +98,21 @@ export class Vocabulary {
   private readonly corrections = new WordCache<string>((w) => this.correctUncached(w));
   private readonly heads = new WordCache<string | undefined>((w) => this.headUncached(w));
 
-  /** `words`: every correctly spelt word, as often as it occurs (frequency breaks ties between corrections). */
-  constructor(words: Iterable<string>) {
-    for (const w of words) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+  /**
+   * `words`: every correctly spelt word, as often as it occurs (frequency breaks ties between
+   * corrections); or the `state()` of a vocabulary, which saves counting and stemming them again.
+   */
+  constructor(words: Iterable<string> | VocabularyState) {
+    if (isState(words)) {
+      const { words: known, counts, stems } = words;
+      if (counts.length !== known.length || stems.length !== known.length) throw new Error('a vocabulary state has as many counts and stems as words');
+      known.forEach((w, i) => {
+        this.frequency.set(w, counts[i]!);
+        this.stems.set(w, stems[i]!);
+      });
+    } else {
+      for (const w of words) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+    }
     this.known = new Set(this.frequency.keys());
     for (const w of this.known) this.knownStems.add(this.stem(w));
     for (const w of this.known) {
@@ -96,6 +123,12 @@ export class Vocabulary {
         else if (list[list.length - 1] !== w) list.push(w);
       }
     }
+  }
+
+  /** The known words with their counts and stems, to build the same vocabulary again without the work (the start-up cache). */
+  state(): VocabularyState {
+    const words = [...this.frequency.keys()];
+    return { words, counts: words.map((w) => this.frequency.get(w)!), stems: words.map((w) => this.stem(w)) };
   }
 
   /** Known as written, or as another form of a known word. */

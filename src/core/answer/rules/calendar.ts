@@ -1,6 +1,15 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import type { Lang } from '../../types.js';
 import { addDays, type Day } from '../../understand/slots.js';
+
+/**
+ * date-holidays carries every country's holidays and takes a fifth of a second to load: it is
+ * loaded when a year not in a table from the start-up cache (useHolidayTable) is first asked.
+ */
+const require = createRequire(import.meta.url);
+let library: typeof Holidays | undefined;
+const holidaysLibrary = () => (library ??= require('date-holidays') as typeof Holidays);
 
 /** How a delivery time counts days: every day, or Monday to Friday without Norwegian public holidays. */
 export type DayCount = 'calendar' | 'working';
@@ -18,11 +27,28 @@ function holidaysOf(year: number, lang: Lang): Map<string, string> {
   let days = years.get(key);
   if (!days) {
     let calendar = calendars.get(HOLIDAY_LANG[lang]);
-    if (!calendar) calendars.set(HOLIDAY_LANG[lang], (calendar = new Holidays('NO', { languages: [HOLIDAY_LANG[lang]] })));
+    if (!calendar) calendars.set(HOLIDAY_LANG[lang], (calendar = new (holidaysLibrary())('NO', { languages: [HOLIDAY_LANG[lang]] })));
     days = new Map(calendar.getHolidays(year).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]));
     years.set(key, days);
   }
   return days;
+}
+
+/** Norwegian public holidays of some years, per year and holiday language: what the start-up cache keeps. */
+export type HolidayTable = { year: number; lang: string; days: [string, string][] }[];
+
+/** The public holidays of the years `from` to `to`, in every language answers use, from date-holidays. */
+export function holidayTable(from: number, to: number): HolidayTable {
+  const table: HolidayTable = [];
+  for (let year = from; year <= to; year++) {
+    for (const lang of ['nb', 'en'] as const) table.push({ year, lang: HOLIDAY_LANG[lang], days: [...holidaysOf(year, lang)] });
+  }
+  return table;
+}
+
+/** Takes the holidays of the years in `table` as date-holidays gave them when the table was made. */
+export function useHolidayTable(table: HolidayTable): void {
+  for (const { year, lang, days } of table) if (!years.has(`${year} ${lang}`)) years.set(`${year} ${lang}`, new Map(days));
 }
 
 const iso = (day: Day) => day.toISOString().slice(0, 10);
