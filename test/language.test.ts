@@ -14,6 +14,8 @@ describe('language detection', () => {
     ['Kva kostar det å få data frå NPR?', 'nn'],
     ['Korleis søkjer eg om data til eit forskingsprosjekt?', 'nn'],
     ['Kor lang tid tek det før vi får dataa?', 'nn'],
+    // words both forms share: bokmål, as most Norwegian is written
+    ['søknaden var komplett 1. april 2026, når er fristen?', 'nb'],
     ['How much does it cost to get data from NPR?', 'en'],
     ['turnaround?', 'en'],
     ['Who is the data controller?', 'en'],

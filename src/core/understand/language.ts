@@ -15,6 +15,11 @@ const TRIGRAM_WEIGHT = 0.35;
  */
 const NORWEGIAN_LETTERS_AGAINST_ENGLISH = 3;
 const NORWEGIAN_LETTERS_AT_MOST = 8;
+/**
+ * Most Norwegian is written in bokmål, and the two share most words ("søknaden var komplett, når
+ * er fristen?" is both): nynorsk has to lead bokmål by this much, in log-probability, to be chosen.
+ */
+const NYNORSK_LEAD = 2;
 
 function trigrams(word: string): string[] {
   const padded = `^${word}$`;
@@ -150,6 +155,7 @@ export class LanguageDetector {
     const scores = { nb: s[0]!, nn: s[1]!, en: s[2]! };
     if (known === 0) return { lang: 'nb', known: false, margin: 0, scores };
     const order = [0, 1, 2].sort((a, b) => s[b]! - s[a]!);
-    return { lang: LANGS[order[0]!]!, known: true, margin: s[order[0]!]! - s[order[1]!]!, scores };
+    if (order[0] === 1 && order[1] === 0 && s[1]! - s[0]! < NYNORSK_LEAD) [order[0], order[1]] = [0, 1];
+    return { lang: LANGS[order[0]!]!, known: true, margin: Math.max(0, s[order[0]!]! - s[order[1]!]!), scores };
   }
 }
