@@ -51,6 +51,7 @@ export const QUESTION_SETS = [
   { name: 'blind4', dir: 'test/blind4', kind: 'blind', title: 'Blind set 4, written after the fixes for sets 2 and 3' },
   { name: 'blind5', dir: 'test/blind5', kind: 'blind', title: 'Blind set 5, by persona, a third or more of the hard kinds' },
   { name: 'blind6', dir: 'test/blind6', kind: 'blind', title: 'Blind set 6, by persona, messy real-world writing' },
+  { name: 'blind7', dir: 'test/blind7', kind: 'blind', title: 'Blind set 7, by persona, two thirds of the hard kinds' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
