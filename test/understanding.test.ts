@@ -37,6 +37,16 @@ describe('NPR words in questions about other things get no NPR fact', () => {
   );
 });
 
+describe('short questions to the bot about its own topics still get their answer', () => {
+  it.each([
+    ['Hva koster det?', 'pricing'],
+    ['Hvor lang tid tar det?', 'deadlines'],
+    ['kor lang tid tek det?', 'deadlines'],
+  ])('%s', async (q, intent) => {
+    expect((await ask(q)).intent).toBe(intent);
+  });
+});
+
 describe('every question asked is answered, in order, each with its figure', () => {
   it('deadline for identifiable data, then VAT', async () => {
     const r = await ask('How long will identifiable data take, and is the hourly rate with or without VAT?');
