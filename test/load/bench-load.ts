@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { FakeConnector } from '../helpers/fake-connector.js';
 import { FakeSlackApi } from '../helpers/fake-slack-api.js';
 import { SIGNING_SECRET } from '../helpers/slack-requests.js';
+import { waitUntil } from '../helpers/wait.js';
 import { kindOf, SLACK_WAITS_MS, slackThread, teamsConversation, type LoadPlan, type Outcome } from './traffic.js';
 
 const HELP = `npm run bench:load -- [options]
@@ -134,14 +135,19 @@ function percentile(list: Outcome[], p: number): number {
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 /** Waits until every acknowledged question among `indexes` has its answer (at most `ms`). */
-async function answered(indexes: number[], ms = 30_000): Promise<Map<string, number>> {
-  const deadline = Date.now() + ms;
-  let counts = answerCounts();
-  while (Date.now() < deadline && indexes.some((i) => !counts.get(keyOf(i)))) {
-    await new Promise((r) => setTimeout(r, 100));
-    counts = answerCounts();
-  }
-  return counts;
+async function answered(indexes: number[], ms = 30_000): Promise<void> {
+  await waitUntil(() => {
+    const counts = answerCounts();
+    return indexes.every((i) => counts.get(keyOf(i)));
+  }, ms);
+}
+
+/** Waits until the server has nothing left to handle or deliver (its /metrics backlogs at 0): no reply can come after. */
+async function drained(ms = 30_000): Promise<void> {
+  await waitUntil(async () => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return /^npr_bot_outbox_backlog 0$/m.test(text) && /^npr_bot_inbox_backlog 0$/m.test(text);
+  }, ms);
 }
 
 const WARM = 1_000_000;
@@ -164,7 +170,7 @@ const { outcomes, seconds: sentFor } = await load(0, total);
 // ---- every acknowledged question answered once ----
 const acked = outcomes.map((o, i) => (o.status === 200 ? i : -1)).filter((i) => i >= 0);
 await answered(acked);
-await new Promise((r) => setTimeout(r, 500)); // a duplicate would come right after the first
+await drained(); // a duplicate would come from what is still pending
 const counts = answerCounts();
 const after = usage();
 clearInterval(sampler);
