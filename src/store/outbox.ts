@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { Db } from './db.js';
 import { redact, redactedJson } from './records.js';
+import { RunLoop } from './run-loop.js';
 
 /** What the outbox delivers: answers and notes to users, posts and updates on the support side, mail. */
 export const OUTBOX_KINDS = ['reply', 'text', 'home', 'case_post', 'case_relay', 'case_update', 'user_message', 'mail', 'notice'] as const;
@@ -108,10 +109,10 @@ export class OutboxWorker {
   private readonly worker = randomUUID();
   /** Items this worker is sending now. */
   private readonly inFlight = new Set<number>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new RunLoop(
+    () => this.runOnce(),
+    () => {}, // a failed run (the database gone) leaves the items for the next
+  );
 
   constructor(
     private readonly db: Db,
@@ -119,6 +120,10 @@ export class OutboxWorker {
     private readonly clock: Clock,
     private readonly options: OutboxOptions = {},
   ) {}
+
+  private get stopped(): boolean {
+    return this.loop.stopped;
+  }
 
   /**
    * Delivers what is due now, up to `concurrency` at once (never two of one order key), and goes on
@@ -253,44 +258,22 @@ export class OutboxWorker {
 
   /** Delivers what was just queued, now; a kick during a run makes the run go round once more. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.runOnce()
-      .catch(() => 0)
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   /** Also looks every `intervalMs` for retries that have come due. */
   start(intervalMs = 1000): void {
-    if (this.stopped) return;
-    const tick = () => {
-      this.kick();
-      this.timer = setTimeout(tick, intervalMs);
-      this.timer.unref();
-    };
-    this.timer = setTimeout(tick, 0);
-    this.timer.unref();
+    this.loop.start(intervalMs);
   }
 
   /** Resolves when no run is in progress (a kick during one makes it go round again first). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   /** Stops taking new work and waits for the deliveries in progress. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    while (this.running) await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Items not yet delivered (dead ones not counted), and dead ones. */

@@ -3,6 +3,7 @@ import { redactIdentityNumbers } from '../core/privacy.js';
 import type { Db } from '../store/db.js';
 import type { Inbox, InboxEntry } from '../store/inbox.js';
 import { undelivered, type OutboxWorker } from '../store/outbox.js';
+import { RunLoop } from '../store/run-loop.js';
 import { conversationHash, errorFields, type Logger } from '../log.js';
 import { NotYet, type Handled, type SupportDesk } from './desk.js';
 import { inboundEvent, orderKeyOf, type InboundEvent } from './events.js';
@@ -45,10 +46,10 @@ function redacted(e: InboundEvent): InboundEvent {
  * process or after a restart, and an event whose replies are queued is never handled again.
  */
 export class Dispatcher {
-  private running?: Promise<void>;
-  private again = false;
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly loop = new RunLoop(
+    () => this.runOnce(),
+    (error) => this.log.error('handling events failed', errorFields(error)),
+  );
   /** The last attempt to record an event failed: readiness says so until one succeeds. */
   recordingFails = false;
   /** Events this process recorded and has not handled yet. */
@@ -100,25 +101,12 @@ export class Dispatcher {
 
   /** Handles what is due now; a kick during a run makes it go round once more. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.runOnce()
-      .catch((error: unknown) => this.log.error('handling events failed', errorFields(error)))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   private async runOnce(): Promise<void> {
     // once stopped, the events already claimed are handled and no more are taken
-    while (!this.stopped) {
+    while (!this.loop.stopped) {
       const entries = await this.inbox.claimDue();
       if (entries.length === 0) return;
       for (const entry of entries) {
@@ -180,29 +168,21 @@ export class Dispatcher {
 
   /** Also looks every `intervalMs` for events whose retry has come due, or that a stopped worker left. */
   start(intervalMs = 1000): void {
-    const tick = () => {
-      this.kick();
-      this.timer = setTimeout(tick, intervalMs);
-      this.timer.unref();
-    };
-    this.timer = setTimeout(tick, 0);
-    this.timer.unref();
+    this.loop.start(intervalMs);
   }
 
   /** Stops taking new events and waits for the ones in hand (they are claimed: another worker would wait out their lease). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    while (this.running) await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves when nothing is pending and nothing is being handled or delivered: for tests and shutdown. */
   async settled(outboxToo = true): Promise<void> {
     for (;;) {
-      while (this.running) await this.running;
+      await this.loop.idle();
       const inbox = await this.inbox.counts();
       const outbox = outboxToo ? await undelivered(this.db) : 0;
-      if (inbox.pending === 0 && outbox === 0 && !this.running) return;
+      if (inbox.pending === 0 && outbox === 0 && !this.loop.busy) return;
       await new Promise((r) => setTimeout(r, 10));
     }
   }
