@@ -1,3 +1,4 @@
+import type { IntentDef } from '../core/intents/schema.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
@@ -187,25 +188,27 @@ export async function evaluateSet(bot = new Bot({ now: () => EVAL_NOW }), dir?: 
 export const evaluateDevset = evaluateSet;
 
 /** Scores the held-out `tests` of every intent file: the intent alone. */
+/** Scores one utterance of an intent file by the intent answered (held-out tests, cross-validation). */
+function scoreUtterance(score: Score, intent: IntentDef, question: string, got: string): void {
+  // the model's classes for questions it must not answer all answer as the catalogue's fallback
+  const expected = intent.intent in FALLBACK_CLASSES ? 'fallback' : intent.intent;
+  const ok = got === expected;
+  score.total++;
+  if (ok) score.right++;
+  count(score.perIntent, intent.intent, ok);
+  if (expected === 'fallback') {
+    score.fallbackExpected++;
+    if (!NO_FACTS.has(got)) score.factNotAsked++;
+  }
+  if (!ok) score.failures.push({ file: intent.file, question, expected, got, missingFacts: [] });
+}
+
 export async function evaluateHeldOut(bot = new Bot({ now: () => EVAL_NOW })): Promise<Score> {
   const score = emptyScore();
   let n = 0;
   for (const intent of bot.data.intents) {
     for (const lang of LANGS) {
-      for (const q of intent.tests[lang]) {
-        const reply = await bot.answer({ conversationId: `held-out-${n++}`, text: q });
-        // the model's classes for questions it must not answer all answer as the catalogue's fallback
-        const expected = intent.intent in FALLBACK_CLASSES ? 'fallback' : intent.intent;
-        const ok = reply.intent === expected;
-        score.total++;
-        if (ok) score.right++;
-        count(score.perIntent, intent.intent, ok);
-        if (expected === 'fallback') {
-          score.fallbackExpected++;
-          if (!NO_FACTS.has(reply.intent)) score.factNotAsked++;
-        }
-        if (!ok) score.failures.push({ file: intent.file, question: q, expected, got: reply.intent, missingFacts: [] });
-      }
+      for (const q of intent.tests[lang]) scoreUtterance(score, intent, q, (await bot.answer({ conversationId: `held-out-${n++}`, text: q })).intent);
     }
   }
   return score;
@@ -226,20 +229,8 @@ export async function crossValidate(data: BotData, folds = 5): Promise<Score> {
     const bot = new Bot({ data: { ...data, intents }, now: () => EVAL_NOW });
     let n = 0;
     for (const intent of data.intents) {
-      const expected = intent.intent in FALLBACK_CLASSES ? 'fallback' : intent.intent;
       for (const lang of LANGS) {
-        for (const q of left(intent.examples[lang])) {
-          const reply = await bot.answer({ conversationId: `cv-${fold}-${n++}`, text: q });
-          const ok = reply.intent === expected;
-          score.total++;
-          if (ok) score.right++;
-          count(score.perIntent, intent.intent, ok);
-          if (expected === 'fallback') {
-            score.fallbackExpected++;
-            if (!NO_FACTS.has(reply.intent)) score.factNotAsked++;
-          }
-          if (!ok) score.failures.push({ file: intent.file, question: q, expected, got: reply.intent, missingFacts: [] });
-        }
+        for (const q of left(intent.examples[lang])) scoreUtterance(score, intent, q, (await bot.answer({ conversationId: `cv-${fold}-${n++}`, text: q })).intent);
       }
     }
   }
