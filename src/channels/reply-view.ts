@@ -1,6 +1,5 @@
 import type { Bot, Label } from '../core/bot.js';
 import type { Lang, Reply, Source } from '../core/types.js';
-import { formatCheckedDate } from '../core/knowledge/format.js';
 
 /**
  * A reply with the words around it (headings, button labels, figure names) looked up in the
@@ -23,11 +22,6 @@ export interface ActionValue {
   question?: string;
 }
 
-/** "sjekket 25.11.2026", "checked 25 Nov 2026": when a source's facts were last checked. */
-export function sourceChecked(bot: Bot, source: Source, lang: Lang): string {
-  return bot.label('source-checked', lang, { date: formatCheckedDate(source.checked, lang) });
-}
-
 export function viewOf(bot: Bot, reply: Reply): ReplyView {
   const label = (name: Label) => bot.label(name, reply.lang);
   const labels = Object.fromEntries(
@@ -37,7 +31,7 @@ export function viewOf(bot: Bot, reply: Reply): ReplyView {
     reply,
     text: reply.text,
     figures: reply.figures.map((f) => ({ label: label(`figure-${f.name}` as Label), value: f.display })),
-    sources: reply.sources.map((s) => ({ ...s, checkedText: sourceChecked(bot, s, reply.lang) })),
+    sources: reply.sources.map((s) => ({ ...s, checkedText: bot.sourceChecked(s, reply.lang) })),
     labels,
   };
 }

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Bot } from '../core/bot.js';
 import { toAnswerJson, type Reply } from '../core/types.js';
-import { sourceChecked } from '../channels/reply-view.js';
 
 /** The lines of standard input, in order; invalid UTF-8 arrives as replacement characters. */
 export function stdinLines(): AsyncIterable<string> {
@@ -14,7 +13,7 @@ export function printJson(reply: Reply): void {
 
 /** The reply as a person reads it in a terminal: the answer, then its sources and when they were checked. */
 export function formatForTerminal(bot: Bot, reply: Reply): string {
-  const sources = reply.sources.map((s) => `  - ${s.title}, ${sourceChecked(bot, s, reply.lang)}\n    ${s.url}`).join('\n');
+  const sources = reply.sources.map((s) => `  - ${s.title}, ${bot.sourceChecked(s, reply.lang)}\n    ${s.url}`).join('\n');
   const label = bot.label('sources', reply.lang);
   const text = reply.mailto ? `${reply.text}\n\n✉ ${reply.mailto}` : reply.text;
   return sources ? `${text}\n\n${label}:\n${sources}` : text;

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Lang, Message, Reply } from './types.js';
+import type { Lang, Message, Reply, Source } from './types.js';
 import { loadKnowledge } from './knowledge/load.js';
 import { loadIntents } from './intents/load.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
@@ -9,7 +9,7 @@ import type { IntentDef } from './intents/schema.js';
 import { Reader } from './understand/understand.js';
 import { decide } from './decide.js';
 import { Composer, type HandoffVariant, type Label, type UserAction } from './answer/compose.js';
-import type { Value } from './knowledge/format.js';
+import { formatCheckedDate, type Value } from './knowledge/format.js';
 import type { Understanding } from './understand/understand.js';
 import { MemoryConversationStore, type ConversationState, type ConversationStore, type HandoffReason, type Seen, type Turn } from './state/store.js';
 import { checkReferences } from './validate.js';
@@ -140,6 +140,11 @@ export class Bot {
 
   label(name: Label, lang: Lang, vars: Record<string, Value> = {}): string {
     return this.composer.label(name, lang, vars);
+  }
+
+  /** "sjekket 25.11.2026", "checked 25 Nov 2026": when a source's facts were last checked, for every channel. */
+  sourceChecked(source: Source, lang: Lang): string {
+    return this.composer.label('source-checked', lang, { date: formatCheckedDate(source.checked, lang) });
   }
 
   /** A support-case text in the user's language (see knowledge/bot/handoff.md). */

@@ -8,7 +8,7 @@ import { mergeSources, render, type Rendered } from '../knowledge/render.js';
 import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
 import type { Answer, Decision, FallbackKind } from '../decide.js';
 import type { Understanding } from '../understand/understand.js';
-import { estimatePrice, hasBaseFee } from './rules/pricing.js';
+import { estimatePrice, hasBaseFee, type PriceEstimate } from './rules/pricing.js';
 import { mailtoLink } from './mailto.js';
 import { DeliveryTimes, dueName, type SourceCount } from './rules/deadlines.js';
 import { isWeekend, publicHoliday } from './rules/calendar.js';
@@ -138,7 +138,7 @@ export class Composer {
     const facts = this.priceFacts;
     // with a base fee by number of sources, and the question not saying, both prices are given
     const counts: SourceCount[] = !hasBaseFee(facts) ? ['one'] : d.sourceCount ? [d.sourceCount] : ['one', 'several'];
-    const [first, second] = counts.map((c) => estimatePrice(facts, d.hours!, c)) as [ReturnType<typeof estimatePrice>, ReturnType<typeof estimatePrice>?];
+    const [first, second] = counts.map((c) => estimatePrice(facts, d.hours!, c)) as [PriceEstimate, PriceEstimate?];
     const lead = first.raisedBy ? this.render('price', lang, `estimate-${first.raisedBy === 'minimum' ? 'minimum' : 'started'}`, { hours: first.hours, billedHours: first.billedHours }).text : undefined;
     const figures: Figure[] = [{ name: 'billedHours', display: formatNumber(first.billedHours, lang) }];
     let calculation: Rendered;

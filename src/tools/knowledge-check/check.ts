@@ -152,9 +152,8 @@ function replaced(lines: readonly string[], file: string, line: number, what: st
 }
 
 /** The edits that record an entry's fingerprints as the page now has them, and today's date if due. */
-function recordEntry(e: KnowledgeEntry, path: string, onPage: Map<string, PageSection>, today: string): { edits: LineEdit[]; dated: boolean } {
+function recordEntry(e: KnowledgeEntry, path: string, onPage: Map<string, PageSection>, today: string): { edits: LineEdit[]; recorded: boolean; dated: boolean } {
   const edits: LineEdit[] = [];
-  let dated: boolean;
   const lines = readFileSync(path, 'utf8').split(/\r?\n/);
   e.page!.forEach((declared, i) => {
     const now = onPage.get(headingKey(declared.heading))!.fingerprint;
@@ -171,9 +170,10 @@ function recordEntry(e: KnowledgeEntry, path: string, onPage: Map<string, PageSe
   });
   // the facts were read against today's page and agree with it: the entry is checked today (but a
   // first fingerprint only records the page the entry was written from, and keeps its date)
-  dated = e.page!.every((d) => d.fingerprint) && e.checked !== today;
+  const recorded = edits.length > 0;
+  const dated = e.page!.every((d) => d.fingerprint) && e.checked !== today;
   if (dated) edits.push(replaced(lines, e.file, e.lines.get('checked')!, 'checked', /(checked:\s*["']?)\d{4}-\d{2}-\d{2}/, today));
-  return { edits, dated };
+  return { edits, recorded, dated };
 }
 
 /**
@@ -197,10 +197,10 @@ export function acceptPage(page: Page, kb: KnowledgeBase, check: PageCheck, { di
       continue;
     }
     const path = resolve(root, e.file);
-    const { edits, dated } = recordEntry(e, path, onPage, today);
+    const { edits, recorded, dated } = recordEntry(e, path, onPage, today);
     if (edits.length === 0) continue;
     editLines(path, edits);
-    if (edits.length > (dated ? 1 : 0)) result.recorded.push(e.id);
+    if (recorded) result.recorded.push(e.id);
     if (dated) result.dated.push(e.id);
   }
 
