@@ -112,6 +112,8 @@ export interface Contribution {
 export const SCOPE_CLASSES = ['in_scope', 'fallback', 'not_documented', 'refusal'] as const;
 const SCOPE_OF: Record<string, number> = { fallback: 1, not_documented: 2, refusal: 3 };
 
+/** How many letters an ending may add to or take from a word's other forms ("søknad", "søknadene"). */
+const INFLECTION = 3;
 /** Letter triples of words this long or longer: they carry compounds and typos the stems miss. */
 const GRAM_MIN_WORD = 4;
 const TRAINING_EPOCHS = 14;
@@ -220,7 +222,8 @@ class FeatureSpace {
   private rare = new Set<string>();
   /** Words (and stems) of the questions the knowledge answers, and of the knowledge itself. */
   private domain = new Set<string>();
-  private domainStems = new Set<string>();
+  /** Per stem of a domain word, the lengths of its domain forms. */
+  private domainStems = new Map<string, number[]>();
   /** Stem pairs training saw, as first stem → second stem → feature id: no string is built to find one. */
   private readonly pairs = new Map<string, Map<string, number>>();
   private readonly unknownPairs = new Map<string, number>();
@@ -270,15 +273,27 @@ class FeatureSpace {
     }
     this.domain = new Set([...fixed, ...[...inScope].filter(([w, n]) => n >= (outOfScope.get(w) ?? 0)).map(([w]) => w)]);
     // another form of a domain word is a domain word: "søknader" as "søknad", "sjukehuset" as "sjukehus"
-    this.domainStems = new Set([...this.domain].map((w) => this.vocabulary.stem(w)));
+    this.domainStems = new Map();
+    for (const w of this.domain) {
+      const stem = this.vocabulary.stem(w);
+      const lengths = this.domainStems.get(stem);
+      if (lengths) lengths.push(w.length);
+      else this.domainStems.set(stem, [w.length]);
+    }
     // a typo of a domain word in such a question is still that word ("kostr")
     const nearDomain = (w: string) => this.vocabulary.neighbours(w).some((n) => this.inDomain(n));
     for (const w of outOfScope.keys()) if (!this.inDomain(w) && content(w, this.vocabulary) && !nearDomain(w)) this.foreign.add(w);
     this.rare = new Set([...counts].filter(([w, n]) => n === 1 && content(w, this.vocabulary)).map(([w]) => w));
   }
 
+  /**
+   * A domain word, or another form of one: the same stem and an ending apart ("søknader" beside
+   * "søknad"), not a longer word the stemmer cut to a domain word ("fastlegen" to "fast").
+   */
   private inDomain(word: string): boolean {
-    return this.domain.has(word) || this.domainStems.has(this.vocabulary.stem(word));
+    if (this.domain.has(word)) return true;
+    const lengths = this.domainStems.get(this.vocabulary.stem(word));
+    return lengths !== undefined && lengths.some((n) => Math.abs(n - word.length) <= INFLECTION);
   }
 
   /** What scope says of a word: whether it says something, and whether it is foreign or never seen. */
