@@ -173,7 +173,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   if (isTopic(intent) || intent === 'help') {
     // a foreign word, or one the bot has never seen, is what a question that names no registry data
     // asks about ("hva koster parkering?")
-    const strange = part.foreign.length + (part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said ? part.unknown.length : 0);
+    // so does a word never seen where the question names its object ("søke om sykepenger"), unless
+    // its figures tie it to NPR's price or delivery time ("et quote på pris hvis det tar 10 timer")
+    const unknownCounts = part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said || (part.unknownObjects.length > 0 && !figures);
+    const strange = part.foreign.length + (unknownCounts ? part.unknown.length : 0);
     const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
     if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge

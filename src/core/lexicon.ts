@@ -34,6 +34,8 @@ export const lexiconSchema = z.strictObject({
   everydayWords: perLang(words),
   conditionalWords: words,
   dataTopic: z.strictObject({ introducers: words, joiners: words }),
+  /** Words after which a question names what it is about ("søke om …", "time hos …", "apply for …"). */
+  objectIntroducers: words,
   injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;

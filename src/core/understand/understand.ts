@@ -28,6 +28,8 @@ export interface Part {
   foreign: string[];
   /** Words in it the bot has never seen. */
   unknown: string[];
+  /** Of those, the ones that name what it asks about ("søke om sykepenger", "time hos psykolog"). */
+  unknownObjects: string[];
   /** How many words in it say something (not stop words, numbers or one or two letters). */
   said: number;
   /** Supposes rather than states ("if it was complete on 9 June"): no complaint, only a date. */
@@ -106,6 +108,8 @@ const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
 /** Above this probability of a refusal in the whole message, each sentence is checked for one. */
 const REFUSAL_HINT = 0.02;
+/** Words ("a", "en", "nytt") that may stand between an object's introducer and the object. */
+const MAX_ARTICLES = 1;
 /** How many words after "data om" are taken for what the data are about. */
 const MAX_TOPIC_WORDS = 5;
 
@@ -159,6 +163,7 @@ export class Reader {
   private readonly whWords: Set<string>;
   private readonly requests: TermList;
   private readonly conjunctions: Set<string>;
+  private readonly objectIntroducers: Set<string>;
 
   /** `trained`: the `state()` of a Reader built from the same data, taken instead of training the models again. */
   constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon, trained?: ReaderState) {
@@ -190,6 +195,7 @@ export class Reader {
     this.questionWords = new Set(LANGS.flatMap((l) => lexicon.questionWords[l]));
     this.whWords = new Set(lexicon.whWords);
     this.requests = list(lexicon.requestWords);
+    this.objectIntroducers = new Set(lexicon.objectIntroducers);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
     this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known?.domain ?? [], (read, classifier) => this.forModels(read, classifier), trained?.classifier);
@@ -267,11 +273,22 @@ export class Reader {
     return out;
   }
 
+  /** The word at `at` follows an object's introducer, maybe across an article ("søke om sykepenger", "apply for a job"). */
+  private namesObject(read: WordParts, from: number, at: number): boolean {
+    for (let k = at - 1; k >= from && k >= at - 1 - MAX_ARTICLES; k--) {
+      const w = read.words[k]!;
+      if (this.objectIntroducers.has(w)) return true;
+      if (!this.vocabulary.isStopWord(w)) return false;
+    }
+    return false;
+  }
+
   private part(read: WordParts, from: number, to: number, classification: Classification): Part {
     let joins = false;
     let offersChoice = false;
     const foreign: string[] = [];
     const unknown: string[] = [];
+    const unknownObjects: string[] = [];
     let said = 0;
     for (let i = from; i < to; i++) {
       const w = read.words[i]!;
@@ -280,9 +297,12 @@ export class Reader {
       const info = this.classifier.scopeOf(w);
       if (info.content) said++;
       if (info.foreignness === 'foreign') foreign.push(w);
-      else if (info.foreignness === 'unknown') unknown.push(w);
+      else if (info.foreignness === 'unknown') {
+        unknown.push(w);
+        if (this.namesObject(read, from, i)) unknownObjects.push(w);
+      }
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to) };
+    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to) };
   }
 
   read(raw: string, now: Date): Understanding {
