@@ -48,6 +48,8 @@ describe('short questions to the bot about its own topics still get their answer
     ['Hva koster det?', 'pricing'],
     ['Hvor lang tid tar det?', 'deadlines'],
     ['kor lang tid tek det?', 'deadlines'],
+    ['How long for anonymised data?', 'deadlines'],
+    ['Hvor lenge må vi vente på dataene?', 'deadlines'],
     // a word never seen as the object, but figures that tie the question to the price
     ['Kan vi få et quote på prisen hvis saksbehandlingen tar 6 timer?', 'pricing'],
   ])('%s', async (q, intent) => {
@@ -213,7 +215,14 @@ describe('corrections in a conversation', () => {
 });
 
 describe('in scope, but not in the documentation', () => {
-  it.each(['Is it FHI that processes applications now?', 'Can I apply for NPR data without a Norwegian e-ID?', 'I hvilket format blir NPR-dataene levert, SAS eller csv?'])('%s', async (q) => {
+  it.each([
+    'Is it FHI that processes applications now?',
+    'Can I apply for NPR data without a Norwegian e-ID?',
+    'I hvilket format blir NPR-dataene levert, SAS eller csv?',
+    // how long something lasts that is not a delivery
+    'How long are the records kept in the registry?',
+    'Kor lenge ligg opplysningane i NPR?',
+  ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });
     expect(r.text).toContain('https://helsedata.no/no/forvaltere/helsedirektoratet/norsk-pasientregister/');

@@ -169,6 +169,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   }
   if (confidence < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
+  // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"): not documented
+  if (first.intent === 'deadlines' && part.otherDuration && !figures && u.category === undefined && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
+
   let intent = first.intent;
   if (isTopic(intent) || intent === 'help') {
     // a foreign word, or one the bot has never seen, is what a question that names no registry data

@@ -34,6 +34,9 @@ export const lexiconSchema = z.strictObject({
   everydayWords: perLang(words),
   conditionalWords: words,
   dataTopic: z.strictObject({ introducers: words, joiners: words }),
+  /** "How long": NPR's delivery time only beside one of the delivery words. */
+  durationWords: words,
+  deliveryWords: words,
   /** Words after which a question names what it is about ("søke om …", "time hos …", "apply for …"). */
   objectIntroducers: words,
   injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),

@@ -36,6 +36,8 @@ export interface Part {
   conditional: boolean;
   /** Names registry data, NPR or a research project itself. */
   anchored: boolean;
+  /** Asks how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"). */
+  otherDuration: boolean;
 }
 
 /** Everything the bot reads out of one message, before it decides what to answer. */
@@ -164,6 +166,8 @@ export class Reader {
   private readonly requests: TermList;
   private readonly conjunctions: Set<string>;
   private readonly objectIntroducers: Set<string>;
+  private readonly durationWords: TermList;
+  private readonly deliveryWords: TermList;
 
   /** `trained`: the `state()` of a Reader built from the same data, taken instead of training the models again. */
   constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon, trained?: ReaderState) {
@@ -196,6 +200,8 @@ export class Reader {
     this.whWords = new Set(lexicon.whWords);
     this.requests = list(lexicon.requestWords);
     this.objectIntroducers = new Set(lexicon.objectIntroducers);
+    this.durationWords = list(lexicon.durationWords);
+    this.deliveryWords = list(lexicon.deliveryWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
     this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known?.domain ?? [], (read, classifier) => this.forModels(read, classifier), trained?.classifier);
@@ -302,7 +308,7 @@ export class Reader {
         if (this.namesObject(read, from, i)) unknownObjects.push(w);
       }
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to) };
+    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to) };
   }
 
   read(raw: string, now: Date): Understanding {
