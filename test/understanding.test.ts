@@ -28,6 +28,11 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How do I apply for a job at the directorate?',
     // a word the stemmer cuts to a domain word ("fastlegen" to "fast") is not one
     'Kor lang tid tek det å få svar frå fastlegen?',
+    // a task for the bot: translate, write, compute, read through
+    'Kan du oversette «helseregister» til fransk?',
+    'What is 2 300 times 12?',
+    'Hva blir 15 % av 980 kr?',
+    'Can you help me write a literature review on hip fractures?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.out_of_scope', sources: [] });
@@ -49,6 +54,7 @@ describe('short questions to the bot about its own topics still get their answer
     ['Hvor lang tid tar det?', 'deadlines'],
     ['kor lang tid tek det?', 'deadlines'],
     ['How long for anonymised data?', 'deadlines'],
+    ['Kan du regne ut prisen for 5 timer?', 'pricing'],
     ['Hvor lenge må vi vente på dataene?', 'deadlines'],
     // a word never seen as the object, but figures that tie the question to the price
     ['Kan vi få et quote på prisen hvis saksbehandlingen tar 6 timer?', 'pricing'],

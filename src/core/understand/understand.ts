@@ -36,6 +36,8 @@ export interface Part {
   conditional: boolean;
   /** Names registry data, NPR or a research project itself. */
   anchored: boolean;
+  /** Asks the bot to do a task: translate, write, compute, read through ("oversett …", "what is 1100 times 7?"). */
+  task: boolean;
   /** Asks how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"). */
   otherDuration: boolean;
 }
@@ -112,6 +114,8 @@ const VAGUE_CONTEXT_WEIGHT = 0.7;
 const REFUSAL_HINT = 0.02;
 /** Words ("a", "en", "nytt") that may stand between an object's introducer and the object. */
 const MAX_ARTICLES = 1;
+/** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. */
+const ARITHMETIC = /\d\s*[×*+]\s*\d|\d\s+[x/]\s+\d|\d\s+(?:times|ganger|gonger|gange|delt på|divided by|pluss?|minus)\s+\d|\d\s*%\D{0,12}\b(?:av|of)\s*\d/i;
 /** How many words after "data om" are taken for what the data are about. */
 const MAX_TOPIC_WORDS = 5;
 
@@ -167,6 +171,7 @@ export class Reader {
   private readonly conjunctions: Set<string>;
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
+  private readonly taskRequests: TermList;
   private readonly deliveryWords: TermList;
 
   /** `trained`: the `state()` of a Reader built from the same data, taken instead of training the models again. */
@@ -201,6 +206,7 @@ export class Reader {
     this.requests = list(lexicon.requestWords);
     this.objectIntroducers = new Set(lexicon.objectIntroducers);
     this.durationWords = list(lexicon.durationWords);
+    this.taskRequests = list(lexicon.taskRequests);
     this.deliveryWords = list(lexicon.deliveryWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
@@ -289,7 +295,7 @@ export class Reader {
     return false;
   }
 
-  private part(read: WordParts, from: number, to: number, classification: Classification): Part {
+  private part(read: WordParts, from: number, to: number, classification: Classification, text: string, places: readonly Word[]): Part {
     let joins = false;
     let offersChoice = false;
     const foreign: string[] = [];
@@ -308,7 +314,7 @@ export class Reader {
         if (this.namesObject(read, from, i)) unknownObjects.push(w);
       }
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to) };
+    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
   }
 
   read(raw: string, now: Date): Understanding {
@@ -365,8 +371,8 @@ export class Reader {
       if (last && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
-        parts[parts.length - 1] = this.part(topic, last.from, s.to, classification);
-      } else parts.push(this.part(topic, s.from, s.to, classification));
+        parts[parts.length - 1] = this.part(topic, last.from, s.to, classification, withoutRedactions, places);
+      } else parts.push(this.part(topic, s.from, s.to, classification, withoutRedactions, places));
     }
 
     const short = words.length <= SHORT_ANSWER_WORDS;
