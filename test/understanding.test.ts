@@ -28,6 +28,9 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How do I apply for a job at the directorate?',
     // a word the stemmer cuts to a domain word ("fastlegen" to "fast") is not one
     'Kor lang tid tek det å få svar frå fastlegen?',
+    // another body's own deadlines and applications
+    'Hva er fristen for å søke om dagpenger hos NAV?',
+    'How long does the Research Council take to answer a grant application?',
     // a task for the bot: translate, write, compute, read through
     'Kan du oversette «helseregister» til fransk?',
     'What is 2 300 times 12?',
@@ -55,6 +58,7 @@ describe('short questions to the bot about its own topics still get their answer
     ['kor lang tid tek det?', 'deadlines'],
     ['How long for anonymised data?', 'deadlines'],
     ['Kan du regne ut prisen for 5 timer?', 'pricing'],
+    ['Er rehabiliteringsopphold betalt av NAV med?', 'exclusions'],
     ['Hvor lenge må vi vente på dataene?', 'deadlines'],
     // a word never seen as the object, but figures that tie the question to the price
     ['Kan vi få et quote på prisen hvis saksbehandlingen tar 6 timer?', 'pricing'],

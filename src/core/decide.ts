@@ -39,6 +39,8 @@ const FOLLOW_UP_CONFIDENCE = 0.8;
 const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
 const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria']);
+/** Topics that are a process any body has: a deadline, a price, an application. */
+const PROCESS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
@@ -187,6 +189,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
+    // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV")
+    if (u.namesOtherBody && !u.namesNpr && !part.anchored && PROCESS.has(intent)) return fallback('out_of_scope');
   }
 
   // How to apply depends on what the data are for: research (the default) through the forms on

@@ -34,6 +34,8 @@ export const lexiconSchema = z.strictObject({
   everydayWords: perLang(words),
   conditionalWords: words,
   dataTopic: z.strictObject({ introducers: words, joiners: words }),
+  /** Bodies other than NPR whose own deadlines, prices and applications people ask about. */
+  otherBodies: words,
   /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
   taskRequests: words,
   /** "How long": NPR's delivery time only beside one of the delivery words. */

@@ -77,6 +77,8 @@ export interface Understanding {
   purpose?: Purpose;
   namesNpr: boolean;
   namesOtherRegistry: boolean;
+  /** Names a body other than NPR whose own processes people ask about (NAV, the Research Council). */
+  namesOtherBody: boolean;
   /** Other registries named, as the user wrote them. */
   registries: string[];
   /** A short yes or no, as an answer to "shall I open a case?". */
@@ -172,6 +174,7 @@ export class Reader {
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
   private readonly taskRequests: TermList;
+  private readonly otherBodies: TermList;
   private readonly deliveryWords: TermList;
 
   /** `trained`: the `state()` of a Reader built from the same data, taken instead of training the models again. */
@@ -207,6 +210,7 @@ export class Reader {
     this.objectIntroducers = new Set(lexicon.objectIntroducers);
     this.durationWords = list(lexicon.durationWords);
     this.taskRequests = list(lexicon.taskRequests);
+    this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
@@ -402,6 +406,7 @@ export class Reader {
       purpose: this.purposes.find(read),
       namesNpr: this.npr.has(read),
       namesOtherRegistry: registries.length > 0,
+      namesOtherBody: this.otherBodies.has(read),
       registries,
       yes: short && this.yes.has(read) && !this.no.has(read),
       no: short && this.no.has(read),
@@ -438,6 +443,9 @@ function blend(part: Classification, whole: Classification, weight: number): Cla
   return { ranking, confidence: ranking.score(0), scope, keywordIntents: part.keywordIntents };
 }
 
+/** Lexicon lists of words that say a question is not about NPR's data. */
+const NOT_DOMAIN_LISTS: ReadonlySet<string> = new Set<keyof Lexicon>(['otherBodies', 'taskRequests']);
+
 /** Every word the bot can spell: the examples', and the domain's (the knowledge's and the lexicon's). */
 function knownWords(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon): { examples: string[]; domain: string[] } {
   const examples: string[] = [];
@@ -451,13 +459,14 @@ function knownWords(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: L
     for (const s of e.sections.values()) out.push(...tokenize(s.text));
     for (const t of [...(e.purposeTerms ?? []), ...(e.notResearchTerms ?? []), ...(e.needsPersonTerms ?? []), ...Object.values(e.categories ?? {}).flatMap((c) => c.terms), ...Object.values(e.freeCases ?? {}).flat()]) out.push(...tokenize(t));
   }
-  const lists = Object.values(lexicon).flatMap(function flatten(v: unknown): string[] {
+  const flatten = (v: unknown): string[] => {
     if (typeof v === 'string') return [v];
     if (Array.isArray(v)) return v.flatMap(flatten);
     if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => [k, ...flatten(x)]);
     return [];
-  });
-  for (const t of lists) out.push(...tokenize(t));
+  };
+  // the lexicon's words are NPR's, but for the lists that name what is not ("NAV", "translate")
+  for (const [name, list] of Object.entries(lexicon)) for (const t of flatten(list)) (NOT_DOMAIN_LISTS.has(name) ? examples : out).push(...tokenize(t));
   // month and weekday names are everyday words, whatever the question
   for (const locale of ['nb', 'nn', 'en']) {
     for (let m = 0; m < 12; m++) out.push(...tokenize(new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, m, 1)))));
