@@ -59,6 +59,8 @@ describe('short questions to the bot about its own topics still get their answer
     ['How long for anonymised data?', 'deadlines'],
     ['Kan du regne ut prisen for 5 timer?', 'pricing'],
     ['Er rehabiliteringsopphold betalt av NAV med?', 'exclusions'],
+    // dying before the hospital is reached is the page's "dead on arrival"
+    ['Blir folk som døde i ambulansen registrert i NPR?', 'exclusions'],
     ['Hvor lenge må vi vente på dataene?', 'deadlines'],
     // a word never seen as the object, but figures that tie the question to the price
     ['Kan vi få et quote på prisen hvis saksbehandlingen tar 6 timer?', 'pricing'],
@@ -231,7 +233,7 @@ describe('in scope, but not in the documentation', () => {
     'I hvilket format blir NPR-dataene levert, SAS eller csv?',
     // how long something lasts that is not a delivery
     'How long are the records kept in the registry?',
-    'Kor lenge ligg opplysningane i NPR?',
+    'Kor lenge blir opplysningane lagra i NPR?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });
