@@ -36,11 +36,17 @@ export class PurposeReader {
     return out;
   }
 
-  /** Own data first; then a denial of research ("not a research study"); then research; then other purposes. */
+  /**
+   * Own data first; then a denial of research ("not a research study"); then the purpose named
+   * first: people say what they do before they ask about the routes ("we're doing a clinical
+   * audit … the helsedata.no form looks like it's for research").
+   */
   find(read: WordParts): Purpose | undefined {
     if (this.terms.own_data.has(read)) return 'own_data';
     if (this.notResearch.has(read)) return 'non_research';
-    if (this.terms.research.has(read)) return 'research';
-    return this.terms.non_research.has(read) ? 'non_research' : undefined;
+    const research = this.terms.research.firstAt(read);
+    const other = this.terms.non_research.firstAt(read);
+    if (research < 0) return other < 0 ? undefined : 'non_research';
+    return other >= 0 && other < research ? 'non_research' : 'research';
   }
 }
