@@ -76,6 +76,13 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text.indexOf('60 days')).toBeLessThan(r.text.indexOf('excluding VAT'));
   });
 
+  it('a price, then whom to ask, routed by a purpose other than research', async () => {
+    const r = await ask('Internal quality work, not research. Hourly price excluding VAT, and who do we contact?');
+    expect(r.intent).toBe('pricing');
+    expect(r.text.indexOf('1,100')).toBeGreaterThanOrEqual(0);
+    expect(r.text.indexOf('1,100')).toBeLessThan(r.text.indexOf('helseregistre@helsedir.no'));
+  });
+
   it('data controller, then law', async () => {
     const r = await ask('Who is the data controller, and which law is NPR based on?');
     expect(r.intent).toBe('data_controller');

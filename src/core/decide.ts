@@ -47,6 +47,8 @@ const UNKNOWN_SHARE = 3;
 const ASK_FOR_PERSON_AT = 0.4;
 /** How to apply: the purpose decides which route (research, the default, or another purpose). */
 const APPLY = new Set(['apply_research', 'apply_non_research']);
+/** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
+const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
 const REFUSE_AT = 0.35;
 
@@ -140,7 +142,11 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
   const second = answerOne(u, settled, state, purpose, deadlinePassed);
   if (!second || !isTopic(second.intent) || second.intent === answer.intent) return [answer];
   const order = part.classification.keywordIntents;
-  return order.indexOf(answer.intent) >= 0 && order.indexOf(second.intent) < order.indexOf(answer.intent) ? [second, answer] : [answer, second];
+  // a purpose may have routed an answer ("whom do we contact?" to the non-research route): it stands where its question was named
+  const at = (given: Answer, asked: string) => (order.includes(given.intent) ? order.indexOf(given.intent) : order.indexOf(asked));
+  const firstAt = at(answer, part.classification.ranking.intent(0)!);
+  const secondAt = at(second, other);
+  return firstAt >= 0 && secondAt >= 0 && secondAt < firstAt ? [second, answer] : [answer, second];
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
@@ -196,7 +202,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // How to apply depends on what the data are for: research (the default) through the forms on
   // helsedata.no, other purposes by e-mail, one's own data at Helsenorge. Only a question about
   // how or where to get data is routed; "Jeg er journalist: hvor lenge har NPR eksistert?" is not.
-  const routed = APPLY.has(intent) || (intent === 'access_criteria' && u.purpose !== undefined && u.purpose !== 'research');
+  const routed = APPLY.has(intent) || (ROUTED_BY_OTHER_PURPOSES.has(intent) && u.purpose !== undefined && u.purpose !== 'research');
   if (routed) intent = PURPOSE_ROUTES[(APPLY.has(intent) ? purpose : u.purpose) ?? 'research'].intent;
 
   const slots = (i: string, c = conf): Answer => {

@@ -171,6 +171,7 @@ export class Reader {
   private readonly whWords: Set<string>;
   private readonly requests: TermList;
   private readonly conjunctions: Set<string>;
+  private readonly andWords: Set<string>;
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
   private readonly taskRequests: TermList;
@@ -212,6 +213,7 @@ export class Reader {
     this.taskRequests = list(lexicon.taskRequests);
     this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
+    this.andWords = new Set(lexicon.andWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
     this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known?.domain ?? [], (read, classifier) => this.forModels(read, classifier), trained?.classifier);
@@ -237,11 +239,15 @@ export class Reader {
     };
     const opens = (k: number) => this.questionWords.has(read.words[k]!) || this.requests.has(read, k, Math.min(k + 2, places.length));
     let asksAfterComma = false;
+    // the part before "…, and who do we contact?": the question mark ends both (not "…, or is it anonymous?": one question)
+    let joined: { from: number; to: number; asks: boolean } | undefined;
     for (let i = 1; i <= places.length; i++) {
       const end = i === places.length;
       const gap = text.slice(places[i - 1]!.end, end ? text.length : places[i]!.start);
       if (end || SENTENCE_BREAK.test(gap)) {
         close(i, gap.includes('?') || opens(from) || asksAfterComma);
+        if (joined && gap.includes('?')) joined.asks = true;
+        joined = undefined;
         asksAfterComma = false;
         continue;
       }
@@ -252,6 +258,7 @@ export class Reader {
       if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1))) {
         // the conjunction opens a second question
         close(i, opens(from) || asksAfterComma);
+        joined = this.andWords.has(read.words[i]!) ? out[out.length - 1] : undefined;
         asksAfterComma = false;
         from = i + 1;
       }
