@@ -31,6 +31,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     // another body's own deadlines and applications
     'Hva er fristen for å søke om dagpenger hos NAV?',
     'How long does the Research Council take to answer a grant application?',
+    'Hvor lenge må man vente på nytt førerkort?',
+    'Hva koster en time hos psykologspesialist privat?',
     // a task for the bot: translate, write, compute, read through
     'Kan du oversette «helseregister» til fransk?',
     'What is 2 300 times 12?',
