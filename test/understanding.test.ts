@@ -60,6 +60,10 @@ describe('short questions to the bot about its own topics still get their answer
     ['kor lang tid tek det?', 'deadlines'],
     ['How long for anonymised data?', 'deadlines'],
     ['Kan du regne ut prisen for 5 timer?', 'pricing'],
+    // REK is another body, named here only as context: not another data source, not its deadline
+    ['Vi har REK-godkjenning. Hva er fristen hvis søknaden var komplett 3. mars 2027?', 'deadlines'],
+    ['Is the hourly rate incl or excl VAT? Need it for the budget in our REK application', 'pricing'],
+    ['Vi har fått REK-godkjenning, hva koster 5 timer saksbehandling?', 'pricing'],
     ['Er rehabiliteringsopphold betalt av NAV med?', 'exclusions'],
     // dying before the hospital is reached is the page's "dead on arrival"
     ['Blir folk som døde i ambulansen registrert i NPR?', 'exclusions'],

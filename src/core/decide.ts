@@ -195,8 +195,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
-    // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV")
-    if (u.namesOtherBody && !u.namesNpr && !part.anchored && PROCESS.has(intent)) return fallback('out_of_scope');
+    // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV"),
+    // when a question names it (not a context sentence: "Vi har REK-godkjenning. Hva er fristen …?")
+    if (u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored && PROCESS.has(intent)) return fallback('out_of_scope');
   }
 
   // How to apply depends on what the data are for: research (the default) through the forms on

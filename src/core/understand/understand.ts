@@ -36,6 +36,8 @@ export interface Part {
   conditional: boolean;
   /** Names registry data, NPR or a research project itself. */
   anchored: boolean;
+  /** Names a body other than NPR whose own processes people ask about (NAV, the Research Council, REK). */
+  namesOtherBody: boolean;
   /** Asks the bot to do a task: translate, write, compute, read through ("oversett …", "what is 1100 times 7?"). */
   task: boolean;
   /** Asks how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"). */
@@ -77,8 +79,7 @@ export interface Understanding {
   purpose?: Purpose;
   namesNpr: boolean;
   namesOtherRegistry: boolean;
-  /** Names a body other than NPR whose own processes people ask about (NAV, the Research Council). */
-  namesOtherBody: boolean;
+
   /** Other registries named, as the user wrote them. */
   registries: string[];
   /** A short yes or no, as an answer to "shall I open a case?". */
@@ -306,7 +307,8 @@ export class Reader {
     return false;
   }
 
-  private part(read: WordParts, from: number, to: number, classification: Classification, text: string, places: readonly Word[]): Part {
+  /** `read`: the words as the models read them (purposes masked); `unmasked`: as written ("Research Council"). */
+  private part(read: WordParts, unmasked: WordParts, from: number, to: number, classification: Classification, text: string, places: readonly Word[]): Part {
     let joins = false;
     let offersChoice = false;
     const foreign: string[] = [];
@@ -325,7 +327,7 @@ export class Reader {
         if (this.namesObject(read, from, i)) unknownObjects.push(w);
       }
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
+    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), namesOtherBody: this.otherBodies.has(unmasked, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
   }
 
   read(raw: string, now: Date): Understanding {
@@ -382,8 +384,8 @@ export class Reader {
       if (last && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
-        parts[parts.length - 1] = this.part(topic, last.from, s.to, classification, withoutRedactions, places);
-      } else parts.push(this.part(topic, s.from, s.to, classification, withoutRedactions, places));
+        parts[parts.length - 1] = this.part(topic, read, last.from, s.to, classification, withoutRedactions, places);
+      } else parts.push(this.part(topic, read, s.from, s.to, classification, withoutRedactions, places));
     }
 
     const short = words.length <= SHORT_ANSWER_WORDS;
@@ -413,7 +415,6 @@ export class Reader {
       purpose: this.purposes.find(read),
       namesNpr: this.npr.has(read),
       namesOtherRegistry: registries.length > 0,
-      namesOtherBody: this.otherBodies.has(read),
       registries,
       yes: short && this.yes.has(read) && !this.no.has(read),
       no: short && this.no.has(read),
