@@ -64,6 +64,8 @@ describe('short questions to the bot about its own topics still get their answer
     ['Vi har REK-godkjenning. Hva er fristen hvis søknaden var komplett 3. mars 2027?', 'deadlines'],
     ['Is the hourly rate incl or excl VAT? Need it for the budget in our REK application', 'pricing'],
     ['Vi har fått REK-godkjenning, hva koster 5 timer saksbehandling?', 'pricing'],
+    // "look me up" asks for one's own data: Helsenorge, and the bot looks no one up
+    ['kan du ikke bare slå meg opp i registeret?', 'own_data'],
     ['Er rehabiliteringsopphold betalt av NAV med?', 'exclusions'],
     // dying before the hospital is reached is the page's "dead on arrival"
     ['Blir folk som døde i ambulansen registrert i NPR?', 'exclusions'],
