@@ -49,6 +49,7 @@ const ASK_FOR_PERSON_AT = 0.4;
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
 const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
+const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
 const REFUSE_AT = 0.35;
 
@@ -163,7 +164,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // asking for a person is answered with a person, whatever the documentation says
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
-  const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.asksDayKind));
+  const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.asksDayKind || u.category !== undefined));
   if (scope.inScope < IN_SCOPE_BELOW && !figures) {
     const [kind, p] = (
       [
@@ -175,7 +176,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // a question that names NPR is about NPR, even when the model reads it as about something else
     return fallback(kind === 'out_of_scope' && u.namesNpr && u.anchored ? 'not_documented' : kind, p);
   }
-  if (confidence < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
+  // with a purpose other than research, the ways to ask for data are one reading: how to apply, whom to ask
+  const routes = u.purpose !== undefined && u.purpose !== 'research' && isRoute(first.intent);
+  const routeConfidence = routes ? ranking.intents.reduce((sum, i) => sum + (isRoute(i) ? ranking.scoreOf(i) : 0), 0) : confidence;
+  if (routeConfidence < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
   // unless hours make it NPR's price ("regn ut prisen for 5 timer")
@@ -192,7 +196,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     const unknownCounts = part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said || (part.unknownObjects.length > 0 && !figures);
     const strange = part.foreign.length + (unknownCounts ? part.unknown.length : 0);
     const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
-    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
+    // (a data category named, "identifiable data", ties a delivery-time question to NPR's)
+    const category = first.intent === 'deadlines' && u.category !== undefined;
+    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical && !category) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
     // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV"),
