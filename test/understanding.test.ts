@@ -71,6 +71,9 @@ describe('short questions to the bot about its own topics still get their answer
     // a purpose other than research: the ways to ask for data are one reading
     ['Jeg jobber med helseplanen i kommunen og trenger tall på innleggelser. Hvor sender jeg forespørselen?', 'apply_non_research'],
     ['Er rehabiliteringsopphold betalt av NAV med?', 'exclusions'],
+    // "or" inside what is asked about offers no choice of topics
+    ['Finnes det grupper av pasienter eller typer opphold som ikke kommer med i NPR?', 'exclusions'],
+    ['Are people who paid out of pocket at a private clinic in the registry?', 'exclusions'],
     // dying before the hospital is reached is the page's "dead on arrival"
     ['Blir folk som døde i ambulansen registrert i NPR?', 'exclusions'],
     ['Hvor lenge må vi vente på dataene?', 'deadlines'],

@@ -241,7 +241,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const settledByConversation = state?.intent === first.intent;
   // "pris eller frist?": the user offers two topics by name; ask which
   const named = keywordIntents.filter(isTopic);
-  if (part.offersChoice && named.length >= 2 && !routed) return { intent: named[0]!, confidence: conf, alternatives: [named[0]!, named[1]!] };
+  // (both plausible: "pasientgrupper eller opphold som ikke er med" names two topics' words but asks one)
+  if (part.offersChoice && named.length >= 2 && !routed && Math.min(ranking.scoreOf(named[0]!), ranking.scoreOf(named[1]!)) >= first.score * BOTH_RATIO) return { intent: named[0]!, confidence: conf, alternatives: [named[0]!, named[1]!] };
   if (
     second &&
     !routed &&
