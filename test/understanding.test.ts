@@ -262,6 +262,9 @@ describe('in scope, but not in the documentation', () => {
     // how long something lasts that is not a delivery
     'How long are the records kept in the registry?',
     'Kor lenge blir opplysningane lagra i NPR?',
+    // things the page never mentions
+    'Is there a discount on the hourly rate for master students?',
+    'Kan vi hente NPR-data i sanntid?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });
