@@ -33,6 +33,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How long does the Research Council take to answer a grant application?',
     'Hvor lenge må man vente på nytt førerkort?',
     'Hva koster en time hos psykologspesialist privat?',
+    'How do I apply for the analyst job at the directorate?',
+    'Hva koster sommerkurset i registerepidemiologi?',
     // a task for the bot: translate, write, compute, read through
     'Kan du oversette «helseregister» til fransk?',
     'What is 2 300 times 12?',
