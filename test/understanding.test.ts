@@ -68,6 +68,7 @@ describe('short questions to the bot about its own topics still get their answer
     ['Vi har fått REK-godkjenning, hva koster 5 timer saksbehandling?', 'pricing'],
     // "look me up" asks for one's own data: Helsenorge, and the bot looks no one up
     ['kan du ikke bare slå meg opp i registeret?', 'own_data'],
+    ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
     // a data category ties a delivery-time question to NPR, whatever other words it uses
     ['Quick one on identifiable data – is the 60 dager counted from upload or from when the søknad is komplett?', 'deadlines'],
     // a purpose other than research: the ways to ask for data are one reading
