@@ -115,8 +115,8 @@ const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
 /** Above this probability of a refusal in the whole message, each sentence is checked for one. */
 const REFUSAL_HINT = 0.02;
-/** Words ("a", "en", "nytt") that may stand between an object's introducer and the object. */
-const MAX_ARTICLES = 1;
+/** Words ("a", "en", "the 2027") that may stand between an object's introducer and the object. */
+const MAX_ARTICLES = 2;
 /** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. */
 const ARITHMETIC = /\d\s*[×*+]\s*\d|\d\s+[x/]\s+\d|\d\s+(?:times|ganger|gonger|gange|delt på|divided by|pluss?|minus)\s+\d|\d\s*%\D{0,12}\b(?:av|of)\s*\d/i;
 /** How many words after "data om" are taken for what the data are about. */
@@ -297,12 +297,12 @@ export class Reader {
     return out;
   }
 
-  /** The word at `at` follows an object's introducer, maybe across an article ("søke om sykepenger", "apply for a job"). */
+  /** The word at `at` follows an object's introducer, maybe across an article or a year ("søke om sykepenger", "apply for a job", "for the 2027 grants"). */
   private namesObject(read: WordParts, from: number, at: number): boolean {
     for (let k = at - 1; k >= from && k >= at - 1 - MAX_ARTICLES; k--) {
       const w = read.words[k]!;
       if (this.objectIntroducers.has(w)) return true;
-      if (!this.vocabulary.isStopWord(w)) return false;
+      if (!this.vocabulary.isStopWord(w) && !/^\d+$/.test(w)) return false;
     }
     return false;
   }
