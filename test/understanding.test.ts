@@ -35,6 +35,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'Hva koster en time hos psykologspesialist privat?',
     'How do I apply for the analyst job at the directorate?',
     'Hva koster sommerkurset i registerepidemiologi?',
+    // a holiday word is no figure: this is about another body's parcels
+    'what is the last delivery date for christmas parcels with Posten?',
     // a task for the bot: translate, write, compute, read through
     'Kan du oversette «helseregister» til fransk?',
     'What is 2 300 times 12?',
@@ -69,6 +71,8 @@ describe('short questions to the bot about its own topics still get their answer
     // "look me up" asks for one's own data: Helsenorge, and the bot looks no one up
     ['kan du ikke bare slå meg opp i registeret?', 'own_data'],
     ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
+    // what to check before applying, when the study links NPR with another registry: the linkage rules
+    ['Prosjektet skal koble NPR med Dødsårsaksregisteret. Er det noe vi må sjekke før vi sender søknaden?', 'linkage'],
     // a data category ties a delivery-time question to NPR, whatever other words it uses
     ['Quick one on identifiable data – is the 60 dager counted from upload or from when the søknad is komplett?', 'deadlines'],
     // a purpose other than research: the ways to ask for data are one reading

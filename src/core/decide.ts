@@ -50,6 +50,8 @@ const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
 const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
+/** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
+const LINKAGE_CONTEXT = 0.25;
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
 const REFUSE_AT = 0.35;
 
@@ -164,7 +166,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // asking for a person is answered with a person, whatever the documentation says
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
-  const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.asksDayKind || u.category !== undefined));
+  const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.category !== undefined));
   if (scope.inScope < IN_SCOPE_BELOW && !figures) {
     const [kind, p] = (
       [
@@ -207,6 +209,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // when a question names it (not a context sentence: "Vi har REK-godkjenning. Hva er fristen …?")
     if (u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored && PROCESS.has(intent)) return fallback('out_of_scope');
   }
+
+  // what to check or how to apply, when the message links NPR with another registry, is the linkage
+  // rules' question ("We will link NPR with the Cancer Registry. Anything to check before we apply?")
+  if ((intent === 'access_criteria' || APPLY.has(intent)) && u.namesLinkage && u.namesOtherRegistry && ranking.scoreOf('linkage') >= LINKAGE_CONTEXT) intent = 'linkage';
 
   // How to apply depends on what the data are for: research (the default) through the forms on
   // helsedata.no, other purposes by e-mail, one's own data at Helsenorge. Only a question about
