@@ -71,6 +71,8 @@ describe('short questions to the bot about its own topics still get their answer
     // "look me up" asks for one's own data: Helsenorge, and the bot looks no one up
     ['kan du ikke bare slå meg opp i registeret?', 'own_data'],
     ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
+    ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],
+    ['minstefakturering?', 'pricing'],
     // what to check before applying, when the study links NPR with another registry: the linkage rules
     ['Prosjektet skal koble NPR med Dødsårsaksregisteret. Er det noe vi må sjekke før vi sender søknaden?', 'linkage'],
     // a data category ties a delivery-time question to NPR, whatever other words it uses
