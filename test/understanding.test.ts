@@ -73,6 +73,8 @@ describe('short questions to the bot about its own topics still get their answer
     ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
     ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],
     ['minstefakturering?', 'pricing'],
+    // one undocumented alternative, offered beside what the topic's answer says, is settled by it
+    ['Who is the data controller for NPR, Helsedirektoratet or FHI?', 'data_controller'],
     // what to check before applying, when the study links NPR with another registry: the linkage rules
     ['Prosjektet skal koble NPR med Dødsårsaksregisteret. Er det noe vi må sjekke før vi sender søknaden?', 'linkage'],
     // a data category ties a delivery-time question to NPR, whatever other words it uses

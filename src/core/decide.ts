@@ -52,6 +52,8 @@ const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
 /** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
 const LINKAGE_CONTEXT = 0.25;
+/** A topic this certain answers a question that offers one undocumented alternative ("… or FHI?"). */
+const SETTLES_CHOICE = 0.9;
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
 const REFUSE_AT = 0.35;
 
@@ -161,7 +163,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const { scope } = part.classification;
   // a thing the documentation never mentions ("BankID", "FHI", "SPSS"): it does not say
   // (in a message with one question, also when its context names it: "without a Norwegian ID, can I apply?")
-  const undocumented = keywordIntents.includes('not_documented') || (u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented'));
+  // but one such thing offered as the other choice to what a confident topic answers ("Helsedirektoratet
+  // eller FHI?") is settled by the topic's answer (not "a Stata file or csv?": neither is documented)
+  const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
+  const undocumented = !choiceTheTopicSettles && (keywordIntents.includes('not_documented') || (u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented')));
   if (undocumented) return fallback('not_documented', Math.max(scope.notDocumented, 0.5));
   // asking for a person is answered with a person, whatever the documentation says
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };

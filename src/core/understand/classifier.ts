@@ -686,6 +686,11 @@ export class IntentClassifier {
     return out;
   }
 
+  /** How many of an intent's keywords a span names ("FHI", "Stata", "csv" for not_documented). */
+  keywordCount(intent: string, read: WordParts, from: number, to: number): number {
+    return this.keywords.find((k) => k.intent === intent)?.terms.matches(read, from, to).length ?? 0;
+  }
+
   /** The features of a span that pull hardest towards a topic or a scope class, for `npm run explain`. */
   explain(read: WordParts, name: string, from = 0, to = read.words.length, top = 8): Contribution[] {
     const [model, c] = this.intents.includes(name) ? [this.topics, this.intents.indexOf(name)] : [this.scope, (SCOPE_CLASSES as readonly string[]).indexOf(name)];

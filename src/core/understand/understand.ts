@@ -36,6 +36,8 @@ export interface Part {
   conditional: boolean;
   /** Names registry data, NPR or a research project itself. */
   anchored: boolean;
+  /** How many things the documentation never mentions it names ("FHI", "Stata"). */
+  undocumented: number;
   /** Names a body other than NPR whose own processes people ask about (NAV, the Research Council, REK). */
   namesOtherBody: boolean;
   /** Asks the bot to do a task: translate, write, compute, read through ("oversett …", "what is 1100 times 7?"). */
@@ -327,7 +329,7 @@ export class Reader {
         if (this.namesObject(read, from, i)) unknownObjects.push(w);
       }
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), namesOtherBody: this.otherBodies.has(unmasked, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
+    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), namesOtherBody: this.otherBodies.has(unmasked, from, to), undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
   }
 
   read(raw: string, now: Date): Understanding {
