@@ -73,6 +73,9 @@ describe('short questions to the bot about its own topics still get their answer
     ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
     ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],
     ['minstefakturering?', 'pricing'],
+    // a colleague relaying a question: the relayed question is what is asked
+    ['Ein brukar spør kor langt tilbake NPR har data. Kva seier eg?', 'data_period'],
+    ['A user asks what the hourly rate is. What do I tell them?', 'pricing'],
     // one undocumented alternative, offered beside what the topic's answer says, is settled by it
     ['Who is the data controller for NPR, Helsedirektoratet or FHI?', 'data_controller'],
     // what to check before applying, when the study links NPR with another registry: the linkage rules

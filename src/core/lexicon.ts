@@ -36,6 +36,8 @@ export const lexiconSchema = z.strictObject({
   dataTopic: z.strictObject({ introducers: words, joiners: words }),
   /** Bodies other than NPR whose own deadlines, prices and applications people ask about. */
   otherBodies: words,
+  /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
+  relayPhrases: words,
   /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
   taskRequests: words,
   /** "How long": NPR's delivery time only beside one of the delivery words. */

@@ -134,6 +134,8 @@ const SHARED_IN_FOREIGN = 0.35;
 
 /** Stands for a word that names a purpose ("journalist", "PhD"): it says what data are for, not what is asked. */
 export const PURPOSE_WORD = '⟨purpose⟩';
+/** Stands for the words of a relayed question's frame ("a user asks", "hva skal jeg svare"): who asks, not what. */
+export const RELAY_WORD = '⟨relay⟩';
 /** Stands for a word that says what data or a study are about ("data om hoftebrudd"): context, not what is asked. */
 export const TOPIC_WORD = '⟨topic⟩';
 
@@ -314,7 +316,7 @@ class FeatureSpace {
 
   /** The text features of one word, by name. */
   private wordNames(word: string): string[] {
-    if (word === PURPOSE_WORD || word === TOPIC_WORD) return [`w:${word}`];
+    if (word === PURPOSE_WORD || word === TOPIC_WORD || word === RELAY_WORD) return [`w:${word}`];
     const shaped = shape(word);
     const names = [`w:${this.vocabulary.stem(shaped)}`];
     const head = this.vocabulary.head(shaped);

@@ -8,7 +8,7 @@ import { FALLBACK_CLASSES } from '../decide.js';
 import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
 import { FreeCases } from '../answer/rules/pricing.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
-import { content, IntentClassifier, PURPOSE_WORD, Ranking, TOPIC_WORD, type Classification, type ClassifierState } from './classifier.js';
+import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState } from './classifier.js';
 import { LanguageDetector, type LanguageState } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { SlotReader, today, type Day } from './slots.js';
@@ -178,6 +178,7 @@ export class Reader {
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
   private readonly taskRequests: TermList;
+  private readonly relayPhrases: TermList;
   private readonly otherBodies: TermList;
   private readonly deliveryWords: TermList;
 
@@ -214,6 +215,7 @@ export class Reader {
     this.objectIntroducers = new Set(lexicon.objectIntroducers);
     this.durationWords = list(lexicon.durationWords);
     this.taskRequests = list(lexicon.taskRequests);
+    this.relayPhrases = list(lexicon.relayPhrases);
     this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
     this.andWords = new Set(lexicon.andWords);
@@ -273,10 +275,12 @@ export class Reader {
   private forModels(read: WordParts, classifier = this.classifier): WordParts {
     const purpose = this.purposes.covered(read);
     const topic = this.dataTopic(read);
-    if (purpose.size === 0 && topic.size === 0) return read;
+    const relay = this.relayPhrases.covered(read);
+    if (purpose.size === 0 && topic.size === 0 && relay.size === 0) return read;
     const keywords = classifier.keywordCovered(read, (intent) => intent.startsWith('apply_'));
     for (const at of keywords) purpose.delete(at);
-    return this.dictionary.read(read.words.map((w, i) => (purpose.has(i) ? PURPOSE_WORD : topic.has(i) && !keywords.has(i) ? TOPIC_WORD : w)));
+    // "hva skal jeg svare en som spør …": who asks, whatever keywords it holds
+    return this.dictionary.read(read.words.map((w, i) => (relay.has(i) ? RELAY_WORD : purpose.has(i) ? PURPOSE_WORD : topic.has(i) && !keywords.has(i) ? TOPIC_WORD : w)));
   }
 
   /**
