@@ -37,6 +37,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'Hva koster sommerkurset i registerepidemiologi?',
     // a holiday word is no figure: this is about another body's parcels
     'what is the last delivery date for christmas parcels with Posten?',
+    'Hvor lang tid tar det før henvisningen min blir behandlet på sykehuset?',
     // a task for the bot: translate, write, compute, read through
     'Kan du oversette «helseregister» til fransk?',
     'What is 2 300 times 12?',
@@ -71,6 +72,7 @@ describe('short questions to the bot about its own topics still get their answer
     // "look me up" asks for one's own data: Helsenorge, and the bot looks no one up
     ['kan du ikke bare slå meg opp i registeret?', 'own_data'],
     ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
+    ['hei! kan du sjekke om jeg ligger i NPR?', 'own_data'],
     ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],
     ['minstefakturering?', 'pricing'],
     // a colleague relaying a question: the relayed question is what is asked
