@@ -90,6 +90,8 @@ describe('short questions to the bot about its own topics still get their answer
     // "or" inside what is asked about offers no choice of topics
     ['Finnes det grupper av pasienter eller typer opphold som ikke kommer med i NPR?', 'exclusions'],
     ['Are people who paid out of pocket at a private clinic in the registry?', 'exclusions'],
+    // a topic named by keyword wins over the reading the other words favour
+    ['Hva er hjemmelen for at NPR har personidentifiserbare opplysninger om alle pasienter?', 'legal_basis'],
     // dying before the hospital is reached is the page's "dead on arrival"
     ['Blir folk som døde i ambulansen registrert i NPR?', 'exclusions'],
     ['Hvor lenge må vi vente på dataene?', 'deadlines'],

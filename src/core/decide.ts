@@ -11,6 +11,8 @@ export const FALLBACK_BELOW = 0.3;
 export const IN_SCOPE_BELOW = 0.4;
 /** When the runner-up has at least this share of the best's probability, the two are too close to call: the bot asks which. */
 export const CLARIFY_RATIO = 0.8;
+/** A topic the question names by keyword wins over a reading the words favour, down to this share of its probability. */
+export const KEYWORD_DECIDES_RATIO = 0.45;
 /** A second topic one question names by keyword ("pris og leveringstid?") is answered too when it has this share of the first's probability. */
 export const BOTH_RATIO = 0.02;
 
@@ -245,8 +247,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 
   // the two ways to apply are one question to the model; the purpose told them apart above
   const second = ranking.find((i) => i !== first.intent && !(APPLY.has(first.intent) && APPLY.has(i)));
-  // two close readings, and only the second named by keyword ("hva koster det å søke?"): the keyword decides
-  if (second && !routed && isTopic(second.intent) && second.score >= first.score * CLARIFY_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent)) {
+  // two readings, and only the second named by keyword ("hva koster det å søke?", "what is the legal
+  // basis for NPR keeping identifiable info on everyone?"): the keyword decides
+  if (second && !routed && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
