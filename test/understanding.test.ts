@@ -280,6 +280,8 @@ describe('in scope, but not in the documentation', () => {
     // how long something lasts that is not a delivery
     'How long are the records kept in the registry?',
     'Kor lenge blir opplysningane lagra i NPR?',
+    // a deceased relative's data
+    'Far min gikk bort i vår. Hvordan får jeg se hva NPR har registrert om ham?',
     // things the page never mentions
     'Is there a discount on the hourly rate for master students?',
     'Kan vi hente NPR-data i sanntid?',

@@ -217,6 +217,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored && PROCESS.has(intent)) return fallback('out_of_scope');
   }
 
+  // a deceased relative's data: the own-data route is for one's own (and one's children's); the page says no more
+  if (intent === 'own_data' && u.namesDeath) return fallback('not_documented');
+
   // what to check or how to apply, when the message links NPR with another registry, is the linkage
   // rules' question ("We will link NPR with the Cancer Registry. Anything to check before we apply?")
   if ((intent === 'access_criteria' || APPLY.has(intent)) && u.namesLinkage && u.namesOtherRegistry && ranking.scoreOf('linkage') >= LINKAGE_CONTEXT) intent = 'linkage';

@@ -92,6 +92,8 @@ export interface Understanding {
   namesLinkage: boolean;
   /** Names registry data, NPR or a research project: what ties the question to the registry. */
   anchored: boolean;
+  /** Says someone has died ("mor døde i fjor"). */
+  namesDeath: boolean;
   /** Asks whether weekends or holidays count in the delivery time. */
   asksDayKind: boolean;
   /** Names the application forms or helsedata.no. */
@@ -179,6 +181,7 @@ export class Reader {
   private readonly durationWords: TermList;
   private readonly taskRequests: TermList;
   private readonly relayPhrases: TermList;
+  private readonly deathWords: TermList;
   private readonly otherBodies: TermList;
   private readonly deliveryWords: TermList;
 
@@ -216,6 +219,7 @@ export class Reader {
     this.durationWords = list(lexicon.durationWords);
     this.taskRequests = list(lexicon.taskRequests);
     this.relayPhrases = list(lexicon.relayPhrases);
+    this.deathWords = list(lexicon.deathWords);
     this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
     this.andWords = new Set(lexicon.andWords);
@@ -428,6 +432,7 @@ export class Reader {
       namesLinkage,
       anchored: this.anchors.has(read),
       asksDayKind: this.dayKind.has(read),
+      namesDeath: this.deathWords.has(read),
       namesForms: this.forms.has(read),
       today: today(now),
     };
