@@ -186,6 +186,12 @@ describe('one keyword does not decide too much', () => {
     expect(r).toMatchObject({ intent: 'handoff', handoff: true });
   });
 
+  it('a follow-up giving a day long past: the date, and a person; "10. september" is one date, not two sentences', async () => {
+    const [, second] = await conversation('Hvor lang tid tar det å få data fra NPR?', 'Søknaden var komplett 10. september, og vi har ikke hørt noe siden.');
+    expect(second).toMatchObject({ intent: 'handoff' });
+    expect(second!.text).toMatch(/9\. november 2026/);
+  });
+
   it('a complete application whose deadline has passed: the date, and a person', async () => {
     const r = await ask('Komplett søknad om personidentifiserbare data ble mottatt 12. august 2026, og vi har ikke hørt noe. Hva skjer?');
     expect(r).toMatchObject({ intent: 'handoff', rule: 'handoff.overdue' });

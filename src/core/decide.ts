@@ -114,6 +114,11 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   const short = u.tokens.length <= FOLLOW_UP_MAX_WORDS;
   if (previous && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || short)) {
     const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));
+    // "it was complete on 10 September, and we have heard nothing since": past the delivery time, a person
+    if (previous === 'deadlines' && u.received && !u.parts.some((p) => p.conditional)) {
+      const category = u.category ?? state?.category;
+      if (deadlinePassed(u.received, category, u.sourceCount, u.today)) return one({ intent: 'handoff', confidence: conf, received: u.received, category, sourceCount: u.sourceCount, overdue: true });
+    }
     return one(
       previous === 'pricing'
         ? { intent: 'pricing', confidence: conf, hours: u.hours ?? u.bareNumber, sourceCount: u.sourceCount, freeCase: u.freeCase }

@@ -126,6 +126,11 @@ const ARITHMETIC = /\d\s*[×*+]\s*\d|\d\s+[x/]\s+\d|\d\s+(?:times|ganger|gonger|
 /** How many words after "data om" are taken for what the data are about. */
 const MAX_TOPIC_WORDS = 5;
 
+/** "10. september", "3. gong": the full stop of a Norwegian ordinal before a lower-case word ends no sentence. */
+function ordinalDot(gap: string, before: string, next: string): boolean {
+  return gap === '. ' && /^\d{1,2}$/.test(before) && next !== next.toUpperCase();
+}
+
 interface Word {
   word: string;
   start: number;
@@ -253,7 +258,7 @@ export class Reader {
     for (let i = 1; i <= places.length; i++) {
       const end = i === places.length;
       const gap = text.slice(places[i - 1]!.end, end ? text.length : places[i]!.start);
-      if (end || SENTENCE_BREAK.test(gap)) {
+      if (end || (SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places[i - 1]!.word, text[places[i]!.start]!))) {
         close(i, gap.includes('?') || opens(from) || asksAfterComma);
         if (joined && gap.includes('?')) joined.asks = true;
         joined = undefined;
