@@ -286,6 +286,8 @@ describe('in scope, but not in the documentation', () => {
     // how long something lasts that is not a delivery
     'How long are the records kept in the registry?',
     'Kor lenge blir opplysningane lagra i NPR?',
+    'Has NPR ever had a data breach?',
+    'Kan jeg få opplysningene mine slettet fra NPR?',
     // a deceased relative's data
     'Far min gikk bort i vår. Hvordan får jeg se hva NPR har registrert om ham?',
     // things the page never mentions
