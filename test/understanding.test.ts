@@ -38,6 +38,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     // a holiday word is no figure: this is about another body's parcels
     'what is the last delivery date for christmas parcels with Posten?',
     'Hvor lang tid tar det før henvisningen min blir behandlet på sykehuset?',
+    'Hvordan registrerer jeg et enkeltpersonforetak i Brønnøysundregistrene?',
     // a task for the bot: translate, write, compute, read through
     'Kan du oversette «helseregister» til fransk?',
     'What is 2 300 times 12?',
@@ -86,6 +87,7 @@ describe('short questions to the bot about its own topics still get their answer
     ['Quick one on identifiable data – is the 60 dager counted from upload or from when the søknad is komplett?', 'deadlines'],
     // a purpose other than research: the ways to ask for data are one reading
     ['Jeg jobber med helseplanen i kommunen og trenger tall på innleggelser. Hvor sender jeg forespørselen?', 'apply_non_research'],
+    ['Vi er ein kommune og treng tal til planlegging, ikkje forsking. Kven skal vi vende oss til?', 'apply_non_research'],
     ['Er rehabiliteringsopphold betalt av NAV med?', 'exclusions'],
     // "or" inside what is asked about offers no choice of topics
     ['Finnes det grupper av pasienter eller typer opphold som ikke kommer med i NPR?', 'exclusions'],

@@ -41,8 +41,8 @@ const FOLLOW_UP_CONFIDENCE = 0.8;
 const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
 const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria']);
-/** Topics that are a process any body has: a deadline, a price, an application. */
-const PROCESS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research']);
+/** Topics any body has: a deadline, a price, an application, what it has registered about me. */
+const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research', 'own_data']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
@@ -219,7 +219,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
     // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV"),
     // when a question names it (not a context sentence: "Vi har REK-godkjenning. Hva er fristen …?")
-    if (u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored && PROCESS.has(intent)) return fallback('out_of_scope');
+    if (u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored && TOPICS_ANY_BODY_HAS.has(intent)) return fallback('out_of_scope');
   }
 
   // a deceased relative's data: the own-data route is for one's own (and one's children's); the page says no more
