@@ -76,6 +76,8 @@ describe('short questions to the bot about its own topics still get their answer
     ['hei! kan du sjekke om jeg ligger i NPR?', 'own_data'],
     ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],
     ['minstefakturering?', 'pricing'],
+    // "anslått" (estimated) is a word of its own, not a typo of "avslått" (rejected)
+    ['Anslått tidsbruk er 6 timer. Hva blir kostnaden?', 'pricing'],
     // a colleague relaying a question: the relayed question is what is asked
     ['Ein brukar spør kor langt tilbake NPR har data. Kva seier eg?', 'data_period'],
     ['A user asks what the hourly rate is. What do I tell them?', 'pricing'],
@@ -290,6 +292,7 @@ describe('in scope, but not in the documentation', () => {
     'Kor lenge blir opplysningane lagra i NPR?',
     'Has NPR ever had a data breach?',
     'Kan jeg få opplysningene mine slettet fra NPR?',
+    'Må vi betale for saksbehandlingen hvis søknaden blir avslått?',
     // a deceased relative's data
     'Far min gikk bort i vår. Hvordan får jeg se hva NPR har registrert om ham?',
     // things the page never mentions
