@@ -224,6 +224,8 @@ class FeatureSpace {
   /** Stem pairs training saw, as first stem → second stem → feature id: no string is built to find one. */
   private readonly pairs = new Map<string, Map<string, number>>();
   private readonly unknownPairs = new Map<string, number>();
+  /** Each intent's keyword indicator (k:intent) by the intent's name. */
+  private readonly keywordIds = new Map<string, number>();
   private stamp = 0;
   private readonly words = new WordCache<WordFeatures>((word) => {
     const names = this.wordNames(word);
@@ -383,6 +385,7 @@ class FeatureSpace {
   /** After training: the pairs by their first stem. */
   seal(): void {
     this.names.forEach((name, id) => {
+      if (name.startsWith('k:')) this.keywordIds.set(name.slice(2), id);
       if (!name.startsWith('b:')) return;
       const [first, second] = name.slice(2).split(' ') as [string, string];
       let next = this.pairs.get(first);
@@ -420,7 +423,7 @@ class FeatureSpace {
       previous = w;
     }
     for (const intent of keywordHits) {
-      const id = this.ids.get(`k:${intent}`);
+      const id = this.keywordIds.get(intent);
       if (id !== undefined) indicators.push(id);
     }
     return { words, pairs, indicators, n };
@@ -527,8 +530,9 @@ class SoftmaxModel {
     let sum = word.partials[this.slot];
     if (!sum) {
       const C = this.classes.length;
+      const w = this.weights;
       sum = new Float32Array(C);
-      for (const f of word.ids) for (let c = 0; c < C; c++) sum[c]! += this.weights[f * C + c]!;
+      for (const f of word.ids) for (let c = 0; c < C; c++) sum[c]! += w[f * C + c]!;
       word.partials[this.slot] = sum;
     }
     return sum;
@@ -540,18 +544,20 @@ class SoftmaxModel {
     const z = this.z;
     const w = this.weights;
     z.fill(0);
-    for (const word of x.words) {
-      const sum = this.partial(word);
+    const { words, pairs, indicators } = x;
+    for (let k = 0; k < words.length; k++) {
+      const sum = this.partial(words[k]!);
       for (let c = 0; c < C; c++) z[c]! += sum[c]!;
     }
-    for (const f of x.pairs) {
-      const base = f * C;
+    for (let k = 0; k < pairs.length; k++) {
+      const base = pairs[k]! * C;
       for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
     }
     const scale = 1 / Math.sqrt(x.n || 1);
-    for (let c = 0; c < C; c++) z[c] = z[c]! * scale + this.bias[c]!;
-    for (const f of x.indicators) {
-      const base = f * C;
+    const bias = this.bias;
+    for (let c = 0; c < C; c++) z[c] = z[c]! * scale + bias[c]!;
+    for (let k = 0; k < indicators.length; k++) {
+      const base = indicators[k]! * C;
       for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
     }
     if (evidence) for (const [c, boost] of evidence) z[c]! += boost;
@@ -655,7 +661,8 @@ export class IntentClassifier {
         if (c >= 0) (boosts ??= []).push([c, boost]);
       }
     }
-    const ranking = new Ranking(this.intents, Float64Array.from(this.topics.probabilities(x, boosts)));
+    // a copy: the model reuses its array
+    const ranking = new Ranking(this.intents, this.topics.probabilities(x, boosts).slice());
     return { ranking, confidence: ranking.score(0), scope, keywordIntents };
   }
 

@@ -154,7 +154,9 @@ export class LanguageDetector {
     s[2]! -= Math.min(NORWEGIAN_LETTERS_AT_MOST, norwegian * NORWEGIAN_LETTERS_AGAINST_ENGLISH);
     const scores = { nb: s[0]!, nn: s[1]!, en: s[2]! };
     if (known === 0) return { lang: 'nb', known: false, margin: 0, scores };
-    const order = [0, 1, 2].sort((a, b) => s[b]! - s[a]!);
+    // the languages from most to least likely; of two alike, the first in LANGS
+    const order = [0, 1, 2];
+    for (let i = 1; i < 3; i++) for (let k = i; k > 0 && s[order[k]!]! > s[order[k - 1]!]!; k--) [order[k - 1], order[k]] = [order[k]!, order[k - 1]!];
     if (order[0] === 1 && order[1] === 0 && s[1]! - s[0]! < NYNORSK_LEAD) [order[0], order[1]] = [0, 1];
     return { lang: LANGS[order[0]!]!, known: true, margin: Math.max(0, s[order[0]!]! - s[order[1]!]!), scores };
   }

@@ -9,12 +9,16 @@ export function utcDay(year: number, month: number, day: number): Day | undefine
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? d : undefined;
 }
 
+const DAY_MS = 86_400_000;
+
 export function addDays(day: Day, days: number): Day {
-  return new Date(day.getTime() + days * 86_400_000);
+  return new Date(day.getTime() + days * DAY_MS);
 }
 
+/** Midnight UTC of `now`'s day: its time less the time since midnight (UTC days have no leap seconds). */
 export function today(now: Date): Day {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const t = now.getTime();
+  return new Date(t - (((t % DAY_MS) + DAY_MS) % DAY_MS));
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -115,9 +115,42 @@ interface Word {
   end: number;
 }
 
+/** Whether a code point is a letter or a digit (\p{L} or \p{N}); worked out once per character below U+10000. */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const BMP_WORD_CHARS = new Uint8Array(0x10000); // 0: not yet known, 1: a word character, 2: not
+for (let c = 0; c < 128; c++) BMP_WORD_CHARS[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+function isWordChar(code: number): boolean {
+  let known = BMP_WORD_CHARS[code]!;
+  if (known === 0) BMP_WORD_CHARS[code] = known = WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+  return known === 1;
+}
+
+/**
+ * The runs of letters and digits of the lower-cased text, as `text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)`
+ * finds them (places in the lower-cased text), read by one walk over its characters: this runs for every message.
+ */
 function wordsWithPlaces(text: string): Word[] {
+  const lower = text.toLowerCase();
   const out: Word[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) out.push({ word: m[0], start: m.index, end: m.index + m[0].length });
+  let start = -1;
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    let word: boolean;
+    let width = 1;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < lower.length && (lower.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // a character beyond U+FFFF, as a surrogate pair
+      word = WORD_CHAR.test(lower.slice(i, i + 2));
+      width = 2;
+    } else word = isWordChar(code);
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push({ word: lower.slice(start, i), start, end: i });
+      start = -1;
+    }
+    i += width - 1;
+  }
+  if (start >= 0) out.push({ word: lower.slice(start), start, end: lower.length });
   return out;
 }
 
@@ -217,7 +250,10 @@ export class Reader {
     let asksAfterComma = false;
     for (let i = 1; i <= places.length; i++) {
       const end = i === places.length;
-      const gap = text.slice(places[i - 1]!.end, end ? text.length : places[i]!.start);
+      const gapStart = places[i - 1]!.end;
+      const gapEnd = end ? text.length : places[i]!.start;
+      // most words are parted by one space: that gap breaks nothing, and is not cut out of the text
+      const gap = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32 ? ' ' : text.slice(gapStart, gapEnd);
       if (end || SENTENCE_BREAK.test(gap)) {
         close(i, gap.includes('?') || opens(from) || asksAfterComma);
         asksAfterComma = false;
