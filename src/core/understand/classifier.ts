@@ -28,14 +28,15 @@ export interface Scope {
  * per topic; readers ask for the places they need.
  */
 export class Ranking {
-  private readonly order: Uint8Array;
+  private readonly order: number[];
 
   constructor(
     readonly intents: readonly string[],
     /** Probability per intent, in the intents' order. */
     readonly scores: Float64Array,
   ) {
-    const order = new Uint8Array(scores.length);
+    // a plain array: cheaper to make than a typed one, and a ranking is made per question
+    const order = new Array<number>(scores.length);
     for (let i = 0; i < order.length; i++) {
       let k = i;
       while (k > 0 && scores[order[k - 1]!]! < scores[i]!) {
@@ -167,8 +168,8 @@ interface WordFeatures {
   foreignness: 'foreign' | 'unknown' | undefined;
   /** Says something: not a stop word, a number or one or two letters. */
   content: boolean;
-  /** Per model, the sum of its features' weights: a question adds one vector per word. */
-  partials: (Float32Array | undefined)[];
+  /** The sum of its features' weights, per class of both models: a question adds one vector per word. */
+  partial: Float32Array | undefined;
   /** The last answer that counted it, so a repeated word counts once. */
   mark: number;
 }
@@ -239,7 +240,7 @@ class FeatureSpace {
       kind: kind === undefined ? -1 : (this.ids.get(kind) ?? -1),
       foreignness: kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined,
       content: content(word, this.vocabulary),
-      partials: [],
+      partial: undefined,
       mark: 0,
     };
   });
@@ -286,6 +287,19 @@ class FeatureSpace {
   /** What scope says of a word: whether it says something, and whether it is foreign or never seen. */
   scopeOf(word: string): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
     return this.words.get(word);
+  }
+
+  /** The last message's words' features, by position: a message's spans are classified one after another. */
+  private lastRead: WordParts | undefined;
+  private lastFeatures: WordFeatures[] = [];
+
+  /** The features of a message's words, by position, looked up once for all its spans. */
+  featuresOf(read: WordParts): readonly WordFeatures[] {
+    if (read !== this.lastRead) {
+      this.lastRead = read;
+      this.lastFeatures = read.words.map((w) => this.words.get(w));
+    }
+    return this.lastFeatures;
   }
 
   /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
@@ -403,8 +417,9 @@ class FeatureSpace {
     const indicators: number[] = [];
     let n = 0;
     let previous: WordFeatures | undefined;
+    const features = this.featuresOf(read);
     for (let i = from; i < to; i++) {
-      const w = this.words.get(read.words[i]!);
+      const w = features[i]!;
       if (w.mark !== stamp) {
         w.mark = stamp;
         words.push(w);
@@ -507,66 +522,87 @@ function trainSoftmax(classes: readonly string[], features: number, examples: re
   return { classes: [...classes], weights: Float32Array.from(w), bias: Float32Array.from(b) };
 }
 
-/** A trained model (see trainSoftmax), answering. */
-class SoftmaxModel {
-  readonly classes: readonly string[];
+/**
+ * The topic and scope models (see trainSoftmax) side by side, as answering reads them: per feature
+ * one row of the topics' weights and then the scope's, so that one pass over a question's words
+ * scores it for both, and a word's summed weights are one array kept with the word.
+ */
+class AnsweringModels {
+  /** Classes per row: the topics', then the scope's. */
+  private readonly width: number;
+  private readonly topicCount: number;
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
+  /** Logits, then probabilities: the topics' first, then the scope's (reused by every question). */
   private readonly z: Float64Array;
+  private readonly topicZ: Float64Array;
+  private readonly scopeZ: Float64Array;
 
   constructor(
-    /** Which of a word's cached partial sums are this model's. */
-    private readonly slot: number,
-    readonly state: ModelState,
+    readonly topics: ModelState,
+    readonly scope: ModelState,
   ) {
-    this.classes = state.classes;
-    this.weights = state.weights;
-    this.bias = state.bias;
-    this.z = new Float64Array(state.classes.length);
+    const T = topics.classes.length;
+    const S = scope.classes.length;
+    const features = topics.weights.length / T;
+    this.width = T + S;
+    this.topicCount = T;
+    this.weights = new Float32Array(features * this.width);
+    for (let f = 0; f < features; f++) {
+      this.weights.set(topics.weights.subarray(f * T, (f + 1) * T), f * this.width);
+      this.weights.set(scope.weights.subarray(f * S, (f + 1) * S), f * this.width + T);
+    }
+    this.bias = new Float32Array(this.width);
+    this.bias.set(topics.bias);
+    this.bias.set(scope.bias, T);
+    this.z = new Float64Array(this.width);
+    this.topicZ = this.z.subarray(0, T);
+    this.scopeZ = this.z.subarray(T);
   }
 
-  /** A word's features summed once, and kept with the word. */
+  /** A word's features summed once (in single precision, as each model's own sums were), and kept with the word. */
   private partial(word: WordFeatures): Float32Array {
-    let sum = word.partials[this.slot];
+    let sum = word.partial;
     if (!sum) {
-      const C = this.classes.length;
+      const W = this.width;
       const w = this.weights;
-      sum = new Float32Array(C);
-      for (const f of word.ids) for (let c = 0; c < C; c++) sum[c]! += w[f * C + c]!;
-      word.partials[this.slot] = sum;
+      sum = new Float32Array(W);
+      for (const f of word.ids) for (let c = 0; c < W; c++) sum[c]! += w[f * W + c]!;
+      word.partial = sum;
     }
     return sum;
   }
 
-  /** Probabilities per class, in class order (the array is reused: copy what you keep). `evidence`: logit boosts by class index. */
-  probabilities(x: QuestionVector, evidence?: readonly (readonly [number, number])[]): Float64Array {
-    const C = this.classes.length;
+  /**
+   * Probabilities per class of both models, in class order (the arrays are reused: copy what you
+   * keep). `boosts`: topic logit boosts by class index. Each class adds its terms in the order a
+   * model of its own added them: the words, the pairs, then scale and bias, the indicators.
+   */
+  probabilities(x: QuestionVector, boosts?: readonly (readonly [number, number])[]): { topics: Float64Array; scope: Float64Array } {
+    const W = this.width;
     const z = this.z;
     const w = this.weights;
     z.fill(0);
     const { words, pairs, indicators } = x;
     for (let k = 0; k < words.length; k++) {
       const sum = this.partial(words[k]!);
-      for (let c = 0; c < C; c++) z[c]! += sum[c]!;
+      for (let c = 0; c < W; c++) z[c]! += sum[c]!;
     }
     for (let k = 0; k < pairs.length; k++) {
-      const base = pairs[k]! * C;
-      for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
+      const base = pairs[k]! * W;
+      for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
     const scale = 1 / Math.sqrt(x.n || 1);
     const bias = this.bias;
-    for (let c = 0; c < C; c++) z[c] = z[c]! * scale + bias[c]!;
+    for (let c = 0; c < W; c++) z[c] = z[c]! * scale + bias[c]!;
     for (let k = 0; k < indicators.length; k++) {
-      const base = indicators[k]! * C;
-      for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
+      const base = indicators[k]! * W;
+      for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
-    if (evidence) for (const [c, boost] of evidence) z[c]! += boost;
-    softmax(z);
-    return z;
-  }
-
-  weight(feature: number, c: number): number {
-    return this.weights[feature * this.classes.length + c]!;
+    if (boosts) for (const [c, boost] of boosts) z[c]! += boost;
+    softmax(this.topicZ);
+    softmax(this.scopeZ);
+    return { topics: this.topicZ, scope: this.scopeZ };
   }
 }
 
@@ -581,8 +617,7 @@ export class IntentClassifier {
   readonly intents: string[];
   private readonly keywords: { intent: string; terms: TermList }[];
   private readonly space: FeatureSpace;
-  private readonly topics: SoftmaxModel;
-  private readonly scope: SoftmaxModel;
+  private readonly models: AnsweringModels;
 
   /**
    * `domainWords`: words of the knowledge and lexicon, which are never foreign. `mask` replaces
@@ -605,8 +640,7 @@ export class IntentClassifier {
       const problem = checkState(trained, this.intents);
       if (problem) throw new Error(`the trained classifier does not fit these intents: ${problem}`);
       this.space.restore(trained);
-      this.topics = new SoftmaxModel(0, trained.topics);
-      this.scope = new SoftmaxModel(1, trained.scope);
+      this.models = new AnsweringModels(trained.topics, trained.scope);
       return;
     }
     const texts = intents.flatMap((intent) =>
@@ -627,15 +661,15 @@ export class IntentClassifier {
     });
     const size = this.space.size;
     const topical = examples.filter((e) => !(e.intent in SCOPE_OF));
-    this.topics = new SoftmaxModel(0, trainSoftmax(this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE));
+    const topics = trainSoftmax(this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE);
     // unbalanced: most questions people ask the bot are about NPR, and the model may know it
-    this.scope = new SoftmaxModel(1, trainSoftmax(SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0));
+    this.models = new AnsweringModels(topics, trainSoftmax(SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0));
     this.space.seal();
   }
 
   /** What training learnt, to be given back to the constructor instead of training again (the start-up cache). */
   state(): ClassifierState {
-    return { ...this.space.state(), topics: this.topics.state, scope: this.scope.state };
+    return { ...this.space.state(), topics: this.models.topics, scope: this.models.scope };
   }
 
   /**
@@ -651,8 +685,6 @@ export class IntentClassifier {
     const keywordIntents = hits.length > 1 ? hits.sort((a, b) => a.at - b.at).map((h) => h.intent) : hits.map((h) => h.intent);
     if (to <= from) return { ranking: new Ranking([], new Float64Array(0)), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
     const x = this.space.vector(read, from, to, keywordIntents);
-    const s = this.scope.probabilities(x);
-    const scope = { inScope: s[0]!, outOfScope: s[1]!, notDocumented: s[2]!, refusal: s[3]! };
     let boosts: [number, number][] | undefined;
     if (evidence) {
       for (const name in evidence) {
@@ -661,14 +693,21 @@ export class IntentClassifier {
         if (c >= 0) (boosts ??= []).push([c, boost]);
       }
     }
-    // a copy: the model reuses its array
-    const ranking = new Ranking(this.intents, this.topics.probabilities(x, boosts).slice());
+    const p = this.models.probabilities(x, boosts);
+    const scope = { inScope: p.scope[0]!, outOfScope: p.scope[1]!, notDocumented: p.scope[2]!, refusal: p.scope[3]! };
+    // a copy: the models reuse their arrays
+    const ranking = new Ranking(this.intents, p.topics.slice());
     return { ranking, confidence: ranking.score(0), scope, keywordIntents };
   }
 
   /** Whether a word says something, and whether only questions about other things use it ("parkering") or the bot has never seen it. */
   scopeOf(word: string): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
     return this.space.scopeOf(word);
+  }
+
+  /** `scopeOf` the word at a place in a message. */
+  scopeAt(read: WordParts, at: number): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
+    return this.space.featuresOf(read)[at]!;
   }
 
   /** Positions of words some intent's keywords cover, but for the intents `except` names: "forskningspotensial" is a topic, not a purpose. */
@@ -680,13 +719,13 @@ export class IntentClassifier {
 
   /** The features of a span that pull hardest towards a topic or a scope class, for `npm run explain`. */
   explain(read: WordParts, name: string, from = 0, to = read.words.length, top = 8): Contribution[] {
-    const [model, c] = this.intents.includes(name) ? [this.topics, this.intents.indexOf(name)] : [this.scope, (SCOPE_CLASSES as readonly string[]).indexOf(name)];
+    const [model, c] = this.intents.includes(name) ? [this.models.topics, this.intents.indexOf(name)] : [this.models.scope, (SCOPE_CLASSES as readonly string[]).indexOf(name)];
     if (c < 0) return [];
     const { text, indicators } = this.space.namesOf(read, from, to);
     const out: Contribution[] = [];
     for (const n of new Set([...text, ...indicators])) {
       const id = this.space.idOf(n);
-      if (id !== undefined) out.push({ feature: n, weight: model.weight(id, c) });
+      if (id !== undefined) out.push({ feature: n, weight: model.weights[id * model.classes.length + c]! });
     }
     return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, top);
   }

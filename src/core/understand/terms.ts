@@ -159,7 +159,8 @@ export class TermList {
 
   /** Where the earliest match within [from, to) starts, or -1. */
   firstAt(read: WordParts, from = 0, to = read.words.length): number {
-    for (const { pattern, at } of read.hits[this.id] ?? []) if (at >= from && at + pattern.parts.length <= to) return at;
+    const hits = read.hits[this.id];
+    if (hits) for (const { pattern, at } of hits) if (at >= from && at + pattern.parts.length <= to) return at;
     return -1;
   }
 
@@ -175,7 +176,9 @@ export class TermList {
   /** Positions of every word a term covers. */
   covered(read: WordParts, from = 0, to = read.words.length): Set<number> {
     const out = new Set<number>();
-    for (const { pattern, at } of read.hits[this.id] ?? []) {
+    const hits = read.hits[this.id];
+    if (!hits) return out;
+    for (const { pattern, at } of hits) {
       if (at < from || at + pattern.parts.length > to) continue;
       for (let k = 0; k < pattern.parts.length; k++) out.add(at + k);
     }

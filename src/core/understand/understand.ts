@@ -275,6 +275,8 @@ export class Reader {
 
   /** The words with those that name a purpose replaced: the models read what is asked, not what for. */
   private forModels(read: WordParts, classifier = this.classifier): WordParts {
+    // most messages name neither a purpose nor what data are about
+    if (!this.purposes.named(read) && !this.topicIntroducers.has(read)) return read;
     const purpose = this.purposes.covered(read);
     const topic = this.dataTopic(read);
     if (purpose.size === 0 && topic.size === 0) return read;
@@ -313,7 +315,7 @@ export class Reader {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
       else if (this.conjunctions.has(w)) joins = true;
-      const info = this.classifier.scopeOf(w);
+      const info = this.classifier.scopeAt(read, i);
       if (info.content) said++;
       if (info.foreignness === 'foreign') foreign.push(w);
       else if (info.foreignness === 'unknown') unknown.push(w);
