@@ -136,6 +136,11 @@ export class SlotReader {
 
   /** Every date the text names, each with what it is the date of. */
   dates(text: string, now: Date, words: readonly string[] = tokenize(text)): FoundDate[] {
+    // most messages name no date: no digit, weekday or relative day ("i morgen")
+    const digits = /\d/.test(text);
+    const weekdays = words.some((w) => this.weekdays.has(w));
+    const relative = words.some((w) => this.relativeStarters.has(w));
+    if (!digits && !weekdays && !relative) return [];
     const base = today(now);
     const found: { day: Day | undefined; at: number; end: number }[] = [];
     const withYear = (y: string | undefined, m: number, d: number) => {
@@ -148,7 +153,7 @@ export class SlotReader {
     const push = (day: Day | undefined, at: number, length: number) => {
       if (!taken(at)) found.push({ day, at, end: at + length });
     };
-    if (/\d/.test(text)) {
+    if (digits) {
       for (const m of text.matchAll(/(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g)) push(utcDay(Number(m[1]), Number(m[2]), Number(m[3])), m.index, m[0].length);
       // 3.12.2026, 3/12/26 or 9.6.; not a clock time (10.30), a fraction (1/2) or a decimal
       for (const m of text.matchAll(/(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g)) {
@@ -161,7 +166,7 @@ export class SlotReader {
         for (const m of text.matchAll(this.monthDay)) push(withYear(m[3], this.months.get(m[1]!.toLowerCase())!, Number(m[2])), m.index, m[0].length);
       }
     }
-    if (words.some((w) => this.weekdays.has(w))) {
+    if (weekdays) {
       for (const m of text.matchAll(this.weekday)) {
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
         const next = before !== undefined && this.nextWords.has(before);
@@ -170,7 +175,7 @@ export class SlotReader {
         push(next ? addDays(base, 7 - back || 7) : addDays(base, -back), m.index, m[0].length);
       }
     }
-    if (words.some((w) => this.relativeStarters.has(w))) {
+    if (relative) {
       const m = this.relativeDays.exec(text);
       if (m) push(addDays(base, this.relativeValues.get(m[1]!.toLowerCase().replace(/\s+/g, ' '))!), m.index, m[0].length);
     }

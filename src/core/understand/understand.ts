@@ -253,14 +253,15 @@ export class Reader {
       const gapStart = places[i - 1]!.end;
       const gapEnd = end ? text.length : places[i]!.start;
       // most words are parted by one space: that gap breaks nothing, and is not cut out of the text
-      const gap = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32 ? ' ' : text.slice(gapStart, gapEnd);
-      if (end || SENTENCE_BREAK.test(gap)) {
+      const space = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32;
+      const gap = space ? ' ' : text.slice(gapStart, gapEnd);
+      if (end || (!space && SENTENCE_BREAK.test(gap))) {
         close(i, gap.includes('?') || opens(from) || asksAfterComma);
         asksAfterComma = false;
         continue;
       }
       // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
-      if (gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
+      if (!space && gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
       if (!this.conjunctions.has(read.words[i]!) || i + 1 >= places.length || i - from < 3) continue;
       const next = read.words[i + 1]!;
       if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1))) {
@@ -331,7 +332,8 @@ export class Reader {
     const after = redactIdentityNumbers(normalised.text);
     const { text } = after;
     const redactions = before.redactions + after.redactions;
-    const withoutRedactions = text.replaceAll(REDACTED, ' ');
+    // (replaceAll looks for the marker more slowly than includes does, even when it is not there)
+    const withoutRedactions = text.includes(REDACTED) ? text.replaceAll(REDACTED, ' ') : text;
     const places = wordsWithPlaces(withoutRedactions);
     const raws = places.map((p) => p.word);
     const words = raws.map((w) => this.vocabulary.correct(w));
