@@ -23,9 +23,10 @@ export interface Scope {
 }
 
 /**
- * Topics with their probabilities, most likely first. Held as the model's array and an order of
- * its indices (sorted by insertion: a couple of dozen topics), so that classifying makes no object
- * per topic; readers ask for the places they need.
+ * Topics with their probabilities, most likely first. Held as the model's probabilities and an
+ * order of their indices (sorted by insertion: a couple of dozen topics), so that classifying makes
+ * no object per topic; readers ask for the places they need. Plain arrays: a typed array of this
+ * size is kept outside the heap, and costs several times as much to make.
  */
 export class Ranking {
   private readonly order: number[];
@@ -33,9 +34,8 @@ export class Ranking {
   constructor(
     readonly intents: readonly string[],
     /** Probability per intent, in the intents' order. */
-    readonly scores: Float64Array,
+    readonly scores: readonly number[],
   ) {
-    // a plain array: cheaper to make than a typed one, and a ranking is made per question
     const order = new Array<number>(scores.length);
     for (let i = 0; i < order.length; i++) {
       let k = i;
@@ -50,7 +50,7 @@ export class Ranking {
 
   /** One intent, certain: for a topic the conversation has already settled. */
   static only(intents: readonly string[], intent: string): Ranking {
-    const scores = new Float64Array(intents.length);
+    const scores = new Array<number>(intents.length).fill(0);
     scores[intents.indexOf(intent)] = 1;
     return new Ranking(intents, scores);
   }
@@ -161,8 +161,8 @@ interface WordFeatures {
   /** How many text features it has, known or not. */
   n: number;
   stem: string;
-  /** The pairs it starts: second stem → feature id. */
-  next: Map<string, number> | undefined;
+  /** Its stem's id among the stems of the pairs training saw, or -1. */
+  stemId: number;
   /** Its scope indicator's feature id (x:foreign, x:unknown), or -1. */
   kind: number;
   foreignness: 'foreign' | 'unknown' | undefined;
@@ -222,8 +222,13 @@ class FeatureSpace {
   /** Words (and stems) of the questions the knowledge answers, and of the knowledge itself. */
   private domain = new Set<string>();
   private domainStems = new Set<string>();
-  /** Stem pairs training saw, as first stem → second stem → feature id: no string is built to find one. */
-  private readonly pairs = new Map<string, Map<string, number>>();
+  /** The stems of the pairs training saw, numbered. */
+  private readonly stemIds = new Map<string, number>();
+  /**
+   * Stem pairs training saw, by their stems' ids (first × number of stems + second) → feature id:
+   * no string is built or compared to find one, and all of them are in one table.
+   */
+  private readonly pairIds = new Map<number, number>();
   private readonly unknownPairs = new Map<string, number>();
   /** Each intent's keyword indicator (k:intent) by the intent's name. */
   private readonly keywordIds = new Map<string, number>();
@@ -236,7 +241,7 @@ class FeatureSpace {
       ids: Int32Array.from(names.map((name) => this.ids.get(name)).filter((id): id is number => id !== undefined)),
       n: names.length,
       stem,
-      next: this.pairs.get(stem),
+      stemId: this.stemIds.get(stem) ?? -1,
       kind: kind === undefined ? -1 : (this.ids.get(kind) ?? -1),
       foreignness: kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined,
       content: content(word, this.vocabulary),
@@ -396,16 +401,21 @@ class FeatureSpace {
     this.seal();
   }
 
-  /** After training: the pairs by their first stem. */
+  /** After training: the pairs by their stems' ids, and the keyword indicators by intent. */
   seal(): void {
+    const pairs: [string, string, number][] = [];
     this.names.forEach((name, id) => {
       if (name.startsWith('k:')) this.keywordIds.set(name.slice(2), id);
       if (!name.startsWith('b:')) return;
       const [first, second] = name.slice(2).split(' ') as [string, string];
-      let next = this.pairs.get(first);
-      if (!next) this.pairs.set(first, (next = new Map()));
-      next.set(second, id);
+      pairs.push([first, second, id]);
+      for (const stem of [first, second]) if (!this.stemIds.has(stem)) this.stemIds.set(stem, this.stemIds.size);
     });
+    for (const [first, second, id] of pairs) this.pairIds.set(this.pairKey(this.stemIds.get(first)!, this.stemIds.get(second)!), id);
+  }
+
+  private pairKey(first: number, second: number): number {
+    return first * this.stemIds.size + second;
   }
 
   /** Answering: a span's distinct words and pairs, counted as training counted them. */
@@ -427,7 +437,7 @@ class FeatureSpace {
         if (w.kind >= 0) indicators.push(w.kind);
       } else if (w.kind >= 0) indicators.push(w.kind);
       if (previous !== undefined) {
-        const id = previous.next?.get(w.stem);
+        const id = previous.stemId >= 0 && w.stemId >= 0 ? this.pairIds.get(this.pairKey(previous.stemId, w.stemId)) : undefined;
         const key = id === undefined ? `${previous.stem} ${w.stem}` : undefined;
         if (id !== undefined ? !pairs.includes(id) : this.unknownPairs.get(key!) !== stamp) {
           n++;
@@ -683,7 +693,7 @@ export class IntentClassifier {
       if (at >= 0) hits.push({ intent, at });
     }
     const keywordIntents = hits.length > 1 ? hits.sort((a, b) => a.at - b.at).map((h) => h.intent) : hits.map((h) => h.intent);
-    if (to <= from) return { ranking: new Ranking([], new Float64Array(0)), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
+    if (to <= from) return { ranking: new Ranking([], []), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
     const x = this.space.vector(read, from, to, keywordIntents);
     let boosts: [number, number][] | undefined;
     if (evidence) {
@@ -696,7 +706,9 @@ export class IntentClassifier {
     const p = this.models.probabilities(x, boosts);
     const scope = { inScope: p.scope[0]!, outOfScope: p.scope[1]!, notDocumented: p.scope[2]!, refusal: p.scope[3]! };
     // a copy: the models reuse their arrays
-    const ranking = new Ranking(this.intents, p.topics.slice());
+    const scores = new Array<number>(p.topics.length);
+    for (let c = 0; c < scores.length; c++) scores[c] = p.topics[c]!;
+    const ranking = new Ranking(this.intents, scores);
     return { ranking, confidence: ranking.score(0), scope, keywordIntents };
   }
 

@@ -438,7 +438,7 @@ export class Reader {
 /** A question read with its context: the question counts most, the rest of the message a little. */
 function blend(part: Classification, whole: Classification, weight: number): Classification {
   const mix = (a: number, b: number) => (1 - weight) * a + weight * b;
-  const scores = new Float64Array(part.ranking.scores.length);
+  const scores = new Array<number>(part.ranking.scores.length);
   for (let i = 0; i < scores.length; i++) scores[i] = mix(part.ranking.scores[i]!, whole.ranking.scores[i]!);
   const ranking = new Ranking(part.ranking.intents, scores);
   const [p, w] = [part.scope, whole.scope];
