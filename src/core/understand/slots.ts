@@ -67,6 +67,14 @@ export class SlotReader {
   private readonly numberWords: Map<string, number>;
   /** Words that can start an hour reading without digits: number words and hour phrases. */
   private readonly hourStarters: Set<string>;
+  /**
+   * Without digits, the words a reading needs among the message's words: an hour phrase its first
+   * and last words; a number word and a unit those two. Each is undefined where the lexicon's
+   * words are not all single words as tokenize reads them (and an empty number word needs none).
+   */
+  private readonly phraseEnds: { first: Set<string>; last: Set<string> } | undefined;
+  private readonly unitWords: Set<string> | undefined;
+  private readonly numberWordNeeded: boolean;
   private readonly hourPhrases: RegExp;
   private readonly hourPhraseValues: Map<string, number>;
   private readonly relativeStarters: Set<string>;
@@ -88,7 +96,15 @@ export class SlotReader {
     );
     this.hourPhraseValues = new Map(lexicon.hourPhrases.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.hours]));
     this.hourPhrases = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.hourPhraseValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
-    this.hourStarters = new Set([...this.numberWords.keys(), ...[...this.hourPhraseValues.keys()].map((p) => p.split(' ')[0]!)]);
+    const phrases = [...this.hourPhraseValues.keys()].map((p) => p.split(' '));
+    this.hourStarters = new Set([...this.numberWords.keys(), ...phrases.map((p) => p[0]!)]);
+    const plain = (words: Iterable<string>) => [...words].every((w) => tokenize(w).length === 1 && tokenize(w)[0] === w);
+    const first = new Set(phrases.map((p) => p[0]!));
+    const last = new Set(phrases.map((p) => p.at(-1)!));
+    this.phraseEnds = plain(first) && plain(last) ? { first, last } : undefined;
+    const unitWords = new Set(lexicon.hourUnits.map((u) => u.toLowerCase()));
+    this.unitWords = plain(unitWords) ? unitWords : undefined;
+    this.numberWordNeeded = plain(this.numberWords.keys());
     this.relativeValues = new Map(lexicon.relativeDays.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.days]));
     this.relativeDays = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.relativeValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
     this.relativeStarters = new Set([...this.relativeValues.keys()].map((p) => p.split(' ')[0]!));
@@ -111,13 +127,23 @@ export class SlotReader {
    */
   hours(text: string, words: readonly string[] = tokenize(text)): number | undefined {
     const digits = /\d/.test(text);
-    if (!digits && !words.some((w) => this.hourStarters.has(w))) return undefined;
+    let phrase = true;
+    let numberWord = true;
+    if (!digits) {
+      if (!words.some((w) => this.hourStarters.has(w))) return undefined;
+      // without digits, a reading's words are words of the message: "a" or "to" alone ("what
+      // does it cost to apply?") is no reason to search it for one
+      const ends = this.phraseEnds;
+      const units = this.unitWords;
+      if (ends) phrase = words.some((w) => ends.first.has(w)) && words.some((w) => ends.last.has(w));
+      numberWord = (!units || words.some((w) => units.has(w))) && (!this.numberWordNeeded || words.some((w) => this.numberWords.has(w)));
+    }
     const readings: { length: number; hours: number }[] = [];
-    const p = this.hourPhrases.exec(text);
+    const p = phrase ? this.hourPhrases.exec(text) : null;
     if (p) readings.push({ length: p[0].length, hours: this.hourPhraseValues.get(p[1]!.toLowerCase().replace(/\s+/g, ' '))! });
     const numeric = digits ? this.hoursAfterNumber.exec(text) : null;
     if (numeric) readings.push({ length: numeric[0].length, hours: Number(numeric[1]!.replace(',', '.')) + (numeric[2] ? 0.5 : 0) });
-    const word = this.hoursAfterWord.exec(text);
+    const word = numberWord ? this.hoursAfterWord.exec(text) : null;
     if (word) readings.push({ length: word[0].length, hours: this.numberWords.get(word[1]!.toLowerCase())! + (word[2] ? 0.5 : 0) });
     let hours = readings.sort((a, b) => b.length - a.length)[0]?.hours;
     const minutes = digits ? this.minutesAfterNumber.exec(text) : null;
