@@ -21,6 +21,32 @@ export function today(now: Date): Day {
   return new Date(t - (((t % DAY_MS) + DAY_MS) % DAY_MS));
 }
 
+/**
+ * Every match of a global regex, in order, as `text.matchAll(re)` gives them (the same empty
+ * match rule), without the copy of the regex matchAll makes on every call.
+ */
+function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex = advance(text, re.lastIndex, re.unicode);
+  }
+  return out;
+}
+
+/** The index after `at`: past a whole surrogate pair in a Unicode regex (the spec's AdvanceStringIndex). */
+function advance(text: string, at: number, unicode: boolean): number {
+  if (!unicode || at + 1 >= text.length) return at + 1;
+  const first = text.charCodeAt(at);
+  return first >= 0xd800 && first <= 0xdbff && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? at + 2 : at + 1;
+}
+
+/** 2026-12-03 */
+const ISO_DATE = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g;
+/** 3.12.2026, 3/12/26 or 9.6. (see dates) */
+const NUMERIC_DATE = /(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternation = (words: readonly string[]) =>
   [...words].sort((a, b) => b.length - a.length).map(escape).join('|');
@@ -180,20 +206,20 @@ export class SlotReader {
       if (!taken(at)) found.push({ day, at, end: at + length });
     };
     if (digits) {
-      for (const m of text.matchAll(/(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g)) push(utcDay(Number(m[1]), Number(m[2]), Number(m[3])), m.index, m[0].length);
+      for (const m of allMatches(ISO_DATE, text)) push(utcDay(Number(m[1]), Number(m[2]), Number(m[3])), m.index, m[0].length);
       // 3.12.2026, 3/12/26 or 9.6.; not a clock time (10.30), a fraction (1/2) or a decimal
-      for (const m of text.matchAll(/(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g)) {
+      for (const m of allMatches(NUMERIC_DATE, text)) {
         const [, d, separator, month, year, trailingDot] = m;
         if (!year && (separator === '/' || !trailingDot)) continue;
         push(withYear(year, Number(month), Number(d)), m.index, m[0].length);
       }
       if (words.some((w) => this.months.has(w))) {
-        for (const m of text.matchAll(this.dayMonth)) push(withYear(m[3], this.months.get(m[2]!.toLowerCase())!, Number(m[1])), m.index, m[0].length);
-        for (const m of text.matchAll(this.monthDay)) push(withYear(m[3], this.months.get(m[1]!.toLowerCase())!, Number(m[2])), m.index, m[0].length);
+        for (const m of allMatches(this.dayMonth, text)) push(withYear(m[3], this.months.get(m[2]!.toLowerCase())!, Number(m[1])), m.index, m[0].length);
+        for (const m of allMatches(this.monthDay, text)) push(withYear(m[3], this.months.get(m[1]!.toLowerCase())!, Number(m[2])), m.index, m[0].length);
       }
     }
     if (weekdays) {
-      for (const m of text.matchAll(this.weekday)) {
+      for (const m of allMatches(this.weekday, text)) {
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
         const next = before !== undefined && this.nextWords.has(before);
         const target = this.weekdays.get(m[1]!.toLowerCase())!;
