@@ -540,13 +540,12 @@ function trainSoftmax(classes: readonly string[], features: number, examples: re
 class AnsweringModels {
   /** Classes per row: the topics', then the scope's. */
   private readonly width: number;
-  private readonly topicCount: number;
+  /** Where the scope's classes start in a row. */
+  readonly topicCount: number;
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
   /** Logits, then probabilities: the topics' first, then the scope's (reused by every question). */
   private readonly z: Float64Array;
-  private readonly topicZ: Float64Array;
-  private readonly scopeZ: Float64Array;
 
   constructor(
     readonly topics: ModelState,
@@ -566,8 +565,6 @@ class AnsweringModels {
     this.bias.set(topics.bias);
     this.bias.set(scope.bias, T);
     this.z = new Float64Array(this.width);
-    this.topicZ = this.z.subarray(0, T);
-    this.scopeZ = this.z.subarray(T);
   }
 
   /** A word's features summed once (in single precision, as each model's own sums were), and kept with the word. */
@@ -584,17 +581,20 @@ class AnsweringModels {
   }
 
   /**
-   * Probabilities per class of both models, in class order (the arrays are reused: copy what you
-   * keep). `boosts`: topic logit boosts by class index. Each class adds its terms in the order a
-   * model of its own added them: the words, the pairs, then scale and bias, the indicators.
+   * Probabilities per class of both models, the topics' classes and then the scope's, in class
+   * order (the array is reused: copy what you keep). `boosts`: topic logit boosts by class index.
+   * Each class adds its terms in the order a model of its own added them to 0: the words, the
+   * pairs, then scale and bias, the indicators. `x` has at least one word.
    */
-  probabilities(x: QuestionVector, boosts?: readonly (readonly [number, number])[]): { topics: Float64Array; scope: Float64Array } {
+  probabilities(x: QuestionVector, boosts?: readonly (readonly [number, number])[]): Float64Array {
     const W = this.width;
     const z = this.z;
     const w = this.weights;
-    z.fill(0);
     const { words, pairs, indicators } = x;
-    for (let k = 0; k < words.length; k++) {
+    // the first word's sums as they are: 0 + s is s (a sum begun at 0 is never -0)
+    const first = this.partial(words[0]!);
+    for (let c = 0; c < W; c++) z[c] = first[c]!;
+    for (let k = 1; k < words.length; k++) {
       const sum = this.partial(words[k]!);
       for (let c = 0; c < W; c++) z[c]! += sum[c]!;
     }
@@ -610,9 +610,9 @@ class AnsweringModels {
       for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
     if (boosts) for (const [c, boost] of boosts) z[c]! += boost;
-    softmax(this.topicZ);
-    softmax(this.scopeZ);
-    return { topics: this.topicZ, scope: this.scopeZ };
+    softmax(z, 0, this.topicCount);
+    softmax(z, this.topicCount, W);
+    return z;
   }
 }
 
@@ -704,10 +704,11 @@ export class IntentClassifier {
       }
     }
     const p = this.models.probabilities(x, boosts);
-    const scope = { inScope: p.scope[0]!, outOfScope: p.scope[1]!, notDocumented: p.scope[2]!, refusal: p.scope[3]! };
-    // a copy: the models reuse their arrays
-    const scores = new Array<number>(p.topics.length);
-    for (let c = 0; c < scores.length; c++) scores[c] = p.topics[c]!;
+    const s = this.models.topicCount;
+    const scope = { inScope: p[s]!, outOfScope: p[s + 1]!, notDocumented: p[s + 2]!, refusal: p[s + 3]! };
+    // a copy: the models reuse their array
+    const scores = new Array<number>(s);
+    for (let c = 0; c < s; c++) scores[c] = p[c]!;
     const ranking = new Ranking(this.intents, scores);
     return { ranking, confidence: ranking.score(0), scope, keywordIntents };
   }
@@ -765,10 +766,11 @@ function checkState(state: ClassifierState, intents: readonly string[]): string 
   return undefined;
 }
 
-function softmax(z: Float64Array): void {
+/** Softmax of z's classes in [from, to), in place. */
+function softmax(z: Float64Array, from = 0, to = z.length): void {
   let max = -Infinity;
-  for (let c = 0; c < z.length; c++) if (z[c]! > max) max = z[c]!;
+  for (let c = from; c < to; c++) if (z[c]! > max) max = z[c]!;
   let sum = 0;
-  for (let c = 0; c < z.length; c++) sum += z[c] = Math.exp(z[c]! - max);
-  for (let c = 0; c < z.length; c++) z[c]! /= sum;
+  for (let c = from; c < to; c++) sum += z[c] = Math.exp(z[c]! - max);
+  for (let c = from; c < to; c++) z[c]! /= sum;
 }
