@@ -104,6 +104,8 @@ export class SlotReader {
   private readonly hourPhrases: RegExp;
   private readonly hourPhraseValues: Map<string, number>;
   private readonly relativeStarters: Set<string>;
+  /** The last words of the relative-day phrases, where every phrase's first and last words are single words as tokenize reads them. */
+  private readonly relativeEnders: Set<string> | undefined;
   private readonly relativeDays: RegExp;
   private readonly relativeValues: Map<string, number>;
   private readonly hoursAfterNumber: RegExp;
@@ -134,6 +136,8 @@ export class SlotReader {
     this.relativeValues = new Map(lexicon.relativeDays.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.days]));
     this.relativeDays = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.relativeValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
     this.relativeStarters = new Set([...this.relativeValues.keys()].map((p) => p.split(' ')[0]!));
+    const relativeEnders = new Set([...this.relativeValues.keys()].map((p) => p.split(' ').at(-1)!));
+    this.relativeEnders = plain(this.relativeStarters) && plain(relativeEnders) ? relativeEnders : undefined;
     const units = alternation(lexicon.hourUnits);
     const half = `(?:\\s+(${alternation(lexicon.halfWords).replace(/ /g, '\\s+')}))?`;
     this.hoursAfterNumber = new RegExp(`(?<![\\p{N},.])(\\d+(?:[.,]\\d+)?)${half}\\s*-?\\s*(?:${units})(?![\\p{L}])`, 'iu');
@@ -191,7 +195,9 @@ export class SlotReader {
     // most messages name no date: no digit, weekday or relative day ("i morgen")
     const digits = /\d/.test(text);
     const weekdays = words.some((w) => this.weekdays.has(w));
-    const relative = words.some((w) => this.relativeStarters.has(w));
+    // a relative day's phrase is words of the message, its first and its last ("i" alone is not)
+    const enders = this.relativeEnders;
+    const relative = words.some((w) => this.relativeStarters.has(w)) && (!enders || words.some((w) => enders.has(w)));
     if (!digits && !weekdays && !relative) return [];
     const base = today(now);
     const found: { day: Day | undefined; at: number; end: number }[] = [];
