@@ -58,6 +58,24 @@ describe('memory store', () => {
     expect(await store.get('b')).toBeUndefined();
     expect(await store.get('a')).toBeDefined();
   });
+
+  it('keeps forgetting in order of use however conversations are set, used again and deleted', async () => {
+    const store = new MemoryConversationStore(3);
+    const kept: string[] = []; // the order a store of this capacity forgets in
+    for (let i = 0; i < 2000; i++) {
+      const id = `c${(i * 7919) % 11}`;
+      const n = kept.indexOf(id);
+      if (n >= 0) kept.splice(n, 1);
+      if (i % 5 === 4) {
+        await store.delete(id);
+        continue;
+      }
+      await store.set(id, { lang: 'nb', unanswered: i, updatedAt: '' });
+      kept.push(id);
+      if (kept.length > 3) kept.shift();
+    }
+    for (let k = 0; k < 11; k++) expect((await store.get(`c${k}`))?.unanswered !== undefined).toBe(kept.includes(`c${k}`));
+  });
 });
 
 describe('a question that could be either of two intents', () => {

@@ -23,6 +23,12 @@ describe('normalise', () => {
     expect(normalise('\ufffd\ufffd ok').text).toBe('ok');
   });
 
+  it('leaves text of printable ASCII and the letters À–ÿ as it is, which it does not normalise', () => {
+    const stable = [...Array(0x7f - 0x20).keys()].map((i) => String.fromCharCode(0x20 + i)).concat([...Array(0x40).keys()].map((i) => String.fromCharCode(0xc0 + i)));
+    for (const a of stable) for (const b of stable) expect((a + b).normalize('NFKC')).toBe(a + b);
+    expect(normalise(' Søknad på ærend, très bien? ').text).toBe('Søknad på ærend, très bien?');
+  });
+
   it('reads a long question only up to the limit and says so', () => {
     const long = normalise('pris '.repeat(4000));
     expect(long.truncated).toBe(true);

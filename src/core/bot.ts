@@ -16,6 +16,7 @@ import { checkReferences } from './validate.js';
 import { DataError } from './data-file.js';
 import { cacheKey, cachePlaces, readCache, writeCache } from './cache.js';
 import { holidayTable, useHolidayTable } from './answer/rules/calendar.js';
+import { isoDay, isoTimestamp } from './clock.js';
 
 /** The project folder: knowledge/ and intents/ live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -183,6 +184,7 @@ export class Bot {
   /** Answers one message; `store`: where the conversation's state lives for this call (a transaction's, for the desk). */
   async answer(message: Message, store: ConversationStore = this.store): Promise<Reply> {
     const now = this.now();
+    const at = isoTimestamp(now);
     const state = await store.get(message.conversationId);
     const u = this.reader.read(message.text, now);
     // a short or mixed message ("kostnad for 9 t?", "ja takk") says too little to change the
@@ -208,7 +210,7 @@ export class Bot {
         offeredAt: undefined,
         seen,
         history: withTurns(state.history, u.text, reply),
-        updatedAt: now.toISOString(),
+        updatedAt: at,
       });
       return reply;
     }
@@ -236,15 +238,15 @@ export class Bot {
       lang,
       intent: last?.intent ?? state?.intent,
       hours: last?.hours ?? state?.hours,
-      received: last?.received?.toISOString().slice(0, 10) ?? state?.received,
+      received: last?.received ? isoDay(last.received) : state?.received,
       category: last?.category ?? state?.category,
       purpose: decision.purpose,
       unanswered,
       pendingHandoff,
-      offeredAt: pendingHandoff ? now.toISOString() : undefined,
+      offeredAt: pendingHandoff ? at : undefined,
       seen,
       history: withTurns(state?.history, u.text, reply),
-      updatedAt: now.toISOString(),
+      updatedAt: at,
     });
     return reply;
   }
@@ -272,7 +274,7 @@ function remember(seen: Seen | undefined, u: Understanding): Seen {
   return {
     intents: add(seen?.intents, u.readable ? u.parts.map((p) => p.classification.ranking.intent(0)).filter((i): i is string => !!i && i !== 'fallback') : []),
     registries: add(seen?.registries, u.registries),
-    dates: add(seen?.dates, u.received ? [u.received.toISOString().slice(0, 10)] : []),
+    dates: add(seen?.dates, u.received ? [isoDay(u.received)] : []),
     purpose: u.purpose ?? seen?.purpose,
     category: u.category ?? seen?.category,
     hours: u.hours ?? seen?.hours,

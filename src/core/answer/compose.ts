@@ -89,6 +89,12 @@ const composed = (rendered: Rendered, rule: string | null = null, figures: Figur
 /** An answer that computes nothing and sends nowhere. */
 const plain = (rendered: Rendered): Composed => composed(rendered);
 
+/** Whether an object has an own enumerable property: `Object.keys(o).length > 0` without the array. */
+function hasAny(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
+}
+
 /** Builds answers from knowledge entries through the intent's rule; no answer text lives in code. */
 export class Composer {
   private readonly intents: Map<string, IntentDef>;
@@ -114,7 +120,7 @@ export class Composer {
   private readonly rendered = new Map<string, Rendered>();
 
   private render(id: string, lang: Lang, variant?: string, vars?: Record<string, Value>): Rendered {
-    if (vars && Object.keys(vars).length > 0) return render(this.kb, this.lexicon, id, lang, variant, vars);
+    if (vars && hasAny(vars)) return render(this.kb, this.lexicon, id, lang, variant, vars);
     const key = `${id} ${lang} ${variant ?? ''}`;
     let found = this.rendered.get(key);
     if (!found) this.rendered.set(key, (found = render(this.kb, this.lexicon, id, lang, variant)));

@@ -17,19 +17,29 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return f as T;
 }
 
-/** Formatted figures, kept: the same few prices and dates come back all the time. */
-const formatted = new Map<string, string>();
-function remembered(key: string, make: () => string): string {
-  let text = formatted.get(key);
+/**
+ * Formatted figures, kept by kind (what, in which language, how) and value: the same few prices
+ * and dates come back all the time. Values are keys as they are, so that no key text is built.
+ */
+const formatted = new Map<string, Map<number | string, string>>();
+let formattedCount = 0;
+function remembered(kind: string, value: number | string, make: () => string): string {
+  let byValue = formatted.get(kind);
+  if (!byValue) formatted.set(kind, (byValue = new Map()));
+  let text = byValue.get(value);
   if (text === undefined) {
-    if (formatted.size > 10_000) formatted.clear();
-    formatted.set(key, (text = make()));
+    if (formattedCount > 10_000) {
+      for (const values of formatted.values()) values.clear();
+      formattedCount = 0;
+    }
+    byValue.set(value, (text = make()));
+    formattedCount++;
   }
   return text;
 }
 
 export function formatNumber(n: number, lang: Lang, fractionDigits?: number): string {
-  return remembered(`n${lang}${fractionDigits}:${n}`, () => formatNumberUncached(n, lang, fractionDigits));
+  return remembered(`n${lang}${fractionDigits}`, n, () => formatNumberUncached(n, lang, fractionDigits));
 }
 
 function formatNumberUncached(n: number, lang: Lang, fractionDigits?: number): string {
@@ -47,7 +57,7 @@ export function formatNok(n: number, lang: Lang): string {
 
 /** A date as a user reads it: "søndag 2. mai 2027", "Sunday, 2 May 2027". */
 export function formatDate(d: Date, lang: Lang): string {
-  return remembered(`d${lang}:${d.getTime()}`, () => formatDateUncached(d, lang));
+  return remembered(`d${lang}`, d.getTime(), () => formatDateUncached(d, lang));
 }
 
 function formatDateUncached(d: Date, lang: Lang): string {
@@ -60,7 +70,7 @@ function formatDateUncached(d: Date, lang: Lang): string {
 
 /** The day a source was checked, short: "25.11.2026", "25 Nov 2026". */
 export function formatCheckedDate(isoDay: string, lang: Lang): string {
-  return remembered(`c${lang}:${isoDay}`, () =>
+  return remembered(`c${lang}`, isoDay, () =>
     plainSpaces(
       cached(`c ${lang}`, () =>
         new Intl.DateTimeFormat(LOCALES[lang], lang === 'en' ? { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' } : { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }),

@@ -45,7 +45,14 @@ export interface ConversationStore {
 
 /** Keeps the most recently used conversations, forgetting the oldest beyond `capacity`. */
 export class MemoryConversationStore implements ConversationStore {
+  /** In order of use, the least recently used first: a conversation set again moves to the end. */
   private readonly states = new Map<string, ConversationState>();
+  /**
+   * Walks the map from the least recently used, and stays where the last one it gave was forgotten.
+   * A new iterator would step over every entry deleted since the map last compacted itself, on
+   * every set once the store is full; a Map iterator goes on past entries deleted or added later.
+   */
+  private oldest: Iterator<string> = this.states.keys();
 
   constructor(private readonly capacity = 10_000) {}
 
@@ -57,7 +64,11 @@ export class MemoryConversationStore implements ConversationStore {
     this.states.delete(conversationId);
     // a copy, so that a caller changing its object later does not change what is stored
     this.states.set(conversationId, Object.assign({}, state));
-    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
+    if (this.states.size > this.capacity) {
+      let next = this.oldest.next();
+      if (next.done) next = (this.oldest = this.states.keys()).next();
+      this.states.delete(next.value);
+    }
   }
 
   async delete(conversationId: string): Promise<void> {

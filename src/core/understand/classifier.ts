@@ -23,19 +23,20 @@ export interface Scope {
 }
 
 /**
- * Topics with their probabilities, most likely first. Held as the model's array and an order of
- * its indices (sorted by insertion: a couple of dozen topics), so that classifying makes no object
- * per topic; readers ask for the places they need.
+ * Topics with their probabilities, most likely first. Held as the model's probabilities and an
+ * order of their indices (sorted by insertion: a couple of dozen topics), so that classifying makes
+ * no object per topic; readers ask for the places they need. Plain arrays: a typed array of this
+ * size is kept outside the heap, and costs several times as much to make.
  */
 export class Ranking {
-  private readonly order: Uint8Array;
+  private readonly order: number[];
 
   constructor(
     readonly intents: readonly string[],
     /** Probability per intent, in the intents' order. */
-    readonly scores: Float64Array,
+    readonly scores: readonly number[],
   ) {
-    const order = new Uint8Array(scores.length);
+    const order = new Array<number>(scores.length);
     for (let i = 0; i < order.length; i++) {
       let k = i;
       while (k > 0 && scores[order[k - 1]!]! < scores[i]!) {
@@ -49,7 +50,7 @@ export class Ranking {
 
   /** One intent, certain: for a topic the conversation has already settled. */
   static only(intents: readonly string[], intent: string): Ranking {
-    const scores = new Float64Array(intents.length);
+    const scores = new Array<number>(intents.length).fill(0);
     scores[intents.indexOf(intent)] = 1;
     return new Ranking(intents, scores);
   }
@@ -164,15 +165,15 @@ interface WordFeatures {
   /** How many text features it has, known or not. */
   n: number;
   stem: string;
-  /** The pairs it starts: second stem → feature id. */
-  next: Map<string, number> | undefined;
+  /** Its stem's id among the stems of the pairs training saw, or -1. */
+  stemId: number;
   /** Its scope indicator's feature id (x:foreign, x:unknown), or -1. */
   kind: number;
   foreignness: 'foreign' | 'unknown' | undefined;
   /** Says something: not a stop word, a number or one or two letters. */
   content: boolean;
-  /** Per model, the sum of its features' weights: a question adds one vector per word. */
-  partials: (Float32Array | undefined)[];
+  /** The sum of its features' weights, per class of both models: a question adds one vector per word. */
+  partial: Float32Array | undefined;
   /** The last answer that counted it, so a repeated word counts once. */
   mark: number;
 }
@@ -226,9 +227,16 @@ class FeatureSpace {
   private domain = new Set<string>();
   /** Per stem of a domain word, the lengths of its domain forms. */
   private domainStems = new Map<string, number[]>();
-  /** Stem pairs training saw, as first stem → second stem → feature id: no string is built to find one. */
-  private readonly pairs = new Map<string, Map<string, number>>();
+  /** The stems of the pairs training saw, numbered. */
+  private readonly stemIds = new Map<string, number>();
+  /**
+   * Stem pairs training saw, by their stems' ids (first × number of stems + second) → feature id:
+   * no string is built or compared to find one, and all of them are in one table.
+   */
+  private readonly pairIds = new Map<number, number>();
   private readonly unknownPairs = new Map<string, number>();
+  /** Each intent's keyword indicator (k:intent) by the intent's name. */
+  private readonly keywordIds = new Map<string, number>();
   private stamp = 0;
   private readonly words = new WordCache<WordFeatures>((word) => {
     const names = this.wordNames(word);
@@ -238,11 +246,11 @@ class FeatureSpace {
       ids: Int32Array.from(names.map((name) => this.ids.get(name)).filter((id): id is number => id !== undefined)),
       n: names.length,
       stem,
-      next: this.pairs.get(stem),
+      stemId: this.stemIds.get(stem) ?? -1,
       kind: kind === undefined ? -1 : (this.ids.get(kind) ?? -1),
       foreignness: kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined,
       content: content(word, this.vocabulary),
-      partials: [],
+      partial: undefined,
       mark: 0,
     };
   });
@@ -301,6 +309,19 @@ class FeatureSpace {
   /** What scope says of a word: whether it says something, and whether it is foreign or never seen. */
   scopeOf(word: string): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
     return this.words.get(word);
+  }
+
+  /** The last message's words' features, by position: a message's spans are classified one after another. */
+  private lastRead: WordParts | undefined;
+  private lastFeatures: WordFeatures[] = [];
+
+  /** The features of a message's words, by position, looked up once for all its spans. */
+  featuresOf(read: WordParts): readonly WordFeatures[] {
+    if (read !== this.lastRead) {
+      this.lastRead = read;
+      this.lastFeatures = read.words.map((w) => this.words.get(w));
+    }
+    return this.lastFeatures;
   }
 
   /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
@@ -397,15 +418,21 @@ class FeatureSpace {
     this.seal();
   }
 
-  /** After training: the pairs by their first stem. */
+  /** After training: the pairs by their stems' ids, and the keyword indicators by intent. */
   seal(): void {
+    const pairs: [string, string, number][] = [];
     this.names.forEach((name, id) => {
+      if (name.startsWith('k:')) this.keywordIds.set(name.slice(2), id);
       if (!name.startsWith('b:')) return;
       const [first, second] = name.slice(2).split(' ') as [string, string];
-      let next = this.pairs.get(first);
-      if (!next) this.pairs.set(first, (next = new Map()));
-      next.set(second, id);
+      pairs.push([first, second, id]);
+      for (const stem of [first, second]) if (!this.stemIds.has(stem)) this.stemIds.set(stem, this.stemIds.size);
     });
+    for (const [first, second, id] of pairs) this.pairIds.set(this.pairKey(this.stemIds.get(first)!, this.stemIds.get(second)!), id);
+  }
+
+  private pairKey(first: number, second: number): number {
+    return first * this.stemIds.size + second;
   }
 
   /** Answering: a span's distinct words and pairs, counted as training counted them. */
@@ -417,8 +444,9 @@ class FeatureSpace {
     const indicators: number[] = [];
     let n = 0;
     let previous: WordFeatures | undefined;
+    const features = this.featuresOf(read);
     for (let i = from; i < to; i++) {
-      const w = this.words.get(read.words[i]!);
+      const w = features[i]!;
       if (w.mark !== stamp) {
         w.mark = stamp;
         words.push(w);
@@ -426,7 +454,7 @@ class FeatureSpace {
         if (w.kind >= 0) indicators.push(w.kind);
       } else if (w.kind >= 0) indicators.push(w.kind);
       if (previous !== undefined) {
-        const id = previous.next?.get(w.stem);
+        const id = previous.stemId >= 0 && w.stemId >= 0 ? this.pairIds.get(this.pairKey(previous.stemId, w.stemId)) : undefined;
         const key = id === undefined ? `${previous.stem} ${w.stem}` : undefined;
         if (id !== undefined ? !pairs.includes(id) : this.unknownPairs.get(key!) !== stamp) {
           n++;
@@ -437,7 +465,7 @@ class FeatureSpace {
       previous = w;
     }
     for (const intent of keywordHits) {
-      const id = this.ids.get(`k:${intent}`);
+      const id = this.keywordIds.get(intent);
       if (id !== undefined) indicators.push(id);
     }
     return { words, pairs, indicators, n };
@@ -521,63 +549,87 @@ function trainSoftmax(classes: readonly string[], features: number, examples: re
   return { classes: [...classes], weights: Float32Array.from(w), bias: Float32Array.from(b) };
 }
 
-/** A trained model (see trainSoftmax), answering. */
-class SoftmaxModel {
-  readonly classes: readonly string[];
+/**
+ * The topic and scope models (see trainSoftmax) side by side, as answering reads them: per feature
+ * one row of the topics' weights and then the scope's, so that one pass over a question's words
+ * scores it for both, and a word's summed weights are one array kept with the word.
+ */
+class AnsweringModels {
+  /** Classes per row: the topics', then the scope's. */
+  private readonly width: number;
+  /** Where the scope's classes start in a row. */
+  readonly topicCount: number;
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
+  /** Logits, then probabilities: the topics' first, then the scope's (reused by every question). */
   private readonly z: Float64Array;
 
   constructor(
-    /** Which of a word's cached partial sums are this model's. */
-    private readonly slot: number,
-    readonly state: ModelState,
+    readonly topics: ModelState,
+    readonly scope: ModelState,
   ) {
-    this.classes = state.classes;
-    this.weights = state.weights;
-    this.bias = state.bias;
-    this.z = new Float64Array(state.classes.length);
+    const T = topics.classes.length;
+    const S = scope.classes.length;
+    const features = topics.weights.length / T;
+    this.width = T + S;
+    this.topicCount = T;
+    this.weights = new Float32Array(features * this.width);
+    for (let f = 0; f < features; f++) {
+      this.weights.set(topics.weights.subarray(f * T, (f + 1) * T), f * this.width);
+      this.weights.set(scope.weights.subarray(f * S, (f + 1) * S), f * this.width + T);
+    }
+    this.bias = new Float32Array(this.width);
+    this.bias.set(topics.bias);
+    this.bias.set(scope.bias, T);
+    this.z = new Float64Array(this.width);
   }
 
-  /** A word's features summed once, and kept with the word. */
+  /** A word's features summed once (in single precision, as each model's own sums were), and kept with the word. */
   private partial(word: WordFeatures): Float32Array {
-    let sum = word.partials[this.slot];
+    let sum = word.partial;
     if (!sum) {
-      const C = this.classes.length;
-      sum = new Float32Array(C);
-      for (const f of word.ids) for (let c = 0; c < C; c++) sum[c]! += this.weights[f * C + c]!;
-      word.partials[this.slot] = sum;
+      const W = this.width;
+      const w = this.weights;
+      sum = new Float32Array(W);
+      for (const f of word.ids) for (let c = 0; c < W; c++) sum[c]! += w[f * W + c]!;
+      word.partial = sum;
     }
     return sum;
   }
 
-  /** Probabilities per class, in class order (the array is reused: copy what you keep). `evidence`: logit boosts by class index. */
-  probabilities(x: QuestionVector, evidence?: readonly (readonly [number, number])[]): Float64Array {
-    const C = this.classes.length;
+  /**
+   * Probabilities per class of both models, the topics' classes and then the scope's, in class
+   * order (the array is reused: copy what you keep). `boosts`: topic logit boosts by class index.
+   * Each class adds its terms in the order a model of its own added them to 0: the words, the
+   * pairs, then scale and bias, the indicators. `x` has at least one word.
+   */
+  probabilities(x: QuestionVector, boosts?: readonly (readonly [number, number])[]): Float64Array {
+    const W = this.width;
     const z = this.z;
     const w = this.weights;
-    z.fill(0);
-    for (const word of x.words) {
-      const sum = this.partial(word);
-      for (let c = 0; c < C; c++) z[c]! += sum[c]!;
+    const { words, pairs, indicators } = x;
+    // the first word's sums as they are: 0 + s is s (a sum begun at 0 is never -0)
+    const first = this.partial(words[0]!);
+    for (let c = 0; c < W; c++) z[c] = first[c]!;
+    for (let k = 1; k < words.length; k++) {
+      const sum = this.partial(words[k]!);
+      for (let c = 0; c < W; c++) z[c]! += sum[c]!;
     }
-    for (const f of x.pairs) {
-      const base = f * C;
-      for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
+    for (let k = 0; k < pairs.length; k++) {
+      const base = pairs[k]! * W;
+      for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
     const scale = 1 / Math.sqrt(x.n || 1);
-    for (let c = 0; c < C; c++) z[c] = z[c]! * scale + this.bias[c]!;
-    for (const f of x.indicators) {
-      const base = f * C;
-      for (let c = 0; c < C; c++) z[c]! += w[base + c]!;
+    const bias = this.bias;
+    for (let c = 0; c < W; c++) z[c] = z[c]! * scale + bias[c]!;
+    for (let k = 0; k < indicators.length; k++) {
+      const base = indicators[k]! * W;
+      for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
-    if (evidence) for (const [c, boost] of evidence) z[c]! += boost;
-    softmax(z);
+    if (boosts) for (const [c, boost] of boosts) z[c]! += boost;
+    softmax(z, 0, this.topicCount);
+    softmax(z, this.topicCount, W);
     return z;
-  }
-
-  weight(feature: number, c: number): number {
-    return this.weights[feature * this.classes.length + c]!;
   }
 }
 
@@ -592,8 +644,7 @@ export class IntentClassifier {
   readonly intents: string[];
   private readonly keywords: { intent: string; terms: TermList }[];
   private readonly space: FeatureSpace;
-  private readonly topics: SoftmaxModel;
-  private readonly scope: SoftmaxModel;
+  private readonly models: AnsweringModels;
 
   /**
    * `domainWords`: words of the knowledge and lexicon, which are never foreign. `mask` replaces
@@ -616,8 +667,7 @@ export class IntentClassifier {
       const problem = checkState(trained, this.intents);
       if (problem) throw new Error(`the trained classifier does not fit these intents: ${problem}`);
       this.space.restore(trained);
-      this.topics = new SoftmaxModel(0, trained.topics);
-      this.scope = new SoftmaxModel(1, trained.scope);
+      this.models = new AnsweringModels(trained.topics, trained.scope);
       return;
     }
     const texts = intents.flatMap((intent) =>
@@ -638,15 +688,15 @@ export class IntentClassifier {
     });
     const size = this.space.size;
     const topical = examples.filter((e) => !(e.intent in SCOPE_OF));
-    this.topics = new SoftmaxModel(0, trainSoftmax(this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE));
+    const topics = trainSoftmax(this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE);
     // unbalanced: most questions people ask the bot are about NPR, and the model may know it
-    this.scope = new SoftmaxModel(1, trainSoftmax(SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0));
+    this.models = new AnsweringModels(topics, trainSoftmax(SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0));
     this.space.seal();
   }
 
   /** What training learnt, to be given back to the constructor instead of training again (the start-up cache). */
   state(): ClassifierState {
-    return { ...this.space.state(), topics: this.topics.state, scope: this.scope.state };
+    return { ...this.space.state(), topics: this.models.topics, scope: this.models.scope };
   }
 
   /**
@@ -660,10 +710,8 @@ export class IntentClassifier {
       if (at >= 0) hits.push({ intent, at });
     }
     const keywordIntents = hits.length > 1 ? hits.sort((a, b) => a.at - b.at).map((h) => h.intent) : hits.map((h) => h.intent);
-    if (to <= from) return { ranking: new Ranking([], new Float64Array(0)), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
+    if (to <= from) return { ranking: new Ranking([], []), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
     const x = this.space.vector(read, from, to, keywordIntents);
-    const s = this.scope.probabilities(x);
-    const scope = { inScope: s[0]!, outOfScope: s[1]!, notDocumented: s[2]!, refusal: s[3]! };
     let boosts: [number, number][] | undefined;
     if (evidence) {
       for (const name in evidence) {
@@ -672,13 +720,24 @@ export class IntentClassifier {
         if (c >= 0) (boosts ??= []).push([c, boost]);
       }
     }
-    const ranking = new Ranking(this.intents, Float64Array.from(this.topics.probabilities(x, boosts)));
+    const p = this.models.probabilities(x, boosts);
+    const s = this.models.topicCount;
+    const scope = { inScope: p[s]!, outOfScope: p[s + 1]!, notDocumented: p[s + 2]!, refusal: p[s + 3]! };
+    // a copy: the models reuse their array
+    const scores = new Array<number>(s);
+    for (let c = 0; c < s; c++) scores[c] = p[c]!;
+    const ranking = new Ranking(this.intents, scores);
     return { ranking, confidence: ranking.score(0), scope, keywordIntents };
   }
 
   /** Whether a word says something, and whether only questions about other things use it ("parkering") or the bot has never seen it. */
   scopeOf(word: string): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
     return this.space.scopeOf(word);
+  }
+
+  /** `scopeOf` the word at a place in a message. */
+  scopeAt(read: WordParts, at: number): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
+    return this.space.featuresOf(read)[at]!;
   }
 
   /** Positions of words some intent's keywords cover, but for the intents `except` names: "forskningspotensial" is a topic, not a purpose. */
@@ -695,13 +754,13 @@ export class IntentClassifier {
 
   /** The features of a span that pull hardest towards a topic or a scope class, for `npm run explain`. */
   explain(read: WordParts, name: string, from = 0, to = read.words.length, top = 8): Contribution[] {
-    const [model, c] = this.intents.includes(name) ? [this.topics, this.intents.indexOf(name)] : [this.scope, (SCOPE_CLASSES as readonly string[]).indexOf(name)];
+    const [model, c] = this.intents.includes(name) ? [this.models.topics, this.intents.indexOf(name)] : [this.models.scope, (SCOPE_CLASSES as readonly string[]).indexOf(name)];
     if (c < 0) return [];
     const { text, indicators } = this.space.namesOf(read, from, to);
     const out: Contribution[] = [];
     for (const n of new Set([...text, ...indicators])) {
       const id = this.space.idOf(n);
-      if (id !== undefined) out.push({ feature: n, weight: model.weight(id, c) });
+      if (id !== undefined) out.push({ feature: n, weight: model.weights[id * model.classes.length + c]! });
     }
     return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, top);
   }
@@ -729,10 +788,11 @@ function checkState(state: ClassifierState, intents: readonly string[]): string 
   return undefined;
 }
 
-function softmax(z: Float64Array): void {
+/** Softmax of z's classes in [from, to), in place. */
+function softmax(z: Float64Array, from = 0, to = z.length): void {
   let max = -Infinity;
-  for (let c = 0; c < z.length; c++) if (z[c]! > max) max = z[c]!;
+  for (let c = from; c < to; c++) if (z[c]! > max) max = z[c]!;
   let sum = 0;
-  for (let c = 0; c < z.length; c++) sum += z[c] = Math.exp(z[c]! - max);
-  for (let c = 0; c < z.length; c++) z[c]! /= sum;
+  for (let c = from; c < to; c++) sum += z[c] = Math.exp(z[c]! - max);
+  for (let c = from; c < to; c++) z[c]! /= sum;
 }

@@ -141,7 +141,9 @@ export class LanguageDetector {
 
   /** The language of `words` (the message's lower-cased words). */
   detect(words: readonly string[]): LanguageGuess {
-    const s = [0, 0, 0];
+    let nb = 0;
+    let nn = 0;
+    let en = 0;
     let known = 0;
     let norwegian = 0;
     for (const word of words) {
@@ -149,12 +151,17 @@ export class LanguageDetector {
       if (w.norwegian) norwegian++;
       if (w.digits) continue;
       known += w.known;
-      for (let l = 0; l < 3; l++) s[l]! += w.scores[l]!;
+      nb += w.scores[0]!;
+      nn += w.scores[1]!;
+      en += w.scores[2]!;
     }
-    s[2]! -= Math.min(NORWEGIAN_LETTERS_AT_MOST, norwegian * NORWEGIAN_LETTERS_AGAINST_ENGLISH);
-    const scores = { nb: s[0]!, nn: s[1]!, en: s[2]! };
+    en -= Math.min(NORWEGIAN_LETTERS_AT_MOST, norwegian * NORWEGIAN_LETTERS_AGAINST_ENGLISH);
+    const scores = { nb, nn, en };
     if (known === 0) return { lang: 'nb', known: false, margin: 0, scores };
-    const order = [0, 1, 2].sort((a, b) => s[b]! - s[a]!);
+    const s = [nb, nn, en];
+    // the languages from most to least likely; of two alike, the first in LANGS
+    const order = [0, 1, 2];
+    for (let i = 1; i < 3; i++) for (let k = i; k > 0 && s[order[k]!]! > s[order[k - 1]!]!; k--) [order[k - 1], order[k]] = [order[k]!, order[k - 1]!];
     if (order[0] === 1 && order[1] === 0 && s[1]! - s[0]! < NYNORSK_LEAD) [order[0], order[1]] = [0, 1];
     return { lang: LANGS[order[0]!]!, known: true, margin: Math.max(0, s[order[0]!]! - s[order[1]!]!), scores };
   }

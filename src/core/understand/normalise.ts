@@ -28,10 +28,17 @@ export interface Normalised {
 /** Anything markup, entities, emphasis or control characters could start: without one, the cleaning is skipped. */
 const NEEDS_CLEANING = /[<>&*_~`\p{Cc}\p{Cs}\p{Co}\ufffd\u200b-\u200f\u2028\u2029\ufeff]|\s{2}/u;
 
+/**
+ * Printable ASCII and the letters À–ÿ (æ, ø, å, é, ü, …), which NFKC and NFC leave as they are:
+ * text of these alone skips the two normalisations.
+ */
+const STABLE_UNDER_NFKC = /^[\x20-\x7e\u00c0-\u00ff]*$/;
+
 export function normalise(raw: string): Normalised {
-  const composed = raw.normalize('NFKC');
+  const stable = STABLE_UNDER_NFKC.test(raw);
+  const composed = stable ? raw : raw.normalize('NFKC');
   if (!NEEDS_CLEANING.test(composed)) {
-    const plain = composed.normalize('NFC').trim();
+    const plain = (stable ? composed : composed.normalize('NFC')).trim();
     const truncated = plain.length > MAX_QUESTION_CHARS;
     return { text: truncated ? plain.slice(0, MAX_QUESTION_CHARS) : plain, truncated };
   }

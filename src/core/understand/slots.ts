@@ -9,13 +9,43 @@ export function utcDay(year: number, month: number, day: number): Day | undefine
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? d : undefined;
 }
 
+const DAY_MS = 86_400_000;
+
 export function addDays(day: Day, days: number): Day {
-  return new Date(day.getTime() + days * 86_400_000);
+  return new Date(day.getTime() + days * DAY_MS);
 }
 
+/** Midnight UTC of `now`'s day: its time less the time since midnight (UTC days have no leap seconds). */
 export function today(now: Date): Day {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const t = now.getTime();
+  return new Date(t - (((t % DAY_MS) + DAY_MS) % DAY_MS));
 }
+
+/**
+ * Every match of a global regex, in order, as `text.matchAll(re)` gives them (the same empty
+ * match rule), without the copy of the regex matchAll makes on every call.
+ */
+function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex = advance(text, re.lastIndex, re.unicode);
+  }
+  return out;
+}
+
+/** The index after `at`: past a whole surrogate pair in a Unicode regex (the spec's AdvanceStringIndex). */
+function advance(text: string, at: number, unicode: boolean): number {
+  if (!unicode || at + 1 >= text.length) return at + 1;
+  const first = text.charCodeAt(at);
+  return first >= 0xd800 && first <= 0xdbff && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? at + 2 : at + 1;
+}
+
+/** 2026-12-03 */
+const ISO_DATE = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g;
+/** 3.12.2026, 3/12/26 or 9.6. (see dates) */
+const NUMERIC_DATE = /(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternation = (words: readonly string[]) =>
@@ -63,9 +93,19 @@ export class SlotReader {
   private readonly numberWords: Map<string, number>;
   /** Words that can start an hour reading without digits: number words and hour phrases. */
   private readonly hourStarters: Set<string>;
+  /**
+   * Without digits, the words a reading needs among the message's words: an hour phrase its first
+   * and last words; a number word and a unit those two. Each is undefined where the lexicon's
+   * words are not all single words as tokenize reads them (and an empty number word needs none).
+   */
+  private readonly phraseEnds: { first: Set<string>; last: Set<string> } | undefined;
+  private readonly unitWords: Set<string> | undefined;
+  private readonly numberWordNeeded: boolean;
   private readonly hourPhrases: RegExp;
   private readonly hourPhraseValues: Map<string, number>;
   private readonly relativeStarters: Set<string>;
+  /** The last words of the relative-day phrases, where every phrase's first and last words are single words as tokenize reads them. */
+  private readonly relativeEnders: Set<string> | undefined;
   private readonly relativeDays: RegExp;
   private readonly relativeValues: Map<string, number>;
   private readonly hoursAfterNumber: RegExp;
@@ -84,10 +124,20 @@ export class SlotReader {
     );
     this.hourPhraseValues = new Map(lexicon.hourPhrases.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.hours]));
     this.hourPhrases = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.hourPhraseValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
-    this.hourStarters = new Set([...this.numberWords.keys(), ...[...this.hourPhraseValues.keys()].map((p) => p.split(' ')[0]!)]);
+    const phrases = [...this.hourPhraseValues.keys()].map((p) => p.split(' '));
+    this.hourStarters = new Set([...this.numberWords.keys(), ...phrases.map((p) => p[0]!)]);
+    const plain = (words: Iterable<string>) => [...words].every((w) => tokenize(w).length === 1 && tokenize(w)[0] === w);
+    const first = new Set(phrases.map((p) => p[0]!));
+    const last = new Set(phrases.map((p) => p.at(-1)!));
+    this.phraseEnds = plain(first) && plain(last) ? { first, last } : undefined;
+    const unitWords = new Set(lexicon.hourUnits.map((u) => u.toLowerCase()));
+    this.unitWords = plain(unitWords) ? unitWords : undefined;
+    this.numberWordNeeded = plain(this.numberWords.keys());
     this.relativeValues = new Map(lexicon.relativeDays.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.days]));
     this.relativeDays = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.relativeValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
     this.relativeStarters = new Set([...this.relativeValues.keys()].map((p) => p.split(' ')[0]!));
+    const relativeEnders = new Set([...this.relativeValues.keys()].map((p) => p.split(' ').at(-1)!));
+    this.relativeEnders = plain(this.relativeStarters) && plain(relativeEnders) ? relativeEnders : undefined;
     const units = alternation(lexicon.hourUnits);
     const half = `(?:\\s+(${alternation(lexicon.halfWords).replace(/ /g, '\\s+')}))?`;
     this.hoursAfterNumber = new RegExp(`(?<![\\p{N},.])(\\d+(?:[.,]\\d+)?)${half}\\s*-?\\s*(?:${units})(?![\\p{L}])`, 'iu');
@@ -107,13 +157,23 @@ export class SlotReader {
    */
   hours(text: string, words: readonly string[] = tokenize(text)): number | undefined {
     const digits = /\d/.test(text);
-    if (!digits && !words.some((w) => this.hourStarters.has(w))) return undefined;
+    let phrase = true;
+    let numberWord = true;
+    if (!digits) {
+      if (!words.some((w) => this.hourStarters.has(w))) return undefined;
+      // without digits, a reading's words are words of the message: "a" or "to" alone ("what
+      // does it cost to apply?") is no reason to search it for one
+      const ends = this.phraseEnds;
+      const units = this.unitWords;
+      if (ends) phrase = words.some((w) => ends.first.has(w)) && words.some((w) => ends.last.has(w));
+      numberWord = (!units || words.some((w) => units.has(w))) && (!this.numberWordNeeded || words.some((w) => this.numberWords.has(w)));
+    }
     const readings: { length: number; hours: number }[] = [];
-    const p = this.hourPhrases.exec(text);
+    const p = phrase ? this.hourPhrases.exec(text) : null;
     if (p) readings.push({ length: p[0].length, hours: this.hourPhraseValues.get(p[1]!.toLowerCase().replace(/\s+/g, ' '))! });
     const numeric = digits ? this.hoursAfterNumber.exec(text) : null;
     if (numeric) readings.push({ length: numeric[0].length, hours: Number(numeric[1]!.replace(',', '.')) + (numeric[2] ? 0.5 : 0) });
-    const word = this.hoursAfterWord.exec(text);
+    const word = numberWord ? this.hoursAfterWord.exec(text) : null;
     if (word) readings.push({ length: word[0].length, hours: this.numberWords.get(word[1]!.toLowerCase())! + (word[2] ? 0.5 : 0) });
     let hours = readings.sort((a, b) => b.length - a.length)[0]?.hours;
     const minutes = digits ? this.minutesAfterNumber.exec(text) : null;
@@ -132,6 +192,13 @@ export class SlotReader {
 
   /** Every date the text names, each with what it is the date of. */
   dates(text: string, now: Date, words: readonly string[] = tokenize(text)): FoundDate[] {
+    // most messages name no date: no digit, weekday or relative day ("i morgen")
+    const digits = /\d/.test(text);
+    const weekdays = words.some((w) => this.weekdays.has(w));
+    // a relative day's phrase is words of the message, its first and its last ("i" alone is not)
+    const enders = this.relativeEnders;
+    const relative = words.some((w) => this.relativeStarters.has(w)) && (!enders || words.some((w) => enders.has(w)));
+    if (!digits && !weekdays && !relative) return [];
     const base = today(now);
     const found: { day: Day | undefined; at: number; end: number }[] = [];
     const withYear = (y: string | undefined, m: number, d: number) => {
@@ -144,21 +211,21 @@ export class SlotReader {
     const push = (day: Day | undefined, at: number, length: number) => {
       if (!taken(at)) found.push({ day, at, end: at + length });
     };
-    if (/\d/.test(text)) {
-      for (const m of text.matchAll(/(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g)) push(utcDay(Number(m[1]), Number(m[2]), Number(m[3])), m.index, m[0].length);
+    if (digits) {
+      for (const m of allMatches(ISO_DATE, text)) push(utcDay(Number(m[1]), Number(m[2]), Number(m[3])), m.index, m[0].length);
       // 3.12.2026, 3/12/26 or 9.6.; not a clock time (10.30), a fraction (1/2) or a decimal
-      for (const m of text.matchAll(/(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g)) {
+      for (const m of allMatches(NUMERIC_DATE, text)) {
         const [, d, separator, month, year, trailingDot] = m;
         if (!year && (separator === '/' || !trailingDot)) continue;
         push(withYear(year, Number(month), Number(d)), m.index, m[0].length);
       }
       if (words.some((w) => this.months.has(w))) {
-        for (const m of text.matchAll(this.dayMonth)) push(withYear(m[3], this.months.get(m[2]!.toLowerCase())!, Number(m[1])), m.index, m[0].length);
-        for (const m of text.matchAll(this.monthDay)) push(withYear(m[3], this.months.get(m[1]!.toLowerCase())!, Number(m[2])), m.index, m[0].length);
+        for (const m of allMatches(this.dayMonth, text)) push(withYear(m[3], this.months.get(m[2]!.toLowerCase())!, Number(m[1])), m.index, m[0].length);
+        for (const m of allMatches(this.monthDay, text)) push(withYear(m[3], this.months.get(m[1]!.toLowerCase())!, Number(m[2])), m.index, m[0].length);
       }
     }
-    if (words.some((w) => this.weekdays.has(w))) {
-      for (const m of text.matchAll(this.weekday)) {
+    if (weekdays) {
+      for (const m of allMatches(this.weekday, text)) {
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
         const next = before !== undefined && this.nextWords.has(before);
         const target = this.weekdays.get(m[1]!.toLowerCase())!;
@@ -166,7 +233,7 @@ export class SlotReader {
         push(next ? addDays(base, 7 - back || 7) : addDays(base, -back), m.index, m[0].length);
       }
     }
-    if (words.some((w) => this.relativeStarters.has(w))) {
+    if (relative) {
       const m = this.relativeDays.exec(text);
       if (m) push(addDays(base, this.relativeValues.get(m[1]!.toLowerCase().replace(/\s+/g, ' '))!), m.index, m[0].length);
     }

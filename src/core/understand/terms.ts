@@ -49,8 +49,8 @@ export class TermDictionary {
   private readonly prefixes: PrefixNode = { next: new Map(), parts: [] };
   private readonly partIds = new Map<string, number>();
   private readonly cache = new Map<string, readonly number[]>();
-  /** Patterns of every list by their first part: only runs that start with one can match. */
-  private readonly byFirst = new Map<number, Pattern[]>();
+  /** Patterns of every list by their first part's id: only runs that start with one can match. */
+  private readonly byFirst: (Pattern[] | undefined)[] = [];
   private lists = 0;
 
   private part(word: string, prefix: boolean): number {
@@ -59,6 +59,7 @@ export class TermDictionary {
     if (id !== undefined) return id;
     id = this.partIds.size;
     this.partIds.set(key, id);
+    this.byFirst.push(undefined);
     this.cache.clear();
     if (!prefix) {
       this.exact.set(word, [...(this.exact.get(word) ?? []), id]);
@@ -90,7 +91,7 @@ export class TermDictionary {
           return words.map((word, i) => this.part(word, prefix && i === words.length - 1));
         }),
     }));
-    for (const p of patterns) if (p.parts.length > 0) this.byFirst.set(p.parts[0]!, [...(this.byFirst.get(p.parts[0]!) ?? []), p]);
+    for (const p of patterns) if (p.parts.length > 0) (this.byFirst[p.parts[0]!] ??= []).push(p);
     return new TermList(list, patterns.length);
   }
 
@@ -113,11 +114,13 @@ export class TermDictionary {
 
   /** Reads a message's words once, for every list. */
   read(words: readonly string[]): WordParts {
-    const parts = words.map((w) => this.partsOf(w));
-    const hits: (Hit[] | undefined)[] = [];
+    const parts: (readonly number[])[] = new Array(words.length);
+    for (let at = 0; at < words.length; at++) parts[at] = this.partsOf(words[at]!);
+    const hits: (Hit[] | undefined)[] = new Array(this.lists);
     for (let at = 0; at < words.length; at++) {
-      for (const first of parts[at]!) {
-        const patterns = this.byFirst.get(first);
+      const firsts = parts[at]!;
+      for (let f = 0; f < firsts.length; f++) {
+        const patterns = this.byFirst[firsts[f]!];
         if (!patterns) continue;
         for (const pattern of patterns) {
           const n = pattern.parts.length;
@@ -156,7 +159,8 @@ export class TermList {
 
   /** Where the earliest match within [from, to) starts, or -1. */
   firstAt(read: WordParts, from = 0, to = read.words.length): number {
-    for (const { pattern, at } of read.hits[this.id] ?? []) if (at >= from && at + pattern.parts.length <= to) return at;
+    const hits = read.hits[this.id];
+    if (hits) for (const { pattern, at } of hits) if (at >= from && at + pattern.parts.length <= to) return at;
     return -1;
   }
 
@@ -172,7 +176,9 @@ export class TermList {
   /** Positions of every word a term covers. */
   covered(read: WordParts, from = 0, to = read.words.length): Set<number> {
     const out = new Set<number>();
-    for (const { pattern, at } of read.hits[this.id] ?? []) {
+    const hits = read.hits[this.id];
+    if (!hits) return out;
+    for (const { pattern, at } of hits) {
       if (at < from || at + pattern.parts.length > to) continue;
       for (let k = 0; k < pattern.parts.length; k++) out.add(at + k);
     }

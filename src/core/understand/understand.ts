@@ -137,9 +137,42 @@ interface Word {
   end: number;
 }
 
+/** Whether a code point is a letter or a digit (\p{L} or \p{N}); worked out once per character below U+10000. */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const BMP_WORD_CHARS = new Uint8Array(0x10000); // 0: not yet known, 1: a word character, 2: not
+for (let c = 0; c < 128; c++) BMP_WORD_CHARS[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+function isWordChar(code: number): boolean {
+  let known = BMP_WORD_CHARS[code]!;
+  if (known === 0) BMP_WORD_CHARS[code] = known = WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+  return known === 1;
+}
+
+/**
+ * The runs of letters and digits of the lower-cased text, as `text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)`
+ * finds them (places in the lower-cased text), read by one walk over its characters: this runs for every message.
+ */
 function wordsWithPlaces(text: string): Word[] {
+  const lower = text.toLowerCase();
   const out: Word[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) out.push({ word: m[0], start: m.index, end: m.index + m[0].length });
+  let start = -1;
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    let word: boolean;
+    let width = 1;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < lower.length && (lower.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // a character beyond U+FFFF, as a surrogate pair
+      word = WORD_CHAR.test(lower.slice(i, i + 2));
+      width = 2;
+    } else word = isWordChar(code);
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push({ word: lower.slice(start, i), start, end: i });
+      start = -1;
+    }
+    i += width - 1;
+  }
+  if (start >= 0) out.push({ word: lower.slice(start), start, end: lower.length });
   return out;
 }
 
@@ -257,8 +290,12 @@ export class Reader {
     let joined: { from: number; to: number; asks: boolean } | undefined;
     for (let i = 1; i <= places.length; i++) {
       const end = i === places.length;
-      const gap = text.slice(places[i - 1]!.end, end ? text.length : places[i]!.start);
-      if (end || (SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places[i - 1]!.word, text[places[i]!.start]!))) {
+      const gapStart = places[i - 1]!.end;
+      const gapEnd = end ? text.length : places[i]!.start;
+      // most words are parted by one space: that gap breaks nothing, and is not cut out of the text
+      const space = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32;
+      const gap = space ? ' ' : text.slice(gapStart, gapEnd);
+      if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places[i - 1]!.word, text[places[i]!.start]!))) {
         close(i, gap.includes('?') || opens(from) || asksAfterComma);
         if (joined && gap.includes('?')) joined.asks = true;
         joined = undefined;
@@ -266,7 +303,7 @@ export class Reader {
         continue;
       }
       // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
-      if (gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
+      if (!space && gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
       if (!this.conjunctions.has(read.words[i]!) || i + 1 >= places.length || i - from < 3) continue;
       const next = read.words[i + 1]!;
       if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1))) {
@@ -282,6 +319,8 @@ export class Reader {
 
   /** The words with those that name a purpose replaced: the models read what is asked, not what for. */
   private forModels(read: WordParts, classifier = this.classifier): WordParts {
+    // most messages name neither a purpose nor what data are about, nor relay a question
+    if (!this.purposes.named(read) && !this.topicIntroducers.has(read) && !this.relayPhrases.has(read)) return read;
     const purpose = this.purposes.covered(read);
     const topic = this.dataTopic(read);
     const relay = this.relayPhrases.covered(read);
@@ -334,7 +373,7 @@ export class Reader {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
       else if (this.conjunctions.has(w)) joins = true;
-      const info = this.classifier.scopeOf(w);
+      const info = this.classifier.scopeAt(read, i);
       if (info.content) said++;
       if (info.foreignness === 'foreign') foreign.push(w);
       else if (info.foreignness === 'unknown') {
@@ -353,7 +392,8 @@ export class Reader {
     const after = redactIdentityNumbers(normalised.text);
     const { text } = after;
     const redactions = before.redactions + after.redactions;
-    const withoutRedactions = text.replaceAll(REDACTED, ' ');
+    // (replaceAll looks for the marker more slowly than includes does, even when it is not there)
+    const withoutRedactions = text.includes(REDACTED) ? text.replaceAll(REDACTED, ' ') : text;
     const places = wordsWithPlaces(withoutRedactions);
     const raws = places.map((p) => p.word);
     const words = raws.map((w) => this.vocabulary.correct(w));
@@ -459,7 +499,7 @@ export class Reader {
 /** A question read with its context: the question counts most, the rest of the message a little. */
 function blend(part: Classification, whole: Classification, weight: number): Classification {
   const mix = (a: number, b: number) => (1 - weight) * a + weight * b;
-  const scores = new Float64Array(part.ranking.scores.length);
+  const scores = new Array<number>(part.ranking.scores.length);
   for (let i = 0; i < scores.length; i++) scores[i] = mix(part.ranking.scores[i]!, whole.ranking.scores[i]!);
   const ranking = new Ranking(part.ranking.intents, scores);
   const [p, w] = [part.scope, whole.scope];

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type Holidays from 'date-holidays';
 import type { Lang } from '../../types.js';
 import { addDays, type Day } from '../../understand/slots.js';
+import { isoDay } from '../../clock.js';
 
 /**
  * date-holidays carries every country's holidays and takes a fifth of a second to load: it is
@@ -51,11 +52,9 @@ export function useHolidayTable(table: HolidayTable): void {
   for (const { year, lang, days } of table) if (!years.has(`${year} ${lang}`)) years.set(`${year} ${lang}`, new Map(days));
 }
 
-const iso = (day: Day) => day.toISOString().slice(0, 10);
-
 /** The public holiday a day is, by name in the language asked ("Kristi himmelfartsdag", "Ascension Day"). */
 export function publicHoliday(day: Day, lang: Lang = 'nb'): string | undefined {
-  return holidaysOf(day.getUTCFullYear(), lang).get(iso(day));
+  return holidaysOf(day.getUTCFullYear(), lang).get(isoDay(day));
 }
 
 export function isWeekend(day: Day): boolean {

@@ -15,6 +15,8 @@ export const PURPOSE_ROUTES: Record<Purpose, { intent: string; knowledge: string
 export class PurposeReader {
   private readonly terms: Record<Purpose, TermList>;
   private readonly notResearch: TermList;
+  /** The lists whose words say what data are for, which the models do not read. */
+  private readonly purposeWords: readonly TermList[];
 
   constructor(kb: KnowledgeBase, list: (terms: readonly string[]) => TermList) {
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
@@ -24,6 +26,7 @@ export class PurposeReader {
       research: termsOf(PURPOSE_ROUTES.research.knowledge),
     };
     this.notResearch = list(entry(kb, PURPOSE_ROUTES.non_research.knowledge).notResearchTerms ?? []);
+    this.purposeWords = [this.terms.research, this.terms.non_research, this.notResearch];
   }
 
   /**
@@ -32,8 +35,13 @@ export class PurposeReader {
    */
   covered(read: WordParts): Set<number> {
     const out = new Set<number>();
-    for (const list of [this.terms.research, this.terms.non_research, this.notResearch]) for (const at of list.covered(read)) out.add(at);
+    for (const list of this.purposeWords) if (list.has(read)) for (const at of list.covered(read)) out.add(at);
     return out;
+  }
+
+  /** Whether any word names a research or other purpose: whether `covered` finds any. */
+  named(read: WordParts): boolean {
+    return this.purposeWords.some((list) => list.has(read));
   }
 
   /**
