@@ -327,7 +327,7 @@ class FeatureSpace {
   /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
   private kind(word: string, training: boolean): string | undefined {
     if (this.foreign.has(word)) return 'x:foreign';
-    if (training ? this.rare.has(word) : content(word, this.vocabulary) && !this.vocabulary.has(word) && !this.vocabulary.head(word)) return 'x:unknown';
+    if (training ? this.rare.has(word) : content(word, this.vocabulary) && !this.vocabulary.has(word) && !this.vocabulary.knownCompound(word)) return 'x:unknown';
     return undefined;
   }
 

@@ -161,6 +161,17 @@ export class Vocabulary {
     return undefined;
   }
 
+  /**
+   * A compound of two known words ("totalkostnaden", "doktorgradsprosjektet", with a joining s or
+   * e): not "rørlegger", whose head is known but whose first part is not.
+   */
+  knownCompound(word: string): boolean {
+    const head = this.head(word);
+    if (!head) return false;
+    const modifier = word.slice(0, word.length - head.length);
+    return this.has(modifier) || (/[se]$/.test(modifier) && this.has(modifier.slice(0, -1)));
+  }
+
   /** The known word a word was meant as: itself when known or not near any; æ, ø and å put back; a typo mended. */
   correct(word: string): string {
     return this.corrections.get(word);
