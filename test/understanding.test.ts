@@ -36,6 +36,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How do I apply for the analyst job at the directorate?',
     // a compound whose head is known but whose first part is not is a word never seen
     'Hva er timeprisen til en rørlegger?',
+    'How much does a flight to Bergen cost?',
     'Hva koster sommerkurset i registerepidemiologi?',
     // a holiday word is no figure: this is about another body's parcels
     'what is the last delivery date for christmas parcels with Posten?',
