@@ -213,7 +213,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // (a data category named, "identifiable data", ties a delivery-time question to NPR's)
     const category = first.intent === 'deadlines' && u.category !== undefined;
     // (and one's own data asked for in so many words is asked whatever else is said: "mitt fnr er …, hva står det om meg?")
-    const ownData = first.intent === 'own_data' && keywordIntents.includes('own_data');
+    // (but not when the strange word is what is asked about: "er jeg registrert som blodgiver?")
+    const ownData = first.intent === 'own_data' && keywordIntents.includes('own_data') && part.unknownObjects.length === 0;
     if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical && !category && !ownData) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
