@@ -51,9 +51,11 @@ export const QUESTION_SETS = [
   { name: 'blind2', dir: 'test/blind2', kind: 'blind', title: 'Blind set 2, long Slack-style messages (partly tuned on since)' },
   { name: 'blind3', dir: 'test/blind3', kind: 'blind', title: 'Blind set 3, many kinds of writers (partly tuned on since)' },
   { name: 'blind4', dir: 'test/blind4', kind: 'blind', title: 'Blind set 4, written after the fixes for sets 2 and 3' },
-  { name: 'blind5', dir: 'test/blind5', kind: 'blind', title: 'Blind set 5, by persona, a third or more of the hard kinds' },
-  { name: 'blind6', dir: 'test/blind6', kind: 'blind', title: 'Blind set 6, by persona, messy real-world writing' },
-  { name: 'blind7', dir: 'test/blind7', kind: 'blind', title: 'Blind set 7, by persona, two thirds of the hard kinds' },
+  { name: 'blind5', dir: 'test/blind5', kind: 'blind', title: 'Blind set 5, by persona, a third or more of the hard kinds (partly tuned on since)' },
+  { name: 'blind6', dir: 'test/blind6', kind: 'blind', title: 'Blind set 6, by persona, messy real-world writing (partly tuned on since)' },
+  { name: 'blind7', dir: 'test/blind7', kind: 'blind', title: 'Blind set 7, by persona, two thirds of the hard kinds (partly tuned on since)' },
+  { name: 'blind8', dir: 'test/blind8', kind: 'blind', title: 'Blind set 8, by persona, most of the hard kinds' },
+  { name: 'blind9', dir: 'test/blind9', kind: 'blind', title: 'Blind set 9, by persona, most of the hard kinds' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
