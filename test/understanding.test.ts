@@ -159,6 +159,13 @@ describe('dates have roles', () => {
     expect(r.text).toContain('19 May 2027');
     expect(r.text).toContain('18 July 2027');
   });
+
+  it('a date with no role word beats the day it was sent; "alt på plass" says complete', async () => {
+    const r = await ask('Vi sendte søknaden om personidentifiserbare data 2. desember, men et vedlegg manglet. Vedlegget kom inn 10. desember, og da var alt på plass. Når går fristen ut?');
+    expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.date' });
+    expect(r.text).toContain('10. desember 2026');
+    expect(r.text).toContain('8. februar 2027');
+  });
 });
 
 describe('English inside Norwegian', () => {

@@ -250,12 +250,18 @@ export class SlotReader {
     const stop = after.search(/[?!;,]|\.\s/);
     const before = tokenize(text.slice(sentenceStart, at)).slice(-ROLE_WINDOW_WORDS);
     const following = tokenize(stop >= 0 ? after.slice(0, stop) : after).slice(0, ROLE_WINDOW_WORDS);
-    let best: DateRole = 'other';
-    for (const w of [...before, ...following]) {
-      const role = this.roleWords.get(w);
-      if (role && ROLE_ORDER.indexOf(role) < ROLE_ORDER.indexOf(best)) best = role;
+    // the strongest role named: "sendte" makes a date the day it was sent, below one with no word at all
+    let best: DateRole | undefined;
+    for (const words of [before, following]) {
+      for (let i = 0; i < words.length; i++) {
+        // a word, or two ("på plass", "kom inn")
+        for (const w of i + 1 < words.length ? [words[i]!, `${words[i]} ${words[i + 1]}`] : [words[i]!]) {
+          const role = this.roleWords.get(w);
+          if (role && (best === undefined || ROLE_ORDER.indexOf(role) < ROLE_ORDER.indexOf(best))) best = role;
+        }
+      }
     }
-    return best;
+    return best ?? 'other';
   }
 
   /** The date the delivery time counts from: the day the application became complete, if the text says which. */
