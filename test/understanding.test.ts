@@ -296,6 +296,14 @@ describe('asking for a person without the word "support"', () => {
   });
 });
 
+describe('a category denied is not the one asked about', () => {
+  it('"personidentifiserbare data, ikke statistikk" after a statistics question gives the 60-day date', async () => {
+    const [, second] = await conversation('Søknaden var komplett 15. januar 2027, og vi vil ha statistikk. Når får vi dataene?', 'Beklager, vi trenger personidentifiserbare data, ikke statistikk. Hvilken dato blir det da?');
+    expect(second!.text).toContain('16. mars 2027');
+    expect(second!.text).not.toContain('14. februar 2027');
+  });
+});
+
 describe('corrections in a conversation', () => {
   it('"3 hours" → "no, make it 12" → "and with VAT?" answers for 12', async () => {
     const replies = await conversation('3 hours', 'no, make it 12', 'and with VAT?');

@@ -36,6 +36,8 @@ export const lexiconSchema = z.strictObject({
   dataTopic: z.strictObject({ introducers: words, joiners: words }),
   /** Bodies other than NPR whose own deadlines, prices and applications people ask about. */
   otherBodies: words,
+  /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
+  negationWords: words,
   /** Words saying someone has died: a deceased person's own data is not what the page covers. */
   deathWords: words,
   /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */

@@ -231,7 +231,7 @@ export class Reader {
     this.purposes = new PurposeReader(kb, list);
     this.language = new LanguageDetector(intents, lexicon, trained?.language);
     this.slots = new SlotReader(lexicon);
-    this.categories = new DataCategories(entry(kb, 'deadlines'), list);
+    this.categories = new DataCategories(entry(kb, 'deadlines'), list, new Set(lexicon.negationWords));
     this.freeCases = new FreeCases(entry(kb, 'price'), list);
     this.oneSource = list(lexicon.sourceCountWords.one);
     this.severalSources = list(lexicon.sourceCountWords.several);

@@ -10,18 +10,31 @@ export type SourceCount = 'one' | 'several';
 export class DataCategories {
   private readonly groups: { name: string; daysFact: string; terms: TermList }[];
 
-  constructor(deadlines: KnowledgeEntry, list: (terms: readonly string[]) => TermList) {
+  constructor(
+    deadlines: KnowledgeEntry,
+    list: (terms: readonly string[]) => TermList,
+    /** Words that deny what follows ("ikke statistikk"): a category named after one is not the one asked about. */
+    private readonly negations: ReadonlySet<string> = new Set(),
+  ) {
     this.groups = Object.entries(deadlines.categories ?? {}).map(([name, c]) => ({ name, daysFact: c.days, terms: list(c.terms) }));
   }
 
   /**
-   * The category a question names. When it names categories with different delivery times
-   * ("anonyme eller personidentifiserbare?") it names none, and both times are given.
+   * The category a question names, but for one it denies ("personidentifiserbare, ikke
+   * statistikk"). When it names categories with different delivery times ("anonyme eller
+   * personidentifiserbare?") it names none, and both times are given.
    */
   find(read: WordParts): { name: string; daysFact: string } | undefined {
-    const found = this.groups.filter((g) => g.terms.has(read));
+    const found = this.groups.filter((g) => g.terms.has(read) && !this.denied(g.terms, read));
     if (found.length === 0 || new Set(found.map((g) => g.daysFact)).size > 1) return undefined;
     return found[0];
+  }
+
+  /** Every place a category is named follows a word that denies it. */
+  private denied(terms: TermList, read: WordParts): boolean {
+    const covered = terms.covered(read);
+    for (const at of covered) if (!covered.has(at - 1) && !this.negations.has(read.words[at - 1] ?? '')) return false;
+    return true;
   }
 }
 
