@@ -296,6 +296,14 @@ describe('asking for a person without the word "support"', () => {
   });
 });
 
+describe('a long message is not small talk because it opens with a greeting', () => {
+  it.each([
+    ['Morn! Jeg jobber med en audit på sepsisbehandling på avdelingen. Sjefen min sier vi kan bruke tall Helsedirektoratet allerede har publisert i stedet for å søke. Stemmer det?', 'open_data'],
+  ])('%s', async (q, intent) => {
+    expect((await ask(q)).intent).toBe(intent);
+  });
+});
+
 describe('a category denied is not the one asked about', () => {
   it('"personidentifiserbare data, ikke statistikk" after a statistics question gives the 60-day date', async () => {
     const [, second] = await conversation('Søknaden var komplett 15. januar 2027, og vi vil ha statistikk. Når får vi dataene?', 'Beklager, vi trenger personidentifiserbare data, ikke statistikk. Hvilken dato blir det da?');
@@ -327,6 +335,8 @@ describe('in scope, but not in the documentation', () => {
     'Far min gikk bort i vår. Hvordan får jeg se hva NPR har registrert om ham?',
     // things the page never mentions
     'Is there a discount on the hourly rate for master students?',
+    // a deadline for the user to do something: the page gives only NPR's delivery times
+    'What is the application deadline for NPR data this year?',
     'Kan vi hente NPR-data i sanntid?',
   ])('%s', async (q) => {
     const r = await ask(q);

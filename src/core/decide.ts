@@ -1,6 +1,6 @@
 import type { ConversationState } from './state/store.js';
 import type { Part, Understanding } from './understand/understand.js';
-import { Ranking } from './understand/classifier.js';
+import { Ranking, type Classification } from './understand/classifier.js';
 import { PURPOSE_ROUTES, type Purpose } from './answer/rules/routing.js';
 import type { Day } from './understand/slots.js';
 import type { SourceCount } from './answer/rules/deadlines.js';
@@ -56,6 +56,10 @@ const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSE
 const LINKAGE_CONTEXT = 0.25;
 /** A topic this certain answers a question that offers one undocumented alternative ("… or FHI?"). */
 const SETTLES_CHOICE = 0.9;
+/** Greeting, thanks and help are what short messages say (help in so many words: "what can you do?"). */
+const SMALL_TALK = new Set(['greeting', 'thanks', 'help']);
+/** A message this long (in words) that reads as small talk asks something else. */
+const LONG_MESSAGE_WORDS = 15;
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
 const REFUSE_AT = 0.35;
 
@@ -162,7 +166,7 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
-  const { ranking, confidence, keywordIntents } = part.classification;
+  const { ranking, confidence, keywordIntents } = u.tokens.length >= LONG_MESSAGE_WORDS ? withoutSmallTalk(part.classification) : part.classification;
   const first = ranking.at(0);
   if (!first) return undefined;
   const conf = round(confidence);
@@ -174,7 +178,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // eller FHI?") is settled by the topic's answer (not "a Stata file or csv?": neither is documented)
   const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
   const undocumented = !choiceTheTopicSettles && (keywordIntents.includes('not_documented') || (u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented')));
-  if (undocumented) return fallback('not_documented', Math.max(scope.notDocumented, 0.5));
+  // (about another body or a thing never seen, it is not NPR's matter: "fristen for å
+  // søke om dagpenger hos NAV", "fristen for å søke om foreldrepenger")
+  const otherBodyAsked = u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored;
+  const somethingElse = otherBodyAsked || (part.unknownObjects.length > 0 && !part.anchored && !u.namesNpr);
+  if (undocumented) return somethingElse ? fallback('out_of_scope') : fallback('not_documented', Math.max(scope.notDocumented, 0.5));
   // asking for a person is answered with a person, whatever the documentation says
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
@@ -220,7 +228,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
     // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV"),
     // when a question names it (not a context sentence: "Vi har REK-godkjenning. Hva er fristen …?")
-    if (u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored && TOPICS_ANY_BODY_HAS.has(intent)) return fallback('out_of_scope');
+    if (otherBodyAsked && TOPICS_ANY_BODY_HAS.has(intent)) return fallback('out_of_scope');
   }
 
   // a deceased relative's data: the own-data route is for one's own (and one's children's); the page says no more
@@ -282,6 +290,22 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     return { intent, confidence: conf, alternatives: [first.intent, second.intent] };
   }
   return slots(intent);
+}
+
+/**
+ * A long message read as a greeting, thanks or, when it names no help, a request for help ("Hei. Eg er psykiater … Kva er
+ * rett veg å gå?") asks something: its reading without them, renormalised.
+ */
+function withoutSmallTalk(c: Classification): Classification {
+  const top = c.ranking.intent(0);
+  if (top === undefined || !SMALL_TALK.has(top)) return c;
+  const dropped = (intent: string) => SMALL_TALK.has(intent) && !c.keywordIntents.includes(intent);
+  if (!dropped(top)) return c;
+  const kept = c.ranking.scores.map((p, i) => (dropped(c.ranking.intents[i]!) ? 0 : p));
+  const sum = kept.reduce((a, b) => a + b, 0);
+  if (sum === 0) return c;
+  const ranking = new Ranking(c.ranking.intents, kept.map((p) => p / sum));
+  return { ...c, ranking, confidence: ranking.score(0) };
 }
 
 /** The second topic one question names by keyword ("pris og leveringstid?"), if it asks two. */
