@@ -91,6 +91,8 @@ describe('short questions to the bot about its own topics still get their answer
     ['hei! kan du sjekke om jeg ligger i NPR?', 'own_data'],
     ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],
     ['minstefakturering?', 'pricing'],
+    ['statistikk uten søknad?', 'open_data'],
+    ['Can you check whether my stay at Haukeland in 2021 is in there? I was born in 1979', 'own_data'],
     // "anslått" (estimated) is a word of its own, not a typo of "avslått" (rejected)
     ['Anslått tidsbruk er 6 timer. Hva blir kostnaden?', 'pricing'],
     // a colleague relaying a question: the relayed question is what is asked

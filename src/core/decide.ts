@@ -187,7 +187,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
   const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.category !== undefined));
-  if (scope.inScope < IN_SCOPE_BELOW && !figures) {
+  // one's own data asked for in so many words ("whether my stay … is in there") is asked whatever else is said
+  const ownDataAsked = first.intent === 'own_data' && keywordIntents.includes('own_data');
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
@@ -220,9 +222,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
     // (a data category named, "identifiable data", ties a delivery-time question to NPR's)
     const category = first.intent === 'deadlines' && u.category !== undefined;
-    // (and one's own data asked for in so many words is asked whatever else is said: "mitt fnr er …, hva står det om meg?")
-    // (but not when the strange word is what is asked about: "er jeg registrert som blodgiver?")
-    const ownData = first.intent === 'own_data' && keywordIntents.includes('own_data') && part.unknownObjects.length === 0;
+    // (nor one's own data asked for in so many words, "mitt fnr er …, hva står det om meg?", unless
+    // the strange word is what is asked about: "er jeg registrert som blodgiver?")
+    const ownData = ownDataAsked && part.unknownObjects.length === 0;
     if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical && !category && !ownData) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
