@@ -53,7 +53,7 @@ const APPLY = new Set(['apply_research', 'apply_non_research']);
 const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
 /** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
-const LINKAGE_CONTEXT = 0.25;
+const LINKAGE_CONTEXT = 0.2;
 /** A topic this certain answers a question that offers one undocumented alternative ("… or FHI?"). */
 const SETTLES_CHOICE = 0.9;
 /** Greeting, thanks and help are what short messages say (help in so many words: "what can you do?"). */
