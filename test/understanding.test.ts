@@ -42,6 +42,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'what is the last delivery date for christmas parcels with Posten?',
     'Hvor lang tid tar det før henvisningen min blir behandlet på sykehuset?',
     'Hvordan registrerer jeg et enkeltpersonforetak i Brønnøysundregistrene?',
+    'hva koster det å registrere en ny bil?',
     // a task for the bot: translate, write, compute, read through
     'Kan du oversette «helseregister» til fransk?',
     'What is 2 300 times 12?',
@@ -92,6 +93,7 @@ describe('short questions to the bot about its own topics still get their answer
     ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],
     ['minstefakturering?', 'pricing'],
     ['statistikk uten søknad?', 'open_data'],
+    ['leveringstid pid?', 'deadlines'],
     ['Can you check whether my stay at Haukeland in 2021 is in there? I was born in 1979', 'own_data'],
     // "anslått" (estimated) is a word of its own, not a typo of "avslått" (rejected)
     ['Anslått tidsbruk er 6 timer. Hva blir kostnaden?', 'pricing'],
