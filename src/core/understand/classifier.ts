@@ -327,6 +327,9 @@ class FeatureSpace {
   /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
   private kind(word: string, training: boolean): string | undefined {
     if (this.foreign.has(word)) return 'x:foreign';
+    // a compound whose first part is foreign is too ("parkeringstillatelse")
+    const modifier = this.vocabulary.modifier(word);
+    if (modifier !== undefined && (this.foreign.has(modifier) || this.foreign.has(modifier.replace(/[se]$/, '')))) return 'x:foreign';
     if (training ? this.rare.has(word) : content(word, this.vocabulary) && !this.vocabulary.has(word) && !this.vocabulary.knownCompound(word)) return 'x:unknown';
     return undefined;
   }

@@ -166,10 +166,16 @@ export class Vocabulary {
    * e): not "rørlegger", whose head is known but whose first part is not.
    */
   knownCompound(word: string): boolean {
+    return this.modifier(word) !== undefined;
+  }
+
+  /** The known first part of a compound of two known words, without a joining s or e ("parkeringstillatelse" → "parkering"). */
+  modifier(word: string): string | undefined {
     const head = this.head(word);
-    if (!head) return false;
+    if (!head) return undefined;
     const modifier = word.slice(0, word.length - head.length);
-    return this.has(modifier) || (/[se]$/.test(modifier) && this.has(modifier.slice(0, -1)));
+    if (this.has(modifier)) return modifier;
+    return /[se]$/.test(modifier) && this.has(modifier.slice(0, -1)) ? modifier.slice(0, -1) : undefined;
   }
 
   /** The known word a word was meant as: itself when known or not near any; æ, ø and å put back; a typo mended. */
