@@ -335,6 +335,7 @@ describe('in scope, but not in the documentation', () => {
     'How long are the records kept in the registry?',
     'Kor lenge blir opplysningane lagra i NPR?',
     'Has NPR ever had a data breach?',
+    'Blir opplysningene i NPR solgt til legemiddelfirmaer?',
     'Kan jeg få opplysningene mine slettet fra NPR?',
     'Må vi betale for saksbehandlingen hvis søknaden blir avslått?',
     // a deceased relative's data
