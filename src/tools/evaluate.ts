@@ -54,8 +54,9 @@ export const QUESTION_SETS = [
   { name: 'blind5', dir: 'test/blind5', kind: 'blind', title: 'Blind set 5, by persona, a third or more of the hard kinds (partly tuned on since)' },
   { name: 'blind6', dir: 'test/blind6', kind: 'blind', title: 'Blind set 6, by persona, messy real-world writing (partly tuned on since)' },
   { name: 'blind7', dir: 'test/blind7', kind: 'blind', title: 'Blind set 7, by persona, two thirds of the hard kinds (partly tuned on since)' },
-  { name: 'blind8', dir: 'test/blind8', kind: 'blind', title: 'Blind set 8, by persona, most of the hard kinds' },
-  { name: 'blind9', dir: 'test/blind9', kind: 'blind', title: 'Blind set 9, by persona, most of the hard kinds' },
+  { name: 'blind8', dir: 'test/blind8', kind: 'blind', title: 'Blind set 8, by persona, most of the hard kinds (tuned on since its first measurement)' },
+  { name: 'blind9', dir: 'test/blind9', kind: 'blind', title: 'Blind set 9, by persona, most of the hard kinds (tuned on since its first measurement)' },
+  { name: 'blind10', dir: 'test/blind10', kind: 'blind', title: 'Blind set 10, by persona, most of the hard kinds' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
