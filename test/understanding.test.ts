@@ -305,6 +305,9 @@ describe('asking for a person without the word "support"', () => {
 describe('a long message is not small talk because it opens with a greeting', () => {
   it.each([
     ['Morn! Jeg jobber med en audit på sepsisbehandling på avdelingen. Sjefen min sier vi kan bruke tall Helsedirektoratet allerede har publisert i stedet for å søke. Stemmer det?', 'open_data'],
+    // a greeting in front of a question that names its topic
+    ['hei, kan jeg se journalen min her?', 'own_data'],
+    ['hallo! hvor lang tid tar det å få anonyme data?', 'deadlines'],
   ])('%s', async (q, intent) => {
     expect((await ask(q)).intent).toBe(intent);
   });

@@ -60,6 +60,8 @@ const SETTLES_CHOICE = 0.9;
 const SMALL_TALK = new Set(['greeting', 'thanks', 'help']);
 /** A message this long (in words) that reads as small talk asks something else. */
 const LONG_MESSAGE_WORDS = 15;
+/** A greeting with a topic named by keyword and this many words is a question ("hei, hva koster det?" is not: four words). */
+const SHORT_MESSAGE_WORDS = 5;
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
 const REFUSE_AT = 0.35;
 
@@ -166,7 +168,7 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
-  const { ranking, confidence, keywordIntents } = u.tokens.length >= LONG_MESSAGE_WORDS ? withoutSmallTalk(part.classification) : part.classification;
+  const { ranking, confidence, keywordIntents } = withoutSmallTalk(part.classification, u.tokens.length);
   const first = ranking.at(0);
   if (!first) return undefined;
   const conf = round(confidence);
@@ -295,13 +297,18 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 }
 
 /**
- * A long message read as a greeting, thanks or, when it names no help, a request for help ("Hei. Eg er psykiater … Kva er
- * rett veg å gå?") asks something: its reading without them, renormalised.
+ * A message read as small talk that asks something: its topic reading, renormalised. A long one
+ * ("Hei. Eg er psykiater … Kva er rett veg å gå?") unless it names its small talk; one that names a
+ * topic ("hei, er det her jeg kan få se journalen min?") whatever greeting or thanks it names. Help
+ * stays help in a shorter message, and when named in so many words ("what can you do?").
  */
-function withoutSmallTalk(c: Classification): Classification {
+function withoutSmallTalk(c: Classification, words: number): Classification {
   const top = c.ranking.intent(0);
   if (top === undefined || !SMALL_TALK.has(top)) return c;
-  const dropped = (intent: string) => SMALL_TALK.has(intent) && !c.keywordIntents.includes(intent);
+  const namesTopic = words >= SHORT_MESSAGE_WORDS && c.keywordIntents.some(isTopic);
+  if (words < LONG_MESSAGE_WORDS && !namesTopic) return c;
+  const long = words >= LONG_MESSAGE_WORDS;
+  const dropped = (intent: string) => SMALL_TALK.has(intent) && (intent === 'help' ? long && !c.keywordIntents.includes(intent) : namesTopic || !c.keywordIntents.includes(intent));
   if (!dropped(top)) return c;
   const kept = c.ranking.scores.map((p, i) => (dropped(c.ranking.intents[i]!) ? 0 : p));
   const sum = kept.reduce((a, b) => a + b, 0);
