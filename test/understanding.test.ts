@@ -96,6 +96,7 @@ describe('short questions to the bot about its own topics still get their answer
     ['minstefakturering?', 'pricing'],
     ['statistikk uten søknad?', 'open_data'],
     ['leveringstid pid?', 'deadlines'],
+    ['Hvem har det juridiske ansvaret for NPR?', 'data_controller'],
     ['Can you check whether my stay at Haukeland in 2021 is in there? I was born in 1979', 'own_data'],
     // "anslått" (estimated) is a word of its own, not a typo of "avslått" (rejected)
     ['Anslått tidsbruk er 6 timer. Hva blir kostnaden?', 'pricing'],
@@ -339,6 +340,9 @@ describe('in scope, but not in the documentation', () => {
     'Kor lenge blir opplysningane lagra i NPR?',
     'Has NPR ever had a data breach?',
     'Blir opplysningene i NPR solgt til legemiddelfirmaer?',
+    // one undocumented alternative settles nothing when the topic's answer names no one
+    'Kan NPR levere dataene rett inn i TSD, eller må vi laste dem ned selv?',
+    'Kan dere rette opp en feil diagnose som står om meg i NPR?',
     'Kan jeg få opplysningene mine slettet fra NPR?',
     'Må vi betale for saksbehandlingen hvis søknaden blir avslått?',
     // a deceased relative's data

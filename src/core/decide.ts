@@ -54,8 +54,10 @@ const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
 /** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
 const LINKAGE_CONTEXT = 0.2;
-/** A topic this certain answers a question that offers one undocumented alternative ("… or FHI?"). */
+/** A topic this certain, whose answer is a name, answers a question that offers one undocumented alternative ("… or FHI?"). */
 const SETTLES_CHOICE = 0.9;
+/** Topics whose answer names who or which: the data controller, the law, whom to contact. */
+const NAMING_TOPICS = new Set(['data_controller', 'legal_basis', 'contact']);
 /** Greeting, thanks and help are what short messages say (help in so many words: "what can you do?"). */
 const SMALL_TALK = new Set(['greeting', 'thanks', 'help']);
 /** A message this long (in words) that reads as small talk asks something else. */
@@ -178,7 +180,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (in a message with one question, also when its context names it: "without a Norwegian ID, can I apply?")
   // but one such thing offered as the other choice to what a confident topic answers ("Helsedirektoratet
   // eller FHI?") is settled by the topic's answer (not "a Stata file or csv?": neither is documented)
-  const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
+  const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && NAMING_TOPICS.has(first.intent) && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
   const undocumented = !choiceTheTopicSettles && (keywordIntents.includes('not_documented') || (u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented')));
   // (about another body or a thing never seen, it is not NPR's matter: "fristen for å
   // søke om dagpenger hos NAV", "fristen for å søke om foreldrepenger")
