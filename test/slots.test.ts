@@ -21,6 +21,12 @@ describe('hours in a question', () => {
     ['3 og en halv time', 3.5],
     ['2 timer og 30 minutter', 2.5],
     ['8t', 8],
+    // a number word and unit joined to numerals or other words are still read (the checks that
+    // spare most messages the hour patterns look for whole words)
+    ['to t2', 2],
+    ['5to timer', 2],
+    ['to t١', 2],
+    ['kostnad, to timer?', 2],
   ])('%s → %s', (text, hours) => {
     expect(slots.hours(text)).toBe(hours);
   });

@@ -232,7 +232,7 @@ export class Bot {
       reply.text = `${reply.text}\n\n${this.composer.handoffText('offer', lang)}`;
       reply.handoff = true;
     }
-    const last = [...decision.answers].reverse().find((a) => a.intent !== 'fallback' && !a.alternatives);
+    const last = decision.answers.findLast((a) => a.intent !== 'fallback' && !a.alternatives);
 
     await store.set(message.conversationId, {
       lang,
@@ -268,6 +268,7 @@ function withTurns(history: Turn[] | undefined, question: string, reply: Reply):
 function remember(seen: Seen | undefined, u: Understanding): Seen {
   // a list is copied only when something new joins it
   const add = (list: string[] | undefined, items: string[]) => {
+    if (items.length === 0) return list ?? [];
     const fresh = items.filter((x, i) => !list?.includes(x) && items.indexOf(x) === i);
     return fresh.length ? [...(list ?? []), ...fresh] : (list ?? []);
   };

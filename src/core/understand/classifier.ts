@@ -23,29 +23,27 @@ export interface Scope {
 }
 
 /**
- * Topics with their probabilities, most likely first. Held as the model's probabilities and an
- * order of their indices (sorted by insertion: a couple of dozen topics), so that classifying makes
- * no object per topic; readers ask for the places they need. Plain arrays: a typed array of this
- * size is kept outside the heap, and costs several times as much to make.
+ * Topics with their probabilities, most likely first (of equals, the first in the intents'
+ * order). Held as the model's probabilities, so that classifying makes no object per topic;
+ * readers ask for the places they need. Answering asks only for the best, and for the best
+ * that passes a test, which one pass finds: the full order of the indices (sorted by insertion,
+ * a couple of dozen topics) is made when a reader asks for a place after the first. Plain
+ * arrays: a typed array of this size is kept outside the heap, and costs several times as much
+ * to make.
  */
 export class Ranking {
-  private readonly order: number[];
+  /** The index of the best intent, or -1 when there is none. */
+  private readonly best: number;
+  private sorted: number[] | undefined;
 
   constructor(
     readonly intents: readonly string[],
     /** Probability per intent, in the intents' order. */
     readonly scores: readonly number[],
   ) {
-    const order = new Array<number>(scores.length);
-    for (let i = 0; i < order.length; i++) {
-      let k = i;
-      while (k > 0 && scores[order[k - 1]!]! < scores[i]!) {
-        order[k] = order[k - 1]!;
-        k--;
-      }
-      order[k] = i;
-    }
-    this.order = order;
+    let best = scores.length > 0 ? 0 : -1;
+    for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
+    this.best = best;
   }
 
   /** One intent, certain: for a topic the conversation has already settled. */
@@ -56,22 +54,28 @@ export class Ranking {
   }
 
   get length(): number {
-    return this.order.length;
+    return this.scores.length;
+  }
+
+  /** The index of the intent in place k. */
+  private index(k: number): number | undefined {
+    if (k === 0) return this.best >= 0 ? this.best : undefined;
+    return (this.sorted ??= insertionOrder(this.scores))[k];
   }
 
   /** The intent in place k (0: the best). */
   intent(k: number): string | undefined {
-    const i = this.order[k];
+    const i = this.index(k);
     return i === undefined ? undefined : this.intents[i];
   }
 
   score(k: number): number {
-    const i = this.order[k];
+    const i = this.index(k);
     return i === undefined ? 0 : this.scores[i]!;
   }
 
   at(k: number): Ranked | undefined {
-    const i = this.order[k];
+    const i = this.index(k);
     return i === undefined ? undefined : { intent: this.intents[i]!, score: this.scores[i]! };
   }
 
@@ -80,17 +84,32 @@ export class Ranking {
     return i < 0 ? 0 : this.scores[i]!;
   }
 
-  /** The best place whose intent passes `test`. */
+  /** The best place whose intent passes `test` (asked of intents in any order: it should only look). */
   find(test: (intent: string) => boolean): Ranked | undefined {
-    for (let k = 0; k < this.order.length; k++) if (test(this.intents[this.order[k]!]!)) return this.at(k);
-    return undefined;
+    let found = -1;
+    for (let i = 0; i < this.scores.length; i++) if ((found < 0 || this.scores[i]! > this.scores[found]!) && test(this.intents[i]!)) found = i;
+    return found < 0 ? undefined : { intent: this.intents[found]!, score: this.scores[found]! };
   }
 
   top(n: number): Ranked[] {
     const out: Ranked[] = [];
-    for (let k = 0; k < Math.min(n, this.order.length); k++) out.push(this.at(k)!);
+    for (let k = 0; k < Math.min(n, this.scores.length); k++) out.push(this.at(k)!);
     return out;
   }
+}
+
+/** The indices by score, highest first, of equal scores the first index first. */
+function insertionOrder(scores: readonly number[]): number[] {
+  const order = new Array<number>(scores.length);
+  for (let i = 0; i < order.length; i++) {
+    let k = i;
+    while (k > 0 && scores[order[k - 1]!]! < scores[i]!) {
+      order[k] = order[k - 1]!;
+      k--;
+    }
+    order[k] = i;
+  }
+  return order;
 }
 
 export interface Classification {
@@ -227,14 +246,11 @@ class FeatureSpace {
   private domain = new Set<string>();
   /** Per stem of a domain word, the lengths of its domain forms. */
   private domainStems = new Map<string, number[]>();
-  /** The stems of the pairs training saw, numbered. */
+  /** The stems of the pairs training saw, numbered, and how many there are. */
   private readonly stemIds = new Map<string, number>();
-  /**
-   * Stem pairs training saw, by their stems' ids (first × number of stems + second) → feature id:
-   * no string is built or compared to find one, and all of them are in one table.
-   */
-  private readonly pairIds = new Map<number, number>();
-  private readonly unknownPairs = new Map<string, number>();
+  private stemCount = 0;
+  /** Stem pairs training saw, by their stems' ids (first × number of stems + second) → feature id. */
+  private pairIds = new PairTable([]);
   /** Each intent's keyword indicator (k:intent) by the intent's name. */
   private readonly keywordIds = new Map<string, number>();
   private stamp = 0;
@@ -431,20 +447,21 @@ class FeatureSpace {
       pairs.push([first, second, id]);
       for (const stem of [first, second]) if (!this.stemIds.has(stem)) this.stemIds.set(stem, this.stemIds.size);
     });
-    for (const [first, second, id] of pairs) this.pairIds.set(this.pairKey(this.stemIds.get(first)!, this.stemIds.get(second)!), id);
+    this.stemCount = this.stemIds.size;
+    this.pairIds = new PairTable(pairs.map(([first, second, id]) => [this.pairKey(this.stemIds.get(first)!, this.stemIds.get(second)!), id]));
   }
 
   private pairKey(first: number, second: number): number {
-    return first * this.stemIds.size + second;
+    return first * this.stemCount + second;
   }
 
   /** Answering: a span's distinct words and pairs, counted as training counted them. */
   vector(read: WordParts, from: number, to: number, keywordHits: readonly string[]): QuestionVector {
     const stamp = ++this.stamp;
-    if (this.unknownPairs.size > 50_000) this.unknownPairs.clear();
     const words: WordFeatures[] = [];
     const pairs: number[] = [];
     const indicators: number[] = [];
+    let unknown: UnknownPairs | undefined;
     let n = 0;
     let previous: WordFeatures | undefined;
     const features = this.featuresOf(read);
@@ -457,13 +474,13 @@ class FeatureSpace {
         if (w.kind >= 0) indicators.push(w.kind);
       } else if (w.kind >= 0) indicators.push(w.kind);
       if (previous !== undefined) {
-        const id = previous.stemId >= 0 && w.stemId >= 0 ? this.pairIds.get(this.pairKey(previous.stemId, w.stemId)) : undefined;
-        const key = id === undefined ? `${previous.stem} ${w.stem}` : undefined;
-        if (id !== undefined ? !pairs.includes(id) : this.unknownPairs.get(key!) !== stamp) {
-          n++;
-          if (id !== undefined) pairs.push(id);
-          else this.unknownPairs.set(key!, stamp);
-        }
+        const id = previous.stemId >= 0 && w.stemId >= 0 ? this.pairIds.get(this.pairKey(previous.stemId, w.stemId)) : -1;
+        if (id >= 0) {
+          if (!pairs.includes(id)) {
+            n++;
+            pairs.push(id);
+          }
+        } else if ((unknown ??= new UnknownPairs()).add(previous.stem, w.stem)) n++;
       }
       previous = w;
     }
@@ -478,6 +495,72 @@ class FeatureSpace {
     return this.ids.get(name);
   }
 }
+
+/**
+ * Whole numbers → feature ids, in one typed array with each key beside its id (open addressing):
+ * a lookup reads a cache line or two and makes nothing, where a Map walks from a bucket to an
+ * entry. The pairs training saw are looked up for every two words of every question.
+ */
+class PairTable {
+  /** Key, id, key, id, …; an empty slot's key is NaN. */
+  private readonly slots: Float64Array;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(entries: readonly (readonly [number, number])[]) {
+    let bits = 1;
+    while (1 << bits < entries.length * 2) bits++;
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+    this.slots = new Float64Array(2 << bits).fill(NaN);
+    for (const [key, id] of entries) {
+      let i = this.slot(key);
+      while (!Number.isNaN(this.slots[2 * i]!)) i = (i + 1) & this.mask;
+      this.slots[2 * i] = key;
+      this.slots[2 * i + 1] = id;
+    }
+  }
+
+  /** Fibonacci hashing of the key's low 32 bits. */
+  private slot(key: number): number {
+    return Math.imul(key >>> 0, 0x9e3779b1) >>> this.shift;
+  }
+
+  /** The id of a key, or -1. */
+  get(key: number): number {
+    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
+      const found = this.slots[2 * i]!;
+      if (found === key) return this.slots[2 * i + 1]!;
+      if (found !== found) return -1; // NaN: an empty slot
+    }
+  }
+}
+
+/**
+ * The stem pairs of a span that training never saw: they count, once each, in its number of
+ * features. A question has a few, compared as they are; a long message's are keyed by their text.
+ */
+class UnknownPairs {
+  private readonly firsts: string[] = [];
+  private readonly seconds: string[] = [];
+  private keys: Set<string> | undefined;
+
+  /** Adds a pair; false when the span had it already. */
+  add(first: string, second: string): boolean {
+    if (this.keys) {
+      const size = this.keys.size;
+      return this.keys.add(`${first} ${second}`).size > size;
+    }
+    for (let k = 0; k < this.firsts.length; k++) if (this.firsts[k] === first && this.seconds[k] === second) return false;
+    this.firsts.push(first);
+    this.seconds.push(second);
+    if (this.firsts.length >= MANY_UNKNOWN_PAIRS) this.keys = new Set(this.firsts.map((a, k) => `${a} ${this.seconds[k]}`));
+    return true;
+  }
+}
+
+/** From this many unknown pairs in a span on, they are looked up by key rather than compared one by one. */
+const MANY_UNKNOWN_PAIRS = 24;
 
 /** A model's learnt parameters: per feature and class a weight (feature-major), per class a bias. */
 export interface ModelState {

@@ -86,7 +86,7 @@ export interface LanguageGuess {
 }
 
 /** What one word says about the language: its log-probabilities, and how much the detector knows it. */
-interface WordScore {
+export interface WordScore {
   scores: Float64Array;
   known: number;
   /** Has æ, ø or å. */
@@ -103,6 +103,11 @@ export class LanguageDetector {
   private readonly words = new LogProbabilities();
   private readonly grams = new LogProbabilities();
   private readonly cache = new WordCache<WordScore>((w) => this.scoreUncached(w));
+
+  /** What a lower-cased word says of the language (kept: people repeat their words). */
+  score(word: string): WordScore {
+    return this.cache.get(word);
+  }
 
   /** `trained`: the `state()` of a detector built from the same intents and lexicon, taken instead of counting again. */
   constructor(intents: readonly IntentDef[], lexicon: Lexicon, trained?: LanguageState) {
@@ -141,13 +146,17 @@ export class LanguageDetector {
 
   /** The language of `words` (the message's lower-cased words). */
   detect(words: readonly string[]): LanguageGuess {
+    return this.detectScored(words.map((w) => this.cache.get(w)));
+  }
+
+  /** The language of a message's words, each as `score` read it. */
+  detectScored(words: readonly WordScore[]): LanguageGuess {
     let nb = 0;
     let nn = 0;
     let en = 0;
     let known = 0;
     let norwegian = 0;
-    for (const word of words) {
-      const w = this.cache.get(word);
+    for (const w of words) {
       if (w.norwegian) norwegian++;
       if (w.digits) continue;
       known += w.known;

@@ -42,6 +42,18 @@ function advance(text: string, at: number, unicode: boolean): number {
   return first >= 0xd800 && first <= 0xdbff && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? at + 2 : at + 1;
 }
 
+/** A numeral other than 0–9 (Arabic-Indic digits, Roman numerals, …). */
+const OTHER_NUMERALS = /[^\P{N}0-9]/u;
+
+/** A word up to its first digit 0–9 ("t" of "t2"), or all of it. */
+function beforeDigits(word: string): string {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 48 && c <= 57) return word.slice(0, i);
+  }
+  return word;
+}
+
 /** 2026-12-03 */
 const ISO_DATE = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g;
 /** 3.12.2026, 3/12/26 or 9.6. (see dates) */
@@ -94,9 +106,10 @@ export class SlotReader {
   /** Words that can start an hour reading without digits: number words and hour phrases. */
   private readonly hourStarters: Set<string>;
   /**
-   * Without digits, the words a reading needs among the message's words: an hour phrase its first
-   * and last words; a number word and a unit those two. Each is undefined where the lexicon's
-   * words are not all single words as tokenize reads them (and an empty number word needs none).
+   * The words a reading needs among the message's words (see hours): an hour phrase its first and
+   * last words; a number word and a unit those two. Each is undefined where the lexicon's words
+   * are not all single words as tokenize reads them (units: without digits), and an empty number
+   * word needs none.
    */
   private readonly phraseEnds: { first: Set<string>; last: Set<string> } | undefined;
   private readonly unitWords: Set<string> | undefined;
@@ -131,7 +144,7 @@ export class SlotReader {
     const last = new Set(phrases.map((p) => p.at(-1)!));
     this.phraseEnds = plain(first) && plain(last) ? { first, last } : undefined;
     const unitWords = new Set(lexicon.hourUnits.map((u) => u.toLowerCase()));
-    this.unitWords = plain(unitWords) ? unitWords : undefined;
+    this.unitWords = plain(unitWords) && ![...unitWords].some((u) => /\p{N}/u.test(u)) ? unitWords : undefined;
     this.numberWordNeeded = plain(this.numberWords.keys());
     this.relativeValues = new Map(lexicon.relativeDays.map((p) => [p.phrase.toLowerCase().replace(/\s+/g, ' '), p.days]));
     this.relativeDays = new RegExp(`(?<![\\p{L}\\p{N}])(${[...this.relativeValues.keys()].sort((a, b) => b.length - a.length).map(phrase).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
@@ -157,17 +170,18 @@ export class SlotReader {
    */
   hours(text: string, words: readonly string[] = tokenize(text)): number | undefined {
     const digits = /\d/.test(text);
-    let phrase = true;
-    let numberWord = true;
-    if (!digits) {
-      if (!words.some((w) => this.hourStarters.has(w))) return undefined;
-      // without digits, a reading's words are words of the message: "a" or "to" alone ("what
-      // does it cost to apply?") is no reason to search it for one
-      const ends = this.phraseEnds;
-      const units = this.unitWords;
-      if (ends) phrase = words.some((w) => ends.first.has(w)) && words.some((w) => ends.last.has(w));
-      numberWord = (!units || words.some((w) => units.has(w))) && (!this.numberWordNeeded || words.some((w) => this.numberWords.has(w)));
-    }
+    if (!digits && !words.some((w) => this.hourStarters.has(w))) return undefined;
+    // A reading's words are words of the message, so "a" or "to" alone ("what does it cost to
+    // apply?") is no reason to search it for one: an hour phrase's first and last words (its
+    // pattern is bounded by letters and numerals); the unit after a number word, which may run
+    // on into digits ("t2"); and, in a message without numerals, the number word. (Numerals
+    // other than 0–9 would join other words to these: then the number word is searched for.)
+    const ends = this.phraseEnds;
+    const units = this.unitWords;
+    const phrase = !ends || (words.some((w) => ends.first.has(w)) && words.some((w) => ends.last.has(w)));
+    const numberWord =
+      OTHER_NUMERALS.test(text) ||
+      ((!units || words.some((w) => units.has(beforeDigits(w)))) && (digits || !this.numberWordNeeded || words.some((w) => this.numberWords.has(w))));
     const readings: { length: number; hours: number }[] = [];
     const p = phrase ? this.hourPhrases.exec(text) : null;
     if (p) readings.push({ length: p[0].length, hours: this.hourPhraseValues.get(p[1]!.toLowerCase().replace(/\s+/g, ' '))! });

@@ -44,13 +44,25 @@ export interface WordParts {
 
 const NONE: readonly number[] = Object.freeze([]);
 
+/** The patterns that start with one part. */
+interface Starting {
+  /** Of one part: a word with it matches them. */
+  single: Pattern[];
+  /** Of two parts or more, by their second part. */
+  bySecond: Map<number, Pattern[]>;
+}
+
 export class TermDictionary {
   private readonly exact = new Map<string, number[]>();
   private readonly prefixes: PrefixNode = { next: new Map(), parts: [] };
   private readonly partIds = new Map<string, number>();
   private readonly cache = new Map<string, readonly number[]>();
-  /** Patterns of every list by their first part's id: only runs that start with one can match. */
-  private readonly byFirst: (Pattern[] | undefined)[] = [];
+  /**
+   * Patterns of every list by their first part's id, only runs that start with one can match:
+   * those of one word, and the longer ones by their second part's id, so that a message's
+   * words are checked only against the terms whose first two words they could be.
+   */
+  private readonly byFirst: (Starting | undefined)[] = [];
   private lists = 0;
 
   private part(word: string, prefix: boolean): number {
@@ -91,7 +103,17 @@ export class TermDictionary {
           return words.map((word, i) => this.part(word, prefix && i === words.length - 1));
         }),
     }));
-    for (const p of patterns) if (p.parts.length > 0) (this.byFirst[p.parts[0]!] ??= []).push(p);
+    for (const p of patterns) {
+      if (p.parts.length === 0) continue;
+      const starting: Starting = (this.byFirst[p.parts[0]!] ??= { single: [], bySecond: new Map() });
+      if (p.parts.length === 1) starting.single.push(p);
+      else {
+        const second = p.parts[1]!;
+        const list = starting.bySecond.get(second);
+        if (list) list.push(p);
+        else starting.bySecond.set(second, [p]);
+      }
+    }
     return new TermList(list, patterns.length);
   }
 
@@ -120,14 +142,21 @@ export class TermDictionary {
     for (let at = 0; at < words.length; at++) {
       const firsts = parts[at]!;
       for (let f = 0; f < firsts.length; f++) {
-        const patterns = this.byFirst[firsts[f]!];
-        if (!patterns) continue;
-        for (const pattern of patterns) {
-          const n = pattern.parts.length;
-          if (at + n > words.length) continue;
-          let ok = true;
-          for (let k = 1; k < n && ok; k++) ok = parts[at + k]!.includes(pattern.parts[k]!);
-          if (ok) (hits[pattern.list] ??= []).push({ pattern, at });
+        const starting = this.byFirst[firsts[f]!];
+        if (!starting) continue;
+        for (const pattern of starting.single) (hits[pattern.list] ??= []).push({ pattern, at });
+        if (at + 1 >= words.length || starting.bySecond.size === 0) continue;
+        const seconds = parts[at + 1]!;
+        for (let g = 0; g < seconds.length; g++) {
+          const patterns = starting.bySecond.get(seconds[g]!);
+          if (!patterns) continue;
+          for (const pattern of patterns) {
+            const n = pattern.parts.length;
+            if (at + n > words.length) continue;
+            let ok = true;
+            for (let k = 2; k < n && ok; k++) ok = parts[at + k]!.includes(pattern.parts[k]!);
+            if (ok) (hits[pattern.list] ??= []).push({ pattern, at });
+          }
         }
       }
     }

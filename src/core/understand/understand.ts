@@ -9,11 +9,11 @@ import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
 import { FreeCases } from '../answer/rules/pricing.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
 import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState } from './classifier.js';
-import { LanguageDetector, type LanguageState } from './language.js';
+import { LanguageDetector, type LanguageState, type WordScore } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { SlotReader, today, type Day } from './slots.js';
 import { TermDictionary, type TermList, type WordParts } from './terms.js';
-import { Vocabulary, type VocabularyState } from './vocabulary.js';
+import { Vocabulary, WordCache, type VocabularyState } from './vocabulary.js';
 
 /** One question in a message: the words it spans and what they ask. */
 export interface Part {
@@ -176,6 +176,14 @@ function wordsWithPlaces(text: string): Word[] {
   return out;
 }
 
+/** What the reader makes of a word as it was written, worked out once per word. */
+interface Written {
+  /** The word meant: itself, or with a typo mended (see Vocabulary.correct). */
+  meant: string;
+  /** What it says of the language. */
+  language: WordScore;
+}
+
 /** What a Reader learnt from its data that is worth keeping between starts: the trained models, the words it knows. */
 export interface ReaderState {
   classifier: ClassifierState;
@@ -188,6 +196,12 @@ export class Reader {
   readonly vocabulary: Vocabulary;
   readonly dictionary = new TermDictionary();
   private readonly language: LanguageDetector;
+  /**
+   * Each word as written, kept: one lookup per word of a message instead of one for the mended
+   * word and one for the language. The word meant is then one string object whatever message it
+   * came in, which the other caches (term parts, features) find without comparing its letters.
+   */
+  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw) }));
   private readonly slots: SlotReader;
   private readonly categories: DataCategories;
   private readonly freeCases: FreeCases;
@@ -395,10 +409,17 @@ export class Reader {
     // (replaceAll looks for the marker more slowly than includes does, even when it is not there)
     const withoutRedactions = text.includes(REDACTED) ? text.replaceAll(REDACTED, ' ') : text;
     const places = wordsWithPlaces(withoutRedactions);
-    const raws = places.map((p) => p.word);
-    const words = raws.map((w) => this.vocabulary.correct(w));
+    const raws: string[] = [];
+    const words: string[] = [];
+    const scores: WordScore[] = [];
+    for (const { word } of places) {
+      const written = this.written.get(word);
+      raws.push(word);
+      words.push(written.meant);
+      scores.push(written.language);
+    }
     const read = this.dictionary.read(words);
-    const language = this.language.detect(raws);
+    const language = this.language.detectScored(scores);
     const hours = this.slots.hours(withoutRedactions, raws);
     const received = this.slots.receivedDate(withoutRedactions, now, raws);
     const category = this.categories.find(read)?.name;
@@ -411,11 +432,12 @@ export class Reader {
     const segments = this.segments(withoutRedactions, places, read);
     const asking = segments.filter((s) => s.asks);
     const questions = asking.length > 0 ? asking : segments;
-    // each range of the message is classified once, whatever asks for it
-    const classified = new Map<number, Classification>();
+    // each range of the message is classified once, whatever asks for it (a message of one
+    // sentence never asks for a range)
+    let classified: Map<number, Classification> | undefined;
     const classify = (from: number, to: number) => {
       const key = from * 65_536 + to;
-      let c = classified.get(key);
+      let c = (classified ??= new Map()).get(key);
       if (!c) classified.set(key, (c = this.classifier.classify(topic, from, to, evidence)));
       return c;
     };
