@@ -97,6 +97,7 @@ describe('short questions to the bot about its own topics still get their answer
     ['statistikk uten søknad?', 'open_data'],
     ['leveringstid pid?', 'deadlines'],
     ['Hvem har det juridiske ansvaret for NPR?', 'data_controller'],
+    ['Er pasienter hos private avtalespesialister med i NPR?', 'registry_overview'],
     ['Can you check whether my stay at Haukeland in 2021 is in there? I was born in 1979', 'own_data'],
     // "anslått" (estimated) is a word of its own, not a typo of "avslått" (rejected)
     ['Anslått tidsbruk er 6 timer. Hva blir kostnaden?', 'pricing'],
