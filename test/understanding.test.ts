@@ -329,6 +329,11 @@ describe('corrections in a conversation', () => {
     expect(replies.map((r) => r.intent)).toEqual(['pricing', 'pricing', 'pricing']);
     expect(replies[2]!.text).toContain('NOK 16,500');
   });
+
+  it('a longer way of asking for VAT keeps the hours too', async () => {
+    const replies = await conversation('what does 4 hours cost?', 'sorry, so what is that in total with VAT included then?');
+    expect(replies[1]!.text).toContain('NOK 5,500');
+  });
 });
 
 describe('in scope, but not in the documentation', () => {

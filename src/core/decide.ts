@@ -34,6 +34,8 @@ const isTopic = (intent: string) => !CONVERSATION.has(intent) && !(intent in FAL
  */
 const FOLLOW_UP_MAX_WORDS = 8;
 const FOLLOW_UP_UNLESS_CONFIDENT = 0.6;
+/** A price question this short with no hours of its own is about the conversation's ("sorry, so how much is that with VAT included?"). */
+const KEEP_HOURS_MAX_WORDS = 12;
 /** A follow-up is answered with at least this confidence: the conversation settles it. */
 const FOLLOW_UP_CONFIDENCE = 0.8;
 
@@ -253,7 +255,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const slots = (i: string, c = conf): Answer => {
     if (i === 'pricing') {
       // "and with VAT?" after an estimate keeps the hours of the conversation
-      const hours = u.hours ?? (state?.intent === 'pricing' && u.tokens.length <= FOLLOW_UP_MAX_WORDS ? state.hours : undefined);
+      const hours = u.hours ?? (state?.intent === 'pricing' && u.tokens.length <= KEEP_HOURS_MAX_WORDS ? state.hours : undefined);
       return { intent: i, confidence: c, hours, sourceCount: u.sourceCount, freeCase: u.freeCase };
     }
     if (i === 'deadlines') {
