@@ -315,6 +315,15 @@ describe('a long message is not small talk because it opens with a greeting', ()
   });
 });
 
+describe('data with national identity numbers are identifiable data', () => {
+  it('"data med fødselsnummer" gets the 60-day delivery time only', async () => {
+    const r = await ask('Vi skal be om data med fødselsnummer. Hvor lang tid tar det fra søknaden er komplett?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toContain('60');
+    expect(r.text).not.toMatch(/\b30\b/);
+  });
+});
+
 describe('a category denied is not the one asked about', () => {
   it('"personidentifiserbare data, ikke statistikk" after a statistics question gives the 60-day date', async () => {
     const [, second] = await conversation('Søknaden var komplett 15. januar 2027, og vi vil ha statistikk. Når får vi dataene?', 'Beklager, vi trenger personidentifiserbare data, ikke statistikk. Hvilken dato blir det da?');
