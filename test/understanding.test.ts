@@ -168,6 +168,12 @@ describe('dates have roles', () => {
     expect(r.text).toContain('18 July 2027');
   });
 
+  it('of two dates a role word could describe, the nearer one ("stadfesta i går at søknaden var komplett 1. desember")', async () => {
+    const r = await ask('Sakshandsamaren stadfesta i går at søknaden var komplett 1. desember 2026. Vi bad om personidentifiserbare opplysningar. Kva dato får vi dataa?');
+    expect(r.text).toContain('1. desember 2026');
+    expect(r.text).toContain('30. januar 2027');
+  });
+
   it('a date with no role word beats the day it was sent; "alt på plass" says complete', async () => {
     const r = await ask('Vi sendte søknaden om personidentifiserbare data 2. desember, men et vedlegg manglet. Vedlegget kom inn 10. desember, og da var alt på plass. Når går fristen ut?');
     expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.date' });

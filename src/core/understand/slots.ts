@@ -91,6 +91,8 @@ export interface FoundDate {
   /** Index in the text. */
   at: number;
   role: DateRole;
+  /** How many words stand between the date and the word that gives its role (Infinity when none does). */
+  roleDistance: number;
 }
 
 /** Which role wins when a message names several dates: the day the application became complete counts. */
@@ -254,34 +256,44 @@ export class SlotReader {
     return found
       .filter((f): f is { day: Day; at: number; end: number } => f.day !== undefined)
       .sort((a, b) => a.at - b.at)
-      .map((f) => ({ day: f.day, at: f.at, role: this.roleOf(text, f.at, f.end) }));
+      .map((f) => ({ day: f.day, at: f.at, ...this.roleOf(text, f.at, f.end) }));
   }
 
   /** The role words nearest a date, within its sentence, say what it is the date of. */
-  private roleOf(text: string, at: number, end: number): DateRole {
+  private roleOf(text: string, at: number, end: number): { role: DateRole; roleDistance: number } {
     const sentenceStart = Math.max(text.lastIndexOf('.', at - 2), text.lastIndexOf('?', at), text.lastIndexOf('!', at), text.lastIndexOf(',', at), text.lastIndexOf(';', at)) + 1;
     const after = text.slice(end);
     const stop = after.search(/[?!;,]|\.\s/);
     const before = tokenize(text.slice(sentenceStart, at)).slice(-ROLE_WINDOW_WORDS);
     const following = tokenize(stop >= 0 ? after.slice(0, stop) : after).slice(0, ROLE_WINDOW_WORDS);
     // the strongest role named: "sendte" makes a date the day it was sent, below one with no word at all
-    let best: DateRole | undefined;
-    for (const words of [before, following]) {
+    let role: DateRole | undefined;
+    let roleDistance = Infinity;
+    for (const [words, distance] of [
+      [before, (i: number) => before.length - i],
+      [following, (i: number) => i + 1],
+    ] as const) {
       for (let i = 0; i < words.length; i++) {
         // a word, or two ("på plass", "kom inn")
         for (const w of i + 1 < words.length ? [words[i]!, `${words[i]} ${words[i + 1]}`] : [words[i]!]) {
-          const role = this.roleWords.get(w);
-          if (role && (best === undefined || ROLE_ORDER.indexOf(role) < ROLE_ORDER.indexOf(best))) best = role;
+          const found = this.roleWords.get(w);
+          if (!found) continue;
+          const stronger = role === undefined || ROLE_ORDER.indexOf(found) < ROLE_ORDER.indexOf(role);
+          if (stronger || (found === role && distance(i) < roleDistance)) [role, roleDistance] = [found, distance(i)];
         }
       }
     }
-    return best ?? 'other';
+    return { role: role ?? 'other', roleDistance };
   }
 
-  /** The date the delivery time counts from: the day the application became complete, if the text says which. */
+  /**
+   * The date the delivery time counts from: the day the application became complete, if the text
+   * says which; of two dates with that role, the one nearer its word ("stadfesta i går at søknaden
+   * var komplett 1. desember": 1 December).
+   */
   receivedDate(text: string, now: Date, words?: readonly string[]): Day | undefined {
     const found = this.dates(text, now, words);
     if (found.length === 0) return undefined;
-    return [...found].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role))[0]!.day;
+    return [...found].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.roleDistance - b.roleDistance)[0]!.day;
   }
 }
