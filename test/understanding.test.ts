@@ -41,6 +41,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     // a holiday word is no figure: this is about another body's parcels
     'what is the last delivery date for christmas parcels with Posten?',
     'Hvor lang tid tar det før henvisningen min blir behandlet på sykehuset?',
+    "what's the deadline for the county to submit its annual plan?",
     'Hvordan registrerer jeg et enkeltpersonforetak i Brønnøysundregistrene?',
     'hva koster det å registrere en ny bil?',
     // a compound whose first part only questions about other things use
@@ -372,6 +373,7 @@ describe('in scope, but not in the documentation', () => {
     'Is there a discount on the hourly rate for master students?',
     // a deadline for the user to do something: the page gives only NPR's delivery times
     'What is the application deadline for NPR data this year?',
+    'When is the deadline for hospitals to report their activity to NPR?',
     'Kan vi hente NPR-data i sanntid?',
   ])('%s', async (q) => {
     const r = await ask(q);

@@ -214,6 +214,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
   // unless hours make it NPR's price ("regn ut prisen for 5 timer")
   if (part.task && !(first.intent === 'pricing' && u.hours !== undefined)) return fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
+  // someone's deadline to do something: the page gives none, only NPR's delivery times
+  if (first.intent === 'deadlines' && part.userDeadline && !figures) return fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
   // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"): not documented
   if (first.intent === 'deadlines' && part.otherDuration && !figures && u.category === undefined && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
 

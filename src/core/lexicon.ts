@@ -44,6 +44,9 @@ export const lexiconSchema = z.strictObject({
   relayPhrases: words,
   /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
   taskRequests: words,
+  /** A deadline word with "to"/"å" and one of the user's actions after it: someone's deadline to do something. */
+  deadlineWords: words,
+  userActions: words,
   /** "How long": NPR's delivery time only beside one of the delivery words. */
   durationWords: words,
   deliveryWords: words,

@@ -42,6 +42,8 @@ export interface Part {
   namesOtherBody: boolean;
   /** Asks the bot to do a task: translate, write, compute, read through ("oversett …", "what is 1100 times 7?"). */
   task: boolean;
+  /** Asks for someone's deadline to do something ("the deadline for the municipality to submit …"). */
+  userDeadline: boolean;
   /** Asks how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"). */
   otherDuration: boolean;
 }
@@ -119,6 +121,8 @@ const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
 /** Above this probability of a refusal in the whole message, each sentence is checked for one. */
 const REFUSAL_HINT = 0.02;
+/** How many words after a deadline word may hold "to submit", "å melde". */
+const USER_DEADLINE_WINDOW = 6;
 /** Words ("a", "en", "the 2027") that may stand between an object's introducer and the object. */
 const MAX_ARTICLES = 2;
 /** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. */
@@ -231,6 +235,8 @@ export class Reader {
   private readonly andWords: Set<string>;
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
+  private readonly deadlineWords: TermList;
+  private readonly userActions: TermList;
   private readonly taskRequests: TermList;
   private readonly relayPhrases: TermList;
   private readonly deathWords: TermList;
@@ -269,6 +275,8 @@ export class Reader {
     this.requests = list(lexicon.requestWords);
     this.objectIntroducers = new Set(lexicon.objectIntroducers);
     this.durationWords = list(lexicon.durationWords);
+    this.deadlineWords = list(lexicon.deadlineWords);
+    this.userActions = list(lexicon.userActions);
     this.taskRequests = list(lexicon.taskRequests);
     this.relayPhrases = list(lexicon.relayPhrases);
     this.deathWords = list(lexicon.deathWords);
@@ -365,6 +373,17 @@ export class Reader {
     return out;
   }
 
+  /** A deadline word, then within a few words "to" or "å" and one of the user's actions. */
+  private userDeadline(read: WordParts, from: number, to: number): boolean {
+    const at = this.deadlineWords.firstAt(read, from, to);
+    if (at < 0) return false;
+    for (let k = at + 1; k < Math.min(to, at + 1 + USER_DEADLINE_WINDOW); k++) {
+      const w = read.words[k]!;
+      if ((w === 'to' || w === 'å') && this.userActions.firstAt(read, k + 1, Math.min(to, k + 3)) === k + 1) return true;
+    }
+    return false;
+  }
+
   /** The word at `at` follows an object's introducer, maybe across an article or a year ("søke om sykepenger", "apply for a job", "for the 2027 grants"). */
   private namesObject(read: WordParts, from: number, at: number): boolean {
     for (let k = at - 1; k >= from && k >= at - 1 - MAX_ARTICLES; k--) {
@@ -395,7 +414,7 @@ export class Reader {
         if (this.namesObject(read, from, i)) unknownObjects.push(w);
       }
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), namesOtherBody: this.otherBodies.has(unmasked, from, to), undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
+    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), namesOtherBody: this.otherBodies.has(unmasked, from, to), undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to), userDeadline: this.userDeadline(read, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
   }
 
   read(raw: string, now: Date): Understanding {
