@@ -177,6 +177,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   if (!first) return undefined;
   const conf = round(confidence);
   const fallback = (kind: FallbackKind, c = conf): Answer => ({ intent: 'fallback', fallback: kind, confidence: round(c) });
+  // not what the documentation answers: "it does not say" when the message is about NPR, else "I only know NPR"
+  const notAnswered = () => fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
   const { scope } = part.classification;
   // a thing the documentation never mentions ("BankID", "FHI", "SPSS"): it does not say
   // (in a message with one question, also when its context names it: "without a Norwegian ID, can I apply?")
@@ -213,11 +215,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
   // unless hours make it NPR's price ("regn ut prisen for 5 timer")
-  if (part.task && !(first.intent === 'pricing' && u.hours !== undefined)) return fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
+  if (part.task && !(first.intent === 'pricing' && u.hours !== undefined)) return notAnswered();
   // someone's deadline to do something: the page gives none, only NPR's delivery times
-  if (first.intent === 'deadlines' && part.userDeadline && !figures) return fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
-  // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"): not documented
-  if (first.intent === 'deadlines' && part.otherDuration && !figures && u.category === undefined && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return fallback(u.anchored || u.namesNpr ? 'not_documented' : 'out_of_scope');
+  if (first.intent === 'deadlines' && part.userDeadline && !figures) return notAnswered();
+  // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?")
+  if (first.intent === 'deadlines' && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
 
   let intent = first.intent;
   if (isTopic(intent) || intent === 'help') {
