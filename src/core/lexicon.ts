@@ -42,6 +42,8 @@ export const lexiconSchema = z.strictObject({
   deathWords: words,
   /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
   relayPhrases: words,
+  /** Words of arithmetic between figures ("7 ganger 1100", "15 % av 2 300"): a sum to do. */
+  arithmetic: z.strictObject({ operators: words, percentOf: words }),
   /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
   taskRequests: words,
   /** A deadline word with "to"/"å" and one of the user's actions after it: someone's deadline to do something. */

@@ -60,7 +60,8 @@ const ISO_DATE = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g;
 const NUMERIC_DATE = /(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const alternation = (words: readonly string[]) =>
+/** A regular expression's alternation of words, longest first, each escaped. */
+export const alternation = (words: readonly string[]) =>
   [...words].sort((a, b) => b.length - a.length).map(escape).join('|');
 const phrase = (p: string) => escape(p).replace(/ /g, '\\s+');
 

@@ -11,7 +11,7 @@ import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
 import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState } from './classifier.js';
 import { LanguageDetector, type LanguageState, type WordScore } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
-import { SlotReader, today, type Day } from './slots.js';
+import { alternation, SlotReader, today, type Day } from './slots.js';
 import { TermDictionary, type TermList, type WordParts } from './terms.js';
 import { Vocabulary, WordCache, type VocabularyState } from './vocabulary.js';
 
@@ -125,8 +125,12 @@ const REFUSAL_HINT = 0.02;
 const USER_DEADLINE_WINDOW = 6;
 /** Words ("a", "en", "the 2027") that may stand between an object's introducer and the object. */
 const MAX_ARTICLES = 2;
-/** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. */
-const ARITHMETIC = /\d\s*[×*+]\s*\d|\d\s+[x/]\s+\d|\d\s+(?:times|ganger|gonger|gange|delt på|divided by|pluss?|minus)\s+\d|\d\s*%\D{0,12}\b(?:av|of)\s*\d/i;
+/** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. The words come from the lexicon. */
+function arithmeticPattern({ operators, percentOf }: Lexicon['arithmetic']): RegExp {
+  const words = (list: readonly string[]) => alternation(list).replace(/ /g, '\\s+');
+  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*%\\D{0,12}\\b(?:${words(percentOf)})\\s*\\d`, 'i');
+}
+
 /** How many words after "data om" are taken for what the data are about. */
 const MAX_TOPIC_WORDS = 5;
 
@@ -238,6 +242,7 @@ export class Reader {
   private readonly deadlineWords: TermList;
   private readonly userActions: TermList;
   private readonly taskRequests: TermList;
+  private readonly arithmetic: RegExp;
   private readonly relayPhrases: TermList;
   private readonly deathWords: TermList;
   private readonly otherBodies: TermList;
@@ -278,6 +283,7 @@ export class Reader {
     this.deadlineWords = list(lexicon.deadlineWords);
     this.userActions = list(lexicon.userActions);
     this.taskRequests = list(lexicon.taskRequests);
+    this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
     this.deathWords = list(lexicon.deathWords);
     this.otherBodies = list(lexicon.otherBodies);
@@ -414,7 +420,24 @@ export class Reader {
         if (this.namesObject(read, from, i)) unknownObjects.push(w);
       }
     }
-    return { from, to, classification, joins, offersChoice, foreign, unknown, unknownObjects, said, conditional: this.conditionals.has(read, from, to), anchored: this.anchors.has(read, from, to), namesOtherBody: this.otherBodies.has(unmasked, from, to), undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to), userDeadline: this.userDeadline(read, from, to), otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to), task: this.taskRequests.firstAt(read, from, to) === from || ARITHMETIC.test(text.slice(places[from]!.start, places[to - 1]!.end)) };
+    return {
+      from,
+      to,
+      classification,
+      joins,
+      offersChoice,
+      foreign,
+      unknown,
+      unknownObjects,
+      said,
+      conditional: this.conditionals.has(read, from, to),
+      anchored: this.anchors.has(read, from, to),
+      namesOtherBody: this.otherBodies.has(unmasked, from, to),
+      undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to),
+      userDeadline: this.userDeadline(read, from, to),
+      otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to),
+      task: this.taskRequests.firstAt(read, from, to) === from || this.arithmetic.test(text.slice(places[from]!.start, places[to - 1]!.end)),
+    };
   }
 
   read(raw: string, now: Date): Understanding {
