@@ -183,6 +183,26 @@ describe('dates have roles', () => {
   });
 });
 
+describe('dates as people write them', () => {
+  it('"i gar" without æøå is yesterday', async () => {
+    const r = await ask('komplett soknad mottatt i gar, personidentifiserbare data: hvilken dato er fristen?');
+    expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.date' });
+    expect(r.text).toContain('24. november 2026');
+    expect(r.text).toContain('23. januar 2027');
+  });
+
+  it('"3/3-27": day and month with a slash, the year after a hyphen', async () => {
+    const r = await ask('mottatt 3/3-27, anonyme data, frist?');
+    expect(r.text).toContain('3. mars 2027');
+    expect(r.text).toContain('2. april 2027');
+  });
+
+  it('nynorsk "no" (now) does not deny the category after it', async () => {
+    const r = await ask('Eg treng no anonyme data, kor lang tid tek det?');
+    expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
+  });
+});
+
 describe('English inside Norwegian', () => {
   it('"time trends" is not an hour', async () => {
     const r = await ask('vi ser på time trends i NPR, hvilke år har dere data for?');
@@ -261,6 +281,11 @@ describe('plain paraphrases get the topic', () => {
     ['Do I pay anything for NPR data?', 'pricing'],
     ['Er private avtalespesialister dekket?', 'registry_overview'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
+    ['Kor langt attende går NPR-dataa?', 'data_period'],
+    // a claim in the context is settled by the answer's name ("thinks" is not "thanks")
+    ["who is the data controller for NPR? a colleague thinks it's FHI", 'data_controller'],
+    // the model's small-talk reading of a question that names no greeting is noise
+    ['Kan vi få NPR-tall brutt ned på valgkrets?', 'fallback'],
   ])('%s → %s', async (q, intent) => {
     expect((await ask(q)).intent).toBe(intent);
   });
@@ -273,8 +298,15 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'a clinical audit: how do we request NPR data?',
     // the purpose named first is the user's own; research is named only as what the forms are for
     'Vi driver med kvalitetsforbedring på avdelingen. Kollegaen min mener vi skal bruke skjemaet for forskning på helsedata.no. Hvordan søker vi om NPR-data?',
+    'Vi trenger NPR-data til forbedringsarbeid på avdelingen. Hvor søker vi?',
   ])('%s', async (q) => {
     expect((await ask(q)).intent).toBe('apply_non_research');
+  });
+
+  it('research denied a few words before it is another purpose, and the forms get "no"', async () => {
+    const r = await ask('Dette er ikke ment som forskning, bare intern oppfølging. Kan vi bruke skjemaet på helsedata.no?');
+    expect(r).toMatchObject({ intent: 'apply_non_research', route: 'helseregistre@helsedir.no' });
+    expect(r.text).toMatch(/^Nei\./);
   });
 
   it('a journalist asking how long NPR has existed gets the data period', async () => {
@@ -375,6 +407,13 @@ describe('in scope, but not in the documentation', () => {
     'What is the application deadline for NPR data this year?',
     'When is the deadline for hospitals to report their activity to NPR?',
     'Kan vi hente NPR-data i sanntid?',
+    // who may apply, contents and ways of delivery the page never names
+    'Can master students also apply for NPR data?',
+    'Kan en utenlandsk forsker søke om data fra NPR?',
+    'Inneholder NPR fritekst fra legenes notater?',
+    'Is there an API for pulling NPR data?',
+    'Hva gjør vi hvis vi har rapportert inn feil aktivitet til NPR?',
+    'Får vi NPR-data på sengepostnivå?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });

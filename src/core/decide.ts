@@ -184,15 +184,18 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (in a message with one question, also when its context names it: "without a Norwegian ID, can I apply?")
   // but one such thing offered as the other choice to what a confident topic answers ("Helsedirektoratet
   // eller FHI?") is settled by the topic's answer (not "a Stata file or csv?": neither is documented)
-  const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && NAMING_TOPICS.has(first.intent) && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
-  const undocumented = !choiceTheTopicSettles && (keywordIntents.includes('not_documented') || (u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented')));
+  // (so is one named only in the context of such a question: "who is the data controller? my supervisor thinks it's FHI")
+  const namesConfidently = NAMING_TOPICS.has(first.intent) && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
+  const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && namesConfidently;
+  const inContext = u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented') && !namesConfidently;
+  const undocumented = !choiceTheTopicSettles && (keywordIntents.includes('not_documented') || inContext);
   // (about another body or a thing never seen, it is not NPR's matter: "fristen for å
   // søke om dagpenger hos NAV", "fristen for å søke om foreldrepenger")
   const otherBodyAsked = u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored;
   const somethingElse = otherBodyAsked || (part.unknownObjects.length > 0 && !part.anchored && !u.namesNpr);
   if (undocumented) return somethingElse ? fallback('out_of_scope') : fallback('not_documented', Math.max(scope.notDocumented, 0.5));
   // asking for a person is answered with a person, whatever the documentation says
-  if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: conf };
+  if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (keywordIntents.includes('handoff') || scope.inScope >= IN_SCOPE_BELOW)) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
   const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.category !== undefined));
   // one's own data asked for in so many words ("whether my stay … is in there") is asked whatever else is said
@@ -314,7 +317,8 @@ function withoutSmallTalk(c: Classification, words: number): Classification {
   const top = c.ranking.intent(0);
   if (top === undefined || !SMALL_TALK.has(top)) return c;
   const namesTopic = words >= SHORT_MESSAGE_WORDS && c.keywordIntents.some(isTopic);
-  if (words < LONG_MESSAGE_WORDS && !namesTopic) return c;
+  const unnamed = words >= SHORT_MESSAGE_WORDS && !c.keywordIntents.some((k) => SMALL_TALK.has(k));
+  if (words < LONG_MESSAGE_WORDS && !namesTopic && !unnamed) return c;
   const long = words >= LONG_MESSAGE_WORDS;
   const dropped = (intent: string) => SMALL_TALK.has(intent) && (intent === 'help' ? long && !c.keywordIntents.includes(intent) : namesTopic || !c.keywordIntents.includes(intent));
   if (!dropped(top)) return c;

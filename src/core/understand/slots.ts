@@ -57,7 +57,8 @@ function beforeDigits(word: string): string {
 /** 2026-12-03 */
 const ISO_DATE = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g;
 /** 3.12.2026, 3/12/26 or 9.6. (see dates) */
-const NUMERIC_DATE = /(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g;
+// (and 3/3-27, the day and month with a slash, the year after a hyphen)
+const NUMERIC_DATE = /(?<![\d.,])(\d{1,2})([./])(\d{1,2})(?:(?:\2|(?<=\/\d{1,2})-)(\d{4}|\d{2}))?(\.)?(?![\d]|[.,]\d)/g;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A regular expression's alternation of words, longest first, each escaped. */

@@ -193,6 +193,11 @@ export class TermList {
     return -1;
   }
 
+  /** Where each match starts, in word order. */
+  starts(read: WordParts): number[] {
+    return (read.hits[this.id] ?? []).map(({ at }) => at);
+  }
+
   /** Where each match ends: the first word after it. */
   startsOf(read: WordParts): number[] {
     return (read.hits[this.id] ?? []).map(({ pattern, at }) => at + pattern.parts.length);

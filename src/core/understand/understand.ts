@@ -253,7 +253,7 @@ export class Reader {
     const known = trained ? undefined : knownWords(intents, kb, lexicon);
     this.vocabulary = new Vocabulary(trained ? trained.vocabulary : [...known!.examples, ...known!.domain]);
     const list = (terms: readonly string[]) => this.dictionary.list(terms);
-    this.purposes = new PurposeReader(kb, list);
+    this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords));
     this.language = new LanguageDetector(intents, lexicon, trained?.language);
     this.slots = new SlotReader(lexicon);
     this.categories = new DataCategories(entry(kb, 'deadlines'), list, new Set(lexicon.negationWords));

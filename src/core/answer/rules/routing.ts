@@ -11,6 +11,9 @@ export const PURPOSE_ROUTES: Record<Purpose, { intent: string; knowledge: string
   research: { intent: 'apply_research', knowledge: 'applying' },
 };
 
+/** How many words before a research word a negation denies it ("ikke tenkt som forskning"). */
+const DENIAL_REACH = 3;
+
 /** Says what a request is for, from the purpose words of the knowledge entries. */
 export class PurposeReader {
   private readonly terms: Record<Purpose, TermList>;
@@ -18,7 +21,11 @@ export class PurposeReader {
   /** The lists whose words say what data are for, which the models do not read. */
   private readonly purposeWords: readonly TermList[];
 
-  constructor(kb: KnowledgeBase, list: (terms: readonly string[]) => TermList) {
+  constructor(
+    kb: KnowledgeBase,
+    list: (terms: readonly string[]) => TermList,
+    private readonly negations: ReadonlySet<string> = new Set(),
+  ) {
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
       own_data: termsOf(PURPOSE_ROUTES.own_data.knowledge),
@@ -52,7 +59,11 @@ export class PurposeReader {
   find(read: WordParts): Purpose | undefined {
     if (this.terms.own_data.has(read)) return 'own_data';
     if (this.notResearch.has(read)) return 'non_research';
-    const research = this.terms.research.firstAt(read);
+    // research denied a few words before it ("det er ikke tenkt som forskning") is not the purpose
+    const denied = (at: number) => read.words.slice(Math.max(0, at - DENIAL_REACH), at).some((w) => this.negations.has(w));
+    const mentions = this.terms.research.starts(read);
+    if (mentions.length > 0 && mentions.every(denied)) return 'non_research';
+    const research = mentions.find((at) => !denied(at)) ?? -1;
     const other = this.terms.non_research.firstAt(read);
     if (research < 0) return other < 0 ? undefined : 'non_research';
     return other >= 0 && other < research ? 'non_research' : 'research';
