@@ -286,6 +286,8 @@ describe('plain paraphrases get the topic', () => {
     ["who is the data controller for NPR? a colleague thinks it's FHI", 'data_controller'],
     // the model's small-talk reading of a question that names no greeting is noise
     ['Kan vi få NPR-tall brutt ned på valgkrets?', 'fallback'],
+    // but a greeting named in another sentence is named
+    ['Heisann! Korleis har du det i dag?', 'greeting'],
   ])('%s → %s', async (q, intent) => {
     expect((await ask(q)).intent).toBe(intent);
   });

@@ -172,7 +172,7 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
-  const { ranking, confidence, keywordIntents } = withoutSmallTalk(part.classification, u.tokens.length);
+  const { ranking, confidence, keywordIntents } = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents);
   const first = ranking.at(0);
   if (!first) return undefined;
   const conf = round(confidence);
@@ -313,11 +313,12 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
  * topic ("hei, er det her jeg kan få se journalen min?") whatever greeting or thanks it names. Help
  * stays help in a shorter message, and when named in so many words ("what can you do?").
  */
-function withoutSmallTalk(c: Classification, words: number): Classification {
+function withoutSmallTalk(c: Classification, words: number, messageKeywords: readonly string[]): Classification {
   const top = c.ranking.intent(0);
   if (top === undefined || !SMALL_TALK.has(top)) return c;
   const namesTopic = words >= SHORT_MESSAGE_WORDS && c.keywordIntents.some(isTopic);
-  const unnamed = words >= SHORT_MESSAGE_WORDS && !c.keywordIntents.some((k) => SMALL_TALK.has(k));
+  // (anywhere in the message: "Hallo! Korleis går det med deg?")
+  const unnamed = words >= SHORT_MESSAGE_WORDS && !messageKeywords.some((k) => SMALL_TALK.has(k));
   if (words < LONG_MESSAGE_WORDS && !namesTopic && !unnamed) return c;
   const long = words >= LONG_MESSAGE_WORDS;
   const dropped = (intent: string) => SMALL_TALK.has(intent) && (intent === 'help' ? long && !c.keywordIntents.includes(intent) : namesTopic || !c.keywordIntents.includes(intent));
