@@ -144,6 +144,12 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text.indexOf('1,100')).toBeLessThan(r.text.indexOf('helseregistre@helsedir.no'));
   });
 
+  it('a question word inside the first of two ("en forsker spør hva … og hvem …") asks it too', async () => {
+    const r = await ask('En kollega spør hva som er hjemmelen for NPR og hvem som er behandlingsansvarlig.');
+    expect(r.intent).toBe('legal_basis');
+    expect(r.text).toMatch(/§ 11[\s\S]*Helsedirektoratet/);
+  });
+
   it('data controller, then law', async () => {
     const r = await ask('Who is the data controller, and which law is NPR based on?');
     expect(r.intent).toBe('data_controller');

@@ -335,8 +335,10 @@ export class Reader {
       if (!this.conjunctions.has(read.words[i]!) || i + 1 >= places.length || i - from < 3) continue;
       const next = read.words[i + 1]!;
       if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1))) {
-        // the conjunction opens a second question
-        close(i, opens(from) || asksAfterComma);
+        // the conjunction opens a second question; the first asks too when it holds a question word
+        // of its own ("en forsker spør hva som er lovhjemmelen og hvem som er databehandler")
+        const asksWithin = this.whWords.has(next) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
+        close(i, opens(from) || asksAfterComma || asksWithin);
         joined = this.andWords.has(read.words[i]!) ? out[out.length - 1] : undefined;
         asksAfterComma = false;
         from = i + 1;
