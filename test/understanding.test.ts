@@ -422,6 +422,9 @@ describe('in scope, but not in the documentation', () => {
     'Is there an API for pulling NPR data?',
     'Hva gjør vi hvis vi har rapportert inn feil aktivitet til NPR?',
     'Får vi NPR-data på sengepostnivå?',
+    'Kan vi få dataene med engelske variabelnavn?',
+    // beside a question the documentation does not answer, an unsure reading of a vague one is no answer
+    'Hvor ofte blir NPR oppdatert? Er tallene for september kommet inn?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });

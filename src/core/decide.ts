@@ -66,6 +66,8 @@ const SMALL_TALK = new Set(['greeting', 'thanks', 'help']);
 const LONG_MESSAGE_WORDS = 15;
 /** A greeting with a topic named by keyword and this many words is a question ("hei, hva koster det?" is not: four words). */
 const SHORT_MESSAGE_WORDS = 5;
+/** A reading this unsure of one question is no answer beside another the documentation does not answer. */
+const UNSURE_BESIDE_UNDOCUMENTED = 0.5;
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
 const REFUSE_AT = 0.35;
 
@@ -87,6 +89,8 @@ export interface Answer {
   dayKind?: boolean;
   /** A non-research purpose and a question about the research forms: the answer starts with "no". */
   notTheForms?: boolean;
+  /** The question names something the documentation never mentions ("API", "rabatt"). */
+  namesUndocumented?: boolean;
   /** A person is offered because the delivery time has passed: the answer says when it fell. */
   overdue?: boolean;
 }
@@ -145,8 +149,12 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     }
   }
   // small talk or a fallback beside a real answer is manners or noise: the answer is what counts
-  const topics = answers.filter((a) => isTopic(a.intent) || a.intent === 'handoff' || a.alternatives);
+  // (but beside a question the documentation does not answer, an unsure reading of another is no answer)
+  const undocumentedToo = answers.some((a) => a.namesUndocumented);
+  const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED));
   if (topics.length > 0) return { answers: topics, purpose };
+  const undocumented = answers.find((a) => a.namesUndocumented);
+  if (undocumented) return one(undocumented);
   if (answers.length > 0) return { answers: [answers.find((a) => a.intent !== 'fallback') ?? answers[0]!], purpose };
   return one({ intent: 'fallback', fallback: u.anchored ? 'not_documented' : 'out_of_scope', confidence: 0 });
 }
@@ -193,7 +201,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // søke om dagpenger hos NAV", "fristen for å søke om foreldrepenger")
   const otherBodyAsked = u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored;
   const somethingElse = otherBodyAsked || (part.unknownObjects.length > 0 && !part.anchored && !u.namesNpr);
-  if (undocumented) return somethingElse ? fallback('out_of_scope') : fallback('not_documented', Math.max(scope.notDocumented, 0.5));
+  if (undocumented) return somethingElse ? fallback('out_of_scope') : { ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true };
   // asking for a person is answered with a person, whatever the documentation says
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (keywordIntents.includes('handoff') || scope.inScope >= IN_SCOPE_BELOW)) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
