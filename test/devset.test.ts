@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { accuracy, evaluateDevset, evaluateHeldOut } from '../src/tools/evaluate.js';
 
-describe('question sets', () => {
+// each answers several hundred questions: seconds on a busy machine, so no default 5 s limit
+describe('question sets', { timeout: 60_000 }, () => {
   it('answers at least 95 % of the development set right (intent and facts)', async () => {
     const score = await evaluateDevset();
     expect(score.total).toBeGreaterThanOrEqual(200);

@@ -246,7 +246,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // (nor one's own data asked for in so many words, "mitt fnr er …, hva står det om meg?", unless
     // the strange word is what is asked about: "er jeg registrert som blodgiver?")
     const ownData = ownDataAsked && part.unknownObjects.length === 0;
-    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical && !category && !ownData) return fallback(scope.notDocumented > scope.outOfScope ? 'not_documented' : 'out_of_scope');
+    // (nothing ties it to NPR: it is about something else, whatever the scope model leans to)
+    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical && !category && !ownData) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
     // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV"),
