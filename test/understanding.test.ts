@@ -317,6 +317,11 @@ describe('routing by purpose, only when the question asks how to get data', () =
     expect(r.text).toMatch(/^Nei\./);
   });
 
+  it('whom to contact with questions is whom to ask; whom to contact for data is the route', async () => {
+    expect((await ask('Vi jobber i kommunen. Hvem kan vi kontakte med spørsmål om registeret?')).intent).toBe('contact');
+    expect((await ask('Vi i kommunen trenger tall om innleggelser til planlegging. Hvem skal vi kontakte?')).intent).toBe('apply_non_research');
+  });
+
   it('a journalist asking how long NPR has existed gets the data period', async () => {
     const r = await ask('Jeg er journalist i NRK: hvor lenge har NPR eksistert?');
     expect(r.intent).toBe('data_period');

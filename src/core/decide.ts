@@ -265,7 +265,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // How to apply depends on what the data are for: research (the default) through the forms on
   // helsedata.no, other purposes by e-mail, one's own data at Helsenorge. Only a question about
   // how or where to get data is routed; "Jeg er journalist: hvor lenge har NPR eksistert?" is not.
-  const routed = APPLY.has(intent) || (ROUTED_BY_OTHER_PURPOSES.has(intent) && u.purpose !== undefined && u.purpose !== 'research');
+  // (whom to send questions to is whom to ask: "who can I contact with questions about NPR?")
+  const routedByPurpose = ROUTED_BY_OTHER_PURPOSES.has(intent) && !(intent === 'contact' && part.aboutQuestions);
+  const routed = APPLY.has(intent) || (routedByPurpose && u.purpose !== undefined && u.purpose !== 'research');
   if (routed) intent = PURPOSE_ROUTES[(APPLY.has(intent) ? purpose : u.purpose) ?? 'research'].intent;
 
   const slots = (i: string, c = conf): Answer => {

@@ -20,6 +20,8 @@ export interface Part {
   from: number;
   to: number;
   classification: Classification;
+  /** Names questions ("who do I contact with questions about …?"): whom to ask, not the way to data. */
+  aboutQuestions: boolean;
   /** Joins two things with "og"/"and": it may ask both ("pris og leveringstid?"). */
   joins: boolean;
   /** Offers two things with "eller"/"or": the user may be asking which ("pris eller frist?"). */
@@ -242,6 +244,7 @@ export class Reader {
   private readonly deadlineWords: TermList;
   private readonly userActions: TermList;
   private readonly taskRequests: TermList;
+  private readonly questionNouns: TermList;
   private readonly arithmetic: RegExp;
   private readonly relayPhrases: TermList;
   private readonly deathWords: TermList;
@@ -283,6 +286,7 @@ export class Reader {
     this.deadlineWords = list(lexicon.deadlineWords);
     this.userActions = list(lexicon.userActions);
     this.taskRequests = list(lexicon.taskRequests);
+    this.questionNouns = list(lexicon.questionNouns);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
     this.deathWords = list(lexicon.deathWords);
@@ -439,6 +443,7 @@ export class Reader {
       userDeadline: this.userDeadline(read, from, to),
       otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to),
       task: this.taskRequests.firstAt(read, from, to) === from || this.arithmetic.test(text.slice(places[from]!.start, places[to - 1]!.end)),
+      aboutQuestions: this.questionNouns.has(read, from, to),
     };
   }
 
