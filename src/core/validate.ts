@@ -24,6 +24,7 @@ export const CODE_ENTRIES: Record<string, string[]> = {
   clarify: ['first', 'second'],
   empty: [],
   truncated: ['limit'],
+  'instructions-ignored': [],
   labels: ['assignee', 'link', 'caseNumber', 'to', 'conversation', 'attempts', 'error', 'date'],
   feedback: [],
   handoff: ['caseNumber', 'text', 'summary', 'transcript'],

@@ -305,6 +305,7 @@ export class Composer {
     const main = u.readable ? this.composeAll(d, lang) : plain(this.render('empty', lang));
     const parts: string[] = [];
     if (u.redactions > 0) parts.push(this.render('privacy', lang).text);
+    if (d.instructionsIgnored) parts.push(this.render('instructions-ignored', lang).text);
     parts.push(main.text);
     if (u.truncated) parts.push(this.render('truncated', lang, undefined, { limit: MAX_QUESTION_CHARS }).text);
     const sources = main.sources;
