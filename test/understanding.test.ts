@@ -224,6 +224,12 @@ describe('dates as people write them', () => {
     expect(r.text).toContain('2. april 2027');
   });
 
+  it('"with fnr" names person-identifiable data', async () => {
+    const r = await ask('How long does it take to get data with fnr?');
+    expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
+    expect(r.text).toContain('60');
+  });
+
   it('nynorsk "no" (now) does not deny the category after it', async () => {
     const r = await ask('Eg treng no anonyme data, kor lang tid tek det?');
     expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
@@ -309,6 +315,8 @@ describe('plain paraphrases get the topic', () => {
     ['Er private avtalespesialister dekket?', 'registry_overview'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],
+    ['Hva er egentlig NPR til for?', 'purpose'],
+    ['I need someone to look at our case today, the deadline is long gone.', 'handoff'],
     // a claim in the context is settled by the answer's name ("thinks" is not "thanks")
     ["who is the data controller for NPR? a colleague thinks it's FHI", 'data_controller'],
     // the model's small-talk reading of a question that names no greeting is noise
@@ -328,6 +336,10 @@ describe('routing by purpose, only when the question asks how to get data', () =
     // the purpose named first is the user's own; research is named only as what the forms are for
     'Vi driver med kvalitetsforbedring på avdelingen. Kollegaen min mener vi skal bruke skjemaet for forskning på helsedata.no. Hvordan søker vi om NPR-data?',
     'Vi trenger NPR-data til forbedringsarbeid på avdelingen. Hvor søker vi?',
+    'Vi har et forbedringsprosjekt på avdelingen, hvordan søker vi om NPR-data?',
+    'Redaksjonen vår vil ha tall fra NPR til en artikkel. Hvordan får vi det?',
+    // the data wanted, described in the context, is no question of its own
+    'For our internal report we need the number of patients with sepsis. Do we use the helsedata.no form?',
   ])('%s', async (q) => {
     expect((await ask(q)).intent).toBe('apply_non_research');
   });
@@ -451,6 +463,7 @@ describe('in scope, but not in the documentation', () => {
     'Kan vi få dataene med engelske variabelnavn?',
     // beside a question the documentation does not answer, an unsure reading of a vague one is no answer
     'Hvor ofte blir NPR oppdatert? Er tallene for september kommet inn?',
+    'Hvor mange pasienter er registrert i NPR i dag?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });
