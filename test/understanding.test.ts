@@ -51,6 +51,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'What is 2 300 times 12?',
     'Hva blir 15 % av 980 kr?',
     'Can you help me write a literature review on hip fractures?',
+    "Please translate 'leveringsfrist for personidentifiserbare data' into English",
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.out_of_scope', sources: [] });

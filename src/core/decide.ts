@@ -218,7 +218,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const somethingElse = otherBodyAsked || (part.unknownObjects.length > 0 && !part.anchored && !u.namesNpr);
   if (undocumented) return somethingElse ? fallback('out_of_scope') : { ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true };
   // asking for a person is answered with a person, whatever the documentation says
-  if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (keywordIntents.includes('handoff') || scope.inScope >= IN_SCOPE_BELOW)) return { intent: 'handoff', confidence: conf };
+  // (a task for the bot is not, unless it names a person or a case: "Translate 'personidentifiserbare
+  // opplysninger' into English please" is not, "kan du lage en case til en saksbehandler?" is)
+  const asksPerson = keywordIntents.includes('handoff');
+  if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (asksPerson || (!part.task && scope.inScope >= IN_SCOPE_BELOW))) return { intent: 'handoff', confidence: conf };
   // hours or a date for a price or a deadline say the question is about NPR's rules
   const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.category !== undefined));
   // one's own data asked for in so many words ("whether my stay … is in there") is asked whatever else is said
@@ -241,7 +244,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
   // unless hours make it NPR's price ("regn ut prisen for 5 timer")
-  if (part.task && !(first.intent === 'pricing' && u.hours !== undefined)) return notAnswered();
+  // (it is not a question the documentation could answer, whatever it names: out of scope)
+  if (part.task && !(first.intent === 'pricing' && u.hours !== undefined)) return fallback('out_of_scope');
   // someone's deadline to do something: the page gives none, only NPR's delivery times
   if (first.intent === 'deadlines' && part.userDeadline && !figures) return notAnswered();
   // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?")
