@@ -318,6 +318,9 @@ describe('plain paraphrases get the topic', () => {
     ['Kor langt attende går NPR-dataa?', 'data_period'],
     ['Hva er egentlig NPR til for?', 'purpose'],
     ['I need someone to look at our case today, the deadline is long gone.', 'handoff'],
+    // a message that asks nothing but for a person gets the person first
+    ['Our complete application went in months ago and the deadline is long past. I need somebody to look at it this week.', 'handoff'],
+    ['I want to speak to a human about my own hospital records, not a bot.', 'handoff'],
     // a claim in the context is settled by the answer's name ("thinks" is not "thanks")
     ["who is the data controller for NPR? a colleague thinks it's FHI", 'data_controller'],
     // the model's small-talk reading of a question that names no greeting is noise
@@ -339,6 +342,8 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Vi trenger NPR-data til forbedringsarbeid på avdelingen. Hvor søker vi?',
     'Vi har et forbedringsprosjekt på avdelingen, hvordan søker vi om NPR-data?',
     'Redaksjonen vår vil ha tall fra NPR til en artikkel. Hvordan får vi det?',
+    // the ways to ask for data together outweigh the best single reading
+    'Redaksjonen vil ha landsdekkende tall før vi publiserer saken. Hvordan går jeg fram for å få slike tall fra NPR?',
     // the data wanted, described in the context, is no question of its own
     'For our internal report we need the number of patients with sepsis. Do we use the helsedata.no form?',
   ])('%s', async (q) => {

@@ -167,6 +167,10 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   const undocumentedToo = answers.some((a) => a.namesUndocumented);
   const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED));
   if (attempt) return topics.length > 0 ? { answers: topics, purpose, instructionsIgnored: true } : one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
+  // a message that asks nothing but for a person ("It's way past your deadline. I need somebody to
+  // look at this today.") is answered with the person first
+  const person = u.asks ? -1 : topics.findIndex((a) => a.intent === 'handoff');
+  if (person > 0) topics.unshift(...topics.splice(person, 1));
   if (topics.length > 0) return { answers: topics, purpose };
   const undocumented = answers.find((a) => a.namesUndocumented);
   if (undocumented) return one(undocumented);
@@ -238,8 +242,12 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     return fallback(kind === 'out_of_scope' && u.namesNpr && u.anchored ? 'not_documented' : kind, p);
   }
   // with a purpose other than research, the ways to ask for data are one reading: how to apply, whom to ask
-  const routes = u.purpose !== undefined && u.purpose !== 'research' && isRoute(first.intent);
-  const routeConfidence = routes ? ranking.intents.reduce((sum, i) => sum + (isRoute(i) ? ranking.scoreOf(i) : 0), 0) : confidence;
+  // (also when together they outweigh the best single reading: "Redaktøren vil ha landsdekkende tall.
+  // Hvordan går jeg fram for å få slike tall fra NPR?")
+  const otherPurpose = u.purpose !== undefined && u.purpose !== 'research';
+  const routeSum = otherPurpose ? ranking.intents.reduce((sum, i) => sum + (isRoute(i) ? ranking.scoreOf(i) : 0), 0) : 0;
+  const routes = otherPurpose && (isRoute(first.intent) || routeSum > first.score);
+  const routeConfidence = routes ? routeSum : confidence;
   if (routeConfidence < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
@@ -251,7 +259,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?")
   if (first.intent === 'deadlines' && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
 
-  let intent = first.intent;
+  let intent = routes && !isRoute(first.intent) ? ranking.intents.filter(isRoute).reduce((a, b) => (ranking.scoreOf(b) > ranking.scoreOf(a) ? b : a)) : first.intent;
   if (isTopic(intent) || intent === 'help') {
     // a foreign word, or one the bot has never seen, is what a question that names no registry data
     // asks about ("hva koster parkering?")
