@@ -317,6 +317,8 @@ describe('plain paraphrases get the topic', () => {
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],
     ['Hva er egentlig NPR til for?', 'purpose'],
+    // who to ask, not what one can ask the bot
+    ['Kven kan vi spørje om dette?', 'contact'],
     ['I need someone to look at our case today, the deadline is long gone.', 'handoff'],
     // a message that asks nothing but for a person gets the person first
     ['Our complete application went in months ago and the deadline is long past. I need somebody to look at it this week.', 'handoff'],
