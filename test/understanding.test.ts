@@ -314,6 +314,10 @@ describe('plain paraphrases get the topic', () => {
     ['How far back does NPR go?', 'data_period'],
     ['Do I pay anything for NPR data?', 'pricing'],
     ['Er private avtalespesialister dekket?', 'registry_overview'],
+    // which services NPR covers is what it contains; which people, its population
+    ['Dekker NPR også pasienter hos avtalespesialister, eller bare sykehusene?', 'registry_overview'],
+    ['Are outpatient clinic visits in NPR too?', 'registry_overview'],
+    ['Er folk som bor i utlandet med i NPR?', 'population'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],
     ['Hva er egentlig NPR til for?', 'purpose'],

@@ -66,6 +66,8 @@ const SMALL_TALK = new Set(['greeting', 'thanks', 'help']);
 const LONG_MESSAGE_WORDS = 15;
 /** A greeting with a topic named by keyword and this many words is a question ("hei, hva koster det?" is not: four words). */
 const SHORT_MESSAGE_WORDS = 5;
+/** A topic reading this sure answers a question the scope model holds out of scope when nothing in it shows what else it is about. */
+const SURE_TOPIC = 0.9;
 /** A reading this unsure of one question is no answer beside another the documentation does not answer. */
 const UNSURE_BESIDE_UNDOCUMENTED = 0.5;
 
@@ -230,7 +232,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.category !== undefined));
   // one's own data asked for in so many words ("whether my stay … is in there") is asked whatever else is said
   const ownDataAsked = first.intent === 'own_data' && keywordIntents.includes('own_data');
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked) {
+  // the scope model holds a question out of scope from what it learnt of near-misses; with nothing
+  // in the question to show what else it is about (no foreign or unknown word, no other body or
+  // registry) and a sure topic reading, it is the bot's topic ("kor lang tid tek det?")
+  const nothingElse = part.foreign.length === 0 && part.unknown.length === 0 && !part.namesOtherBody && !u.namesOtherRegistry && !part.task && confidence >= SURE_TOPIC && scope.outOfScope >= scope.notDocumented;
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
