@@ -317,6 +317,12 @@ describe('plain paraphrases get the topic', () => {
     // which services NPR covers is what it contains; which people, its population
     ['Dekker NPR også pasienter hos avtalespesialister, eller bare sykehusene?', 'registry_overview'],
     ['Are outpatient clinic visits in NPR too?', 'registry_overview'],
+    ['Do contract specialists report to NPR too?', 'registry_overview'],
+    ['which paragraph is it?', 'legal_basis'],
+    // a price asked by a municipality is a price, not the municipality's route
+    ['As a municipality, what would we pay for NPR data?', 'pricing'],
+    // two readings the purpose routes to one answer need no clarifying question
+    ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],
@@ -348,8 +354,9 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Vi trenger NPR-data til forbedringsarbeid på avdelingen. Hvor søker vi?',
     'Vi har et forbedringsprosjekt på avdelingen, hvordan søker vi om NPR-data?',
     'Redaksjonen vår vil ha tall fra NPR til en artikkel. Hvordan får vi det?',
-    // the ways to ask for data together outweigh the best single reading
-    'Redaksjonen vil ha landsdekkende tall før vi publiserer saken. Hvordan går jeg fram for å få slike tall fra NPR?',
+    'Vi gjør en klinisk revisjon på avdelingen. Bruker vi skjemaet på helsedata.no?',
+    // how to go about it, for planning
+    'Vi er fra kommunen og trenger tall til planlegging. Hvordan går vi fram for å søke om slike data fra NPR?',
     // the data wanted, described in the context, is no question of its own
     'For our internal report we need the number of patients with sepsis. Do we use the helsedata.no form?',
   ])('%s', async (q) => {

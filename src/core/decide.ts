@@ -331,6 +331,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
   const settledByKeyword = keywordIntents.includes(first.intent) && !keywordIntents.includes(second?.intent ?? '');
   const settledByConversation = state?.intent === first.intent;
+  // (two readings the purpose routes to one answer are one: "Må jeg søke på helsedata.no for å se mine egne data?")
+  const sameAnswer = second !== undefined && APPLY.has(second.intent) && PURPOSE_ROUTES[purpose ?? 'research'].intent === intent;
   // "pris eller frist?": the user offers two topics by name; ask which
   const named = keywordIntents.filter(isTopic);
   // (both plausible: "pasientgrupper eller opphold som ikke er med" names two topics' words but asks one)
@@ -343,7 +345,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     second.score >= first.score * CLARIFY_RATIO &&
     !settledByFigures &&
     !settledByKeyword &&
-    !settledByConversation
+    !settledByConversation &&
+    !sameAnswer
   ) {
     if (state?.intent === second.intent) return slots(second.intent);
     return { intent, confidence: conf, alternatives: [first.intent, second.intent] };
