@@ -483,6 +483,9 @@ describe('in scope, but not in the documentation', () => {
     // beside a question the documentation does not answer, an unsure reading of a vague one is no answer
     'Hvor ofte blir NPR oppdatert? Er tallene for september kommet inn?',
     'Hvor mange pasienter er registrert i NPR i dag?',
+    // typical or average figures: the page gives rates and limits only
+    'How many hours does an NPR application take on average?',
+    'Hvor lang er leveringstiden i praksis, i snitt?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });
