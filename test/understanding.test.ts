@@ -436,6 +436,20 @@ describe('a category denied is not the one asked about', () => {
   });
 });
 
+describe('"the other kind" after a delivery time for one category', () => {
+  it('gets the category with the other time, and the date when one was given', async () => {
+    const replies = await conversation('how long does it take to get anonymous data?', 'and if the complete application arrives on 3 March 2027?', 'and for the other kind?');
+    expect(replies.map((r) => r.intent)).toEqual(['deadlines', 'deadlines', 'deadlines']);
+    expect(replies[2]!.text).toContain('2 May 2027');
+  });
+
+  it('in Norwegian, where the model alone reads the bare words as an attempt on the rules', async () => {
+    const [, second] = await conversation('hvor lang tid tar det å få anonyme data?', 'og den andre typen?');
+    expect(second).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
+    expect(second!.text).toContain('60 dager');
+  });
+});
+
 describe('corrections in a conversation', () => {
   it('"3 hours" → "no, make it 12" → "and with VAT?" answers for 12', async () => {
     const replies = await conversation('3 hours', 'no, make it 12', 'and with VAT?');

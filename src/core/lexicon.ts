@@ -52,6 +52,8 @@ export const lexiconSchema = z.strictObject({
   /** "How long": NPR's delivery time only beside one of the delivery words. */
   durationWords: words,
   deliveryWords: words,
+  /** "The other kind" of data, after a delivery time for one category: the category with the other time. */
+  otherKindWords: words,
   /** Nouns for questions: "whom do I contact with questions about …" asks whom to ask, whatever the purpose. */
   questionNouns: words,
   /** Words after which a question names what it is about ("søke om …", "time hos …", "apply for …"). */

@@ -75,6 +75,8 @@ export interface Understanding {
   refusalInSentences: number;
   /** A sentence plainly tries to change the bot's rules ("ignorer reglene", "system prompt"). */
   injection: boolean;
+  /** Asks for "the other kind" of data: the category with the other delivery time than the one given (set only then). */
+  otherCategory?: (category: string) => string | undefined;
   /** Some sentence asks something (a question mark, a question word, a request); else its parts are its sentences. */
   asks: boolean;
   hours?: number;
@@ -251,6 +253,7 @@ export class Reader {
   private readonly userActions: TermList;
   private readonly taskRequests: TermList;
   private readonly questionNouns: TermList;
+  private readonly otherKindWords: TermList;
   private readonly arithmetic: RegExp;
   private readonly relayPhrases: TermList;
   private readonly deathWords: TermList;
@@ -293,6 +296,7 @@ export class Reader {
     this.userActions = list(lexicon.userActions);
     this.taskRequests = list(lexicon.taskRequests);
     this.questionNouns = list(lexicon.questionNouns);
+    this.otherKindWords = list(lexicon.otherKindWords);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
     this.deathWords = list(lexicon.deathWords);
@@ -543,6 +547,7 @@ export class Reader {
       refusalInSentences,
       injection,
       asks: asking.length > 0,
+      ...(this.otherKindWords.has(read) ? { otherCategory: this.categories.otherThan } : {}),
       hours,
       bareNumber: this.slots.bareNumber(withoutRedactions, raws),
       received,

@@ -30,6 +30,15 @@ export class DataCategories {
     return found[0];
   }
 
+  /**
+   * "The other kind" after this category: the last one with another delivery time (knowledge
+   * lists the plain category of each time last: anonymous data, person-identifiable data).
+   */
+  readonly otherThan = (name: string): string | undefined => {
+    const days = this.groups.find((g) => g.name === name)?.daysFact;
+    return days === undefined ? undefined : this.groups.findLast((g) => g.daysFact !== days)?.name;
+  };
+
   /** Every place a category is named follows a word that denies it. */
   private denied(terms: TermList, read: WordParts): boolean {
     const covered = terms.covered(read);
