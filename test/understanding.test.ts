@@ -294,6 +294,22 @@ describe('one keyword does not decide too much', () => {
   });
 });
 
+describe('a delivery time already past, asked without complaint', () => {
+  it('is the deadline question it asks: the date, and the offer of a person all the same', async () => {
+    const [r, yes] = await conversation('Søknaden vår var komplett 4. mai 2026, og vi ba om anonyme data. Når får vi dataene?', 'ja');
+    expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.overdue', handoff: true });
+    expect(r.text).toContain('3. juni 2026');
+    expect(r.text).toContain('Fristen har altså gått ut.');
+    expect(yes).toMatchObject({ intent: 'handoff', rule: 'handoff.confirmed' });
+  });
+
+  it('asked with a complaint, it is a request for a person', async () => {
+    const r = await ask('Our complete application for anonymous data arrived on 3 August 2026 and still nothing. Not acceptable.');
+    expect(r).toMatchObject({ intent: 'handoff', rule: 'handoff.overdue', handoff: true });
+    expect(r.text).toContain('2 September 2026');
+  });
+});
+
 describe('no clarifying question nobody needed', () => {
   it('a price question with another registry as context is a price question', async () => {
     const r = await ask("We are combining NPR with Cancer Registry data. What is NPR's hourly price?");

@@ -226,10 +226,12 @@ export class Bot {
     let pendingHandoff: HandoffReason | undefined;
     if (reply.intent === 'handoff') pendingHandoff = 'asked';
     else if (first?.fallback === 'refusal') pendingHandoff = undefined;
+    else if (first?.overdue) pendingHandoff = 'needs_person';
     else if (u.readable && unanswered >= UNANSWERED_BEFORE_OFFER) pendingHandoff = 'unanswered';
     else if (u.needsPerson || first?.fallback === 'not_documented') pendingHandoff = 'needs_person';
     if (pendingHandoff && pendingHandoff !== 'asked') {
-      reply.text = `${reply.text}\n\n${this.composer.handoffText('offer', lang)}`;
+      // (an answer past its delivery time offers a person in its own words)
+      if (!first?.overdue) reply.text = `${reply.text}\n\n${this.composer.handoffText('offer', lang)}`;
       reply.handoff = true;
     }
     const last = decision.answers.findLast((a) => a.intent !== 'fallback' && !a.alternatives);

@@ -91,7 +91,7 @@ export interface Answer {
   notTheForms?: boolean;
   /** The question names something the documentation never mentions ("API", "rabatt"). */
   namesUndocumented?: boolean;
-  /** A person is offered because the delivery time has passed: the answer says when it fell. */
+  /** The delivery time has passed: the answer says when it fell, and offers a person. */
   overdue?: boolean;
 }
 
@@ -106,6 +106,13 @@ export interface Decision {
   /** The message also tried to change the bot's rules: the reply says it ignored that. */
   instructionsIgnored?: boolean;
 }
+
+/**
+ * A delivery time that has passed is answered with its date and the offer of a person; it is a
+ * request for a person when the message complains or asks for one ("… og vi har ikke hørt noe
+ * siden"), else the deadline question it asks ("Søknaden var komplett 2. mars. Når får vi dataene?").
+ */
+const overdueIntent = (u: Understanding) => (u.needsPerson || u.classification.keywordIntents.includes('handoff') ? 'handoff' : 'deadlines');
 
 /**
  * A question beside an attempt to change the rules that is worth answering: it holds no attempt
@@ -151,7 +158,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     // "it was complete on 10 September, and we have heard nothing since": past the delivery time, a person
     if (previous === 'deadlines' && u.received && !u.parts.some((p) => p.conditional)) {
       const category = u.category ?? state?.category;
-      if (deadlinePassed(u.received, category, u.sourceCount, u.today)) return one({ intent: 'handoff', confidence: conf, received: u.received, category, sourceCount: u.sourceCount, overdue: true });
+      if (deadlinePassed(u.received, category, u.sourceCount, u.today)) return one({ intent: overdueIntent(u), confidence: conf, received: u.received, category, sourceCount: u.sourceCount, overdue: true });
     }
     return one(
       previous === 'pricing'
@@ -318,7 +325,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
       const category = u.category ?? (state?.intent === 'deadlines' ? state.category : undefined);
       // a complete application whose delivery time has passed: a complaint, for a person
       const sourceCount = u.sourceCount;
-      if (u.received && received && !part.conditional && deadlinePassed(received, category, sourceCount, u.today)) return { intent: 'handoff', confidence: c, received, category, sourceCount, overdue: true };
+      if (u.received && received && !part.conditional && deadlinePassed(received, category, sourceCount, u.today)) return { intent: overdueIntent(u), confidence: c, received, category, sourceCount, overdue: true };
       return { intent: i, confidence: c, received, category, sourceCount, dayKind: u.asksDayKind };
     }
     if (i === 'apply_non_research') return { intent: i, confidence: c, notTheForms: u.namesForms };

@@ -232,7 +232,7 @@ export class Composer {
     if (d.overdue) {
       // when it fell, from the rule; then that a person should look at it
       const due = this.deadlines(d, lang);
-      return { text: `${due.text}\n\n${this.handoffText('overdue', lang)}`, sources: due.sources, rule: 'handoff.overdue', route: null, figures: due.figures };
+      return { text: `${due.text}\n\n${this.handoffText('overdue', lang)}`, sources: due.sources, rule: `${d.intent}.overdue`, route: null, figures: due.figures };
     }
     if (d.alternatives) {
       // mid-sentence: "pris for data fra NPR", keeping the names' capitals
