@@ -32,6 +32,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'Hva er fristen for å søke om dagpenger hos NAV?',
     'How long does the Research Council take to answer a grant application?',
     'Hvor lenge må man vente på nytt førerkort?',
+    // beside a question with its question mark, a sentence a verb opens states something
+    'Hvor lang tid tar det å få svar på visum? trenger det før jeg skal behandles på sykehus i Norge',
     'Hva koster en time hos psykologspesialist privat?',
     'How do I apply for the analyst job at the directorate?',
     // a compound whose head is known but whose first part is not is a word never seen

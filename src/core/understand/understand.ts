@@ -116,6 +116,16 @@ export interface Understanding {
 const SLOT_EVIDENCE = 1.5;
 /** "ja", "yes please", "ja, gjør det": longer messages are questions, not answers. */
 const SHORT_ANSWER_WORDS = 4;
+/** A sentence of a message, or one of two questions joined by "og"/"and", as a word range. */
+interface Segment {
+  from: number;
+  to: number;
+  /** Asks something: a question mark, a question word or a request opens or ends it. */
+  asks: boolean;
+  /** Asks only because a verb that can open a question opens it ("trenger det …"), with no question mark. */
+  byVerb: boolean;
+}
+
 /** How much a question's context sentences count beside the question itself. */
 const CONTEXT_WEIGHT = 0.3;
 
@@ -319,17 +329,21 @@ export class Reader {
    * a question word or a request; after "og"/"and", only a question word ("hvor", "what") or, after
    * a comma, a verb ("…, and is the rate …") opens a new question.
    */
-  private segments(text: string, places: Word[], read: WordParts): { from: number; to: number; asks: boolean }[] {
-    const out: { from: number; to: number; asks: boolean }[] = [];
+  private segments(text: string, places: Word[], read: WordParts): Segment[] {
+    const out: Segment[] = [];
     let from = 0;
-    const close = (to: number, asks: boolean) => {
-      if (to > from) out.push({ from, to, asks });
+    // the segments of the sentence being read: a question mark at its end is theirs too
+    let sentenceStart = 0;
+    const close = (to: number, asks: boolean, byVerb: boolean) => {
+      if (to > from) out.push({ from, to, asks, byVerb });
       from = to;
     };
     const opens = (k: number) => this.questionWords.has(read.words[k]!) || this.requests.has(read, k, Math.min(k + 2, places.length));
+    // opened only by a verb that can open a question ("trenger", "kan"), not a question word or a request
+    const verbOnly = (k: number) => this.questionWords.has(read.words[k]!) && !this.whWords.has(read.words[k]!) && !this.requests.has(read, k, Math.min(k + 2, places.length));
     let asksAfterComma = false;
     // the part before "…, and who do we contact?": the question mark ends both (not "…, or is it anonymous?": one question)
-    let joined: { from: number; to: number; asks: boolean } | undefined;
+    let joined: Segment | undefined;
     for (let i = 1; i <= places.length; i++) {
       const end = i === places.length;
       const gapStart = places[i - 1]!.end;
@@ -338,10 +352,13 @@ export class Reader {
       const space = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32;
       const gap = space ? ' ' : text.slice(gapStart, gapEnd);
       if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places[i - 1]!.word, text[places[i]!.start]!))) {
-        close(i, gap.includes('?') || opens(from) || asksAfterComma);
-        if (joined && gap.includes('?')) joined.asks = true;
+        const mark = gap.includes('?');
+        close(i, mark || opens(from) || asksAfterComma, !mark && !asksAfterComma && verbOnly(from));
+        if (mark) for (let k = sentenceStart; k < out.length; k++) out[k]!.byVerb = false;
+        if (joined && mark) joined.asks = true;
         joined = undefined;
         asksAfterComma = false;
+        sentenceStart = out.length;
         continue;
       }
       // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
@@ -352,7 +369,7 @@ export class Reader {
         // the conjunction opens a second question; the first asks too when it holds a question word
         // of its own ("en forsker spør hva som er lovhjemmelen og hvem som er databehandler")
         const asksWithin = this.whWords.has(next) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
-        close(i, opens(from) || asksAfterComma || asksWithin);
+        close(i, opens(from) || asksAfterComma || asksWithin, !asksAfterComma && !asksWithin && verbOnly(from));
         joined = this.andWords.has(read.words[i]!) ? out[out.length - 1] : undefined;
         asksAfterComma = false;
         from = i + 1;
@@ -491,7 +508,10 @@ export class Reader {
     const whole = this.classifier.classify(topic, 0, words.length, evidence);
 
     const segments = this.segments(withoutRedactions, places, read);
-    const asking = segments.filter((s) => s.asks);
+    // beside a sentence with a question mark, one without it that only a verb opens states something
+    // ("… nytt pass? trenger det før en sykehusbehandling i utlandet")
+    const marked = /\?/.test(withoutRedactions);
+    const asking = segments.filter((s) => s.asks && !(marked && s.byVerb));
     const questions = asking.length > 0 ? asking : segments;
     // each range of the message is classified once, whatever asks for it (a message of one
     // sentence never asks for a range)
