@@ -18,8 +18,10 @@ const NORWEGIAN_LETTERS_AT_MOST = 8;
 /**
  * Most Norwegian is written in bokmål, and the two share most words ("søknaden var komplett, når
  * er fristen?" is both): nynorsk has to lead bokmål by this much, in log-probability, to be chosen.
+ * (2 held until 165 nynorsk-heavy examples were added; 2.5 keeps every bokmål question of the
+ * development set bokmål and reads as many nynorsk ones as nynorsk: 36 of 40.)
  */
-const NYNORSK_LEAD = 2;
+const NYNORSK_LEAD = 2.5;
 
 function trigrams(word: string): string[] {
   const padded = `^${word}$`;
