@@ -300,8 +300,8 @@ describe('a delivery time already past, asked without complaint', () => {
   it('is the deadline question it asks: the date, and the offer of a person all the same', async () => {
     const [r, yes] = await conversation('Søknaden vår var komplett 4. mai 2026, og vi ba om anonyme data. Når får vi dataene?', 'ja');
     expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.overdue', handoff: true });
-    expect(r.text).toContain('3. juni 2026');
-    expect(r.text).toContain('Fristen har altså gått ut.');
+    expect(r!.text).toContain('3. juni 2026');
+    expect(r!.text).toContain('Fristen har altså gått ut.');
     expect(yes).toMatchObject({ intent: 'handoff', rule: 'handoff.confirmed' });
   });
 
