@@ -37,7 +37,8 @@ describe('the start-up cache', () => {
     expect(warm.data).toEqual(loadBotData());
   });
 
-  it('gives a bot that answers every question of the development and blind sets exactly as one trained from the files', async () => {
+  // (some 2 500 turns, twice: seconds on a busy machine)
+  it('gives a bot that answers every question of the development and blind sets exactly as one trained from the files', { timeout: 60_000 }, async () => {
     const fromFiles = asked(new Bot({ data: cold.data, now: () => EVAL_NOW }));
     const fromCache = asked(new Bot({ data: warm.data, now: () => EVAL_NOW }));
     let turns = 0;
