@@ -59,7 +59,9 @@ export const QUESTION_SETS = [
   { name: 'blind7', dir: 'test/blind7', kind: 'blind', title: 'Blind set 7, by persona, two thirds of the hard kinds (partly tuned on since)' },
   { name: 'blind8', dir: 'test/blind8', kind: 'blind', title: 'Blind set 8, by persona, most of the hard kinds (tuned on since its first measurement)' },
   { name: 'blind9', dir: 'test/blind9', kind: 'blind', title: 'Blind set 9, by persona, most of the hard kinds (tuned on since its first measurement)' },
-  { name: 'blind10', dir: 'test/blind10', kind: 'blind', title: 'Blind set 10, by persona, most of the hard kinds' },
+  { name: 'blind10', dir: 'test/blind10', kind: 'blind', title: 'Blind set 10, by persona, most of the hard kinds (tuned on since its first measurement)' },
+  { name: 'blind11', dir: 'test/blind11', kind: 'blind', title: 'Blind set 11, by persona, most of the hard kinds' },
+  { name: 'blind12', dir: 'test/blind12', kind: 'blind', title: 'Blind set 12, by persona, half ordinary questions' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
