@@ -409,6 +409,10 @@ describe('terse questions', () => {
     ['hjemmel?', 'legal_basis', 'nb'],
     ['dekning poliklinikk?', 'data_quality', 'nb'],
     ['pris 3,5t eks mva', 'pricing', 'nb'],
+    // with hours, a word never seen is an abbreviation, not what the question is about
+    ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],
+    ["3h – what's billed?", 'pricing', 'en'],
+    ['Kva lov gjer at registeret kan lagre opplysningar om meg?', 'legal_basis', 'nn'],
   ])('%s → %s', async (q, intent, lang) => {
     const r = await ask(q);
     expect(r.intent).toBe(intent);

@@ -282,7 +282,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // asks about ("hva koster parkering?")
     // so does a word never seen where the question names its object ("søke om sykepenger"), unless
     // its figures tie it to NPR's price or delivery time ("et quote på pris hvis det tar 10 timer")
-    const unknownCounts = part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said || (part.unknownObjects.length > 0 && !figures);
+    // (with figures, a word never seen is an abbreviation or a slip: "1 t saksbeh., hva faktureres?")
+    const unknownCounts = !figures && (part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said || part.unknownObjects.length > 0);
     const strange = part.foreign.length + (unknownCounts ? part.unknown.length : 0);
     const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
     // (a data category named, "identifiable data", ties a delivery-time question to NPR's)
