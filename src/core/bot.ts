@@ -4,7 +4,8 @@ import type { Lang, Message, Reply, Source } from './types.js';
 import { loadKnowledge } from './knowledge/load.js';
 import { loadIntents } from './intents/load.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
-import type { KnowledgeBase } from './knowledge/entry.js';
+import { entry, type KnowledgeBase } from './knowledge/entry.js';
+import { knowledgeSchemas, type PriceFacts } from './knowledge/schema.js';
 import type { IntentDef } from './intents/schema.js';
 import { Reader } from './understand/understand.js';
 import { decide } from './decide.js';
@@ -25,6 +26,8 @@ export interface BotData {
   kb: KnowledgeBase;
   intents: IntentDef[];
   lexicon: Lexicon;
+  /** The price entry's facts as the pricing rule reads them, typed (defaults filled in) when the files are read. */
+  priceFacts: PriceFacts;
 }
 
 /**
@@ -42,7 +45,7 @@ export function loadBotData(root = PROJECT_ROOT, knowledge = knowledgeDir(root))
   const lexicon = loadLexicon(join(root, 'intents', 'lexicon.yaml'), root);
   const problems = checkReferences(kb, intents);
   if (problems.length > 0) throw new DataError(problems);
-  return { kb, intents, lexicon };
+  return { kb, intents, lexicon, priceFacts: knowledgeSchemas().priceFacts.parse(entry(kb, 'price').facts) };
 }
 
 /** The trained reader of each loaded data set: bots built from the same data share it (training takes most of a second). */
@@ -121,7 +124,7 @@ export class Bot {
     this.store = options.store ?? new MemoryConversationStore();
     this.now = options.now ?? (() => new Date());
     this.reader = readerFor(this.data);
-    this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents);
+    this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents, this.data.priceFacts);
   }
 
   /**

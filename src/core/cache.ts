@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BotData } from './bot.js';
 import type { KnowledgeEntry } from './knowledge/entry.js';
+import type { PriceFacts } from './knowledge/schema.js';
 import type { IntentDef } from './intents/schema.js';
 import type { Lexicon } from './lexicon.js';
 import type { ReaderState } from './understand/understand.js';
@@ -26,7 +27,7 @@ import type { ModelState } from './understand/classifier.js';
 import type { HolidayTable } from './answer/rules/calendar.js';
 
 /** Changes whenever what a cache file holds, or how, changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 const MAGIC = Buffer.from('NPRCACHE', 'latin1');
 const SUFFIX = '.npr-cache';
 /** Cache files kept in a folder (other knowledge folders, earlier versions of the data); older ones are removed. */
@@ -115,6 +116,7 @@ interface Header {
     entries: (Record<string, unknown> & { id: string; sections: [string, { text: string; line: number }][]; lines: [string, number][] })[];
     intents: (Record<string, unknown> & { intent: string; lines: [string, number][] })[];
     lexicon: Record<string, unknown>;
+    priceFacts: Record<string, unknown>;
   };
   reader: {
     features: string[];
@@ -171,6 +173,7 @@ const checkHeader: Check = fields({
     entries: list(fields({ id: string, file: string, facts: object, sections: list(pair(fields({ text: string, line: number }))), lines: list(pair(number)) })),
     intents: list(fields({ intent: string, file: string, examples: fields({ nb: list(string), nn: list(string), en: list(string) }), lines: list(pair(number)) })),
     lexicon: fields({ languageMarkers: object }),
+    priceFacts: fields({ hourlyRateNok: number, vatPercent: number, billing: string }),
   }),
   reader: fields({
     features: list(string),
@@ -201,6 +204,7 @@ export function encodeCache(key: string, { data, reader, holidays }: CachePayloa
       entries: [...data.kb.entries.values()].map((e) => ({ ...e, sections: [...e.sections], lines: [...e.lines] })),
       intents: data.intents.map((i) => ({ ...i, lines: [...i.lines] })),
       lexicon: data.lexicon,
+      priceFacts: data.priceFacts,
     },
     reader: {
       features: reader.classifier.features,
@@ -266,7 +270,7 @@ export function decodeCache(bytes: Buffer, key: string): CachePayload {
   const intents = header.data.intents.map((i) => ({ ...(i as unknown as IntentDef), lines: new Map(i.lines) }));
   const { features, foreign, vocabulary, language } = header.reader;
   return {
-    data: { kb: { entries }, intents, lexicon: header.data.lexicon as unknown as Lexicon },
+    data: { kb: { entries }, intents, lexicon: header.data.lexicon as unknown as Lexicon, priceFacts: header.data.priceFacts as unknown as PriceFacts },
     reader: { classifier: { features, foreign, topics, scope }, vocabulary, language },
     holidays: header.holidays,
   };
