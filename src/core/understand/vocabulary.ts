@@ -1,16 +1,19 @@
 import { createRequire } from 'node:module';
-import lunr from 'lunr';
-import { distance } from 'fastest-levenshtein';
+import type Lunr from 'lunr';
 
+// lunr and fastest-levenshtein are CommonJS: loaded with require, since importing them as ES
+// modules has Node scan their whole source for export names first (some 40 ms of every start).
 // lunr-languages are UMD plugins that register themselves on the lunr instance they are given.
 const require = createRequire(import.meta.url);
+const lunr = require('lunr') as typeof Lunr;
+const { distance } = require('fastest-levenshtein') as typeof import('fastest-levenshtein');
 type Plugin = (l: typeof lunr) => void;
 const registered = lunr as unknown as { no?: unknown };
 if (!registered.no) {
   (require('lunr-languages/lunr.stemmer.support.js') as Plugin)(lunr);
   (require('lunr-languages/lunr.no.js') as Plugin)(lunr);
 }
-type TokenFilter = (token: lunr.Token) => lunr.Token | undefined;
+type TokenFilter = (token: Lunr.Token) => Lunr.Token | undefined;
 const norwegian = (lunr as unknown as { no: { stemmer: TokenFilter; stopWordFilter: TokenFilter } }).no;
 const english = lunr as unknown as { stemmer: TokenFilter; stopWordFilter: TokenFilter };
 
