@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot, PROJECT_ROOT, knowledgeDir, loadBotData, preparedBotData, type BotData, type Preparation } from '../src/core/bot.js';
 import { BUILT_CACHE_DIR, cacheKey, cachePlaces, decodeCache, encodeCache, readCache, UnfitCache, type CachePayload } from '../src/core/cache.js';
 import { holidayTable } from '../src/core/answer/rules/calendar.js';
+import { calendarNames } from '../src/core/understand/slots.js';
 import { EVAL_NOW, loadQuestionSet, QUESTION_SETS, setDir } from '../src/tools/evaluate.js';
 
 // every cache these tests write goes into this folder, never into the work tree
@@ -84,6 +85,19 @@ describe('the start-up cache', () => {
     }
     expect(table.find((t) => t.year === 2027 && t.lang === 'en')!.days).toContainEqual(['2027-05-06', 'Ascension Day']);
   });
+
+  it('keeps the month and weekday names ICU gives, in the order it gave them', () => {
+    const { calendar } = decodeCache(readFileSync(file), cacheKey(PROJECT_ROOT, knowledgeDir()));
+    const icu = (locale: string, options: Intl.DateTimeFormatOptions, date: Date) => new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(date).toLowerCase().replace(/\.$/, '');
+    for (const locale of ['nb', 'nn', 'en-GB', 'en-US']) {
+      for (const width of ['long', 'short'] as const) {
+        for (let m = 0; m < 12; m++) expect(calendar.months).toContainEqual([icu(locale, { month: width }, new Date(Date.UTC(2000, m, 1))), m + 1]);
+        for (let d = 0; d < 7; d++) expect(calendar.weekdays).toContainEqual([icu(locale, { weekday: width }, new Date(Date.UTC(2000, 0, 2 + d))), d]);
+      }
+    }
+    expect(calendar.weekdays).toContainEqual(['mandags', 1]);
+    expect(calendar).toEqual(calendarNames());
+  });
 });
 
 describe('npm run ask -- --json in a process of its own', () => {
@@ -121,7 +135,7 @@ describe('npm run ask -- --json in a process of its own', () => {
 
 describe('a cache that does not fit is ignored, never taken', () => {
   const key = () => cacheKey(PROJECT_ROOT, knowledgeDir());
-  const payload = (): CachePayload => ({ data: cold.data, reader: new Bot({ data: cold.data }).reader.state(), holidays: holidayTable(2026, 2027) });
+  const payload = (): CachePayload => ({ data: cold.data, reader: new Bot({ data: cold.data }).reader.state(), holidays: holidayTable(2026, 2027), calendar: calendarNames() });
   const unfit = (bytes: Buffer) => {
     try {
       decodeCache(bytes, key());
@@ -162,6 +176,10 @@ describe('a cache that does not fit is ignored, never taken', () => {
     expect(unfit(encodeCache(key(), broken))).toMatch(/header.reader.vocabulary.counts.0 is not a number/);
     const noLexicon = { ...p, data: { ...p.data, lexicon: undefined as unknown as BotData['lexicon'] } };
     expect(unfit(encodeCache(key(), noLexicon))).toMatch(/header.data.lexicon is not an object/);
+    const noPrices = { ...p, data: { ...p.data, priceFacts: undefined as unknown as BotData['priceFacts'] } };
+    expect(unfit(encodeCache(key(), noPrices))).toMatch(/header.data.priceFacts is not an object/);
+    const monthAsText = { ...p, calendar: { ...p.calendar, months: p.calendar.months.map(([name, m]) => [name, String(m)]) as unknown as [string, number][] } };
+    expect(unfit(encodeCache(key(), monthAsText))).toMatch(/header.calendar.months.0.1 is not a count/);
   });
 
   it('models whose size does not fit their features: not taken, trained again', () => {

@@ -17,6 +17,7 @@ import { checkReferences } from './validate.js';
 import { DataError } from './data-file.js';
 import { cacheKey, cachePlaces, readCache, writeCache } from './cache.js';
 import { holidayTable, useHolidayTable } from './answer/rules/calendar.js';
+import { calendarNames, useCalendarNames } from './understand/slots.js';
 import { isoDay, isoTimestamp } from './clock.js';
 
 /** The project folder: knowledge/ and intents/ live here. */
@@ -79,6 +80,7 @@ export function preparedBotData(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = pr
   const key = cacheKey(root, knowledge);
   const cached = readCache(places.read, key);
   let reader: Reader | undefined;
+  if (cached) useCalendarNames(cached.calendar);
   try {
     if (cached) reader = new Reader(cached.data.intents, cached.data.kb, cached.data.lexicon, cached.reader);
   } catch {
@@ -93,7 +95,7 @@ export function preparedBotData(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = pr
   const how: Preparation = { from: 'files' };
   if (places.write) {
     const year = new Date().getUTCFullYear();
-    const payload = { data, reader: readerFor(data).state(), holidays: holidayTable(year - HOLIDAY_YEARS_BEFORE, year + HOLIDAY_YEARS_AFTER) };
+    const payload = { data, reader: readerFor(data).state(), holidays: holidayTable(year - HOLIDAY_YEARS_BEFORE, year + HOLIDAY_YEARS_AFTER), calendar: calendarNames() };
     const wrote = writeCache(places.write, key, payload, (why) => (how.notWritten = why));
     if (wrote) how.wrote = wrote;
   }

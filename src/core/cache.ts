@@ -25,9 +25,10 @@ import type { LanguageState } from './understand/language.js';
 import type { VocabularyState } from './understand/vocabulary.js';
 import type { ModelState } from './understand/classifier.js';
 import type { HolidayTable } from './answer/rules/calendar.js';
+import type { CalendarNames } from './understand/slots.js';
 
 /** Changes whenever what a cache file holds, or how, changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 const MAGIC = Buffer.from('NPRCACHE', 'latin1');
 const SUFFIX = '.npr-cache';
 /** Cache files kept in a folder (other knowledge folders, earlier versions of the data); older ones are removed. */
@@ -95,6 +96,8 @@ export function cacheKey(root: string, knowledge: string): string {
   };
   add('format', String(CACHE_FORMAT));
   add('node', process.version);
+  // Node may use the system's ICU, whose month and weekday names the cache keeps
+  add('icu', `${process.versions.icu} ${process.versions.cldr} ${process.versions.unicode}`);
   add('package', readVersion(root));
   for (const name of LIBRARIES) add(`library ${name}`, versionOf(root, name));
   for (const file of filesUnder(CODE_DIR, (name) => name.endsWith('.map'))) add(`code ${relative(CODE_DIR, file)}`, readFileSync(file));
@@ -127,6 +130,7 @@ interface Header {
     language: LanguageState;
   };
   holidays: HolidayTable;
+  calendar: CalendarNames;
 }
 /** A model in the header: its classes and how many floats its weights and biases take. */
 interface ModelShape {
@@ -184,6 +188,7 @@ const checkHeader: Check = fields({
     language: fields({ words: counts, grams: counts }),
   }),
   holidays: list(fields({ year: count, lang: string, days: list(pair(string)) })),
+  calendar: fields({ months: list(pair(count)), weekdays: list(pair(count)) }),
 });
 
 /** Where the parts of a cache file start: magic, format, key, header length, then the header. */
@@ -196,7 +201,7 @@ const HEADER_AT = LENGTH_AT + 4;
  * The cache file's bytes: magic, format, key, the header's length and the header (JSON: the data,
  * the reader's counts and words), the models' floats, and a SHA-256 of everything before it.
  */
-export function encodeCache(key: string, { data, reader, holidays }: CachePayload): Buffer {
+export function encodeCache(key: string, { data, reader, holidays, calendar }: CachePayload): Buffer {
   const { topics, scope } = reader.classifier;
   const floats = [topics.weights, topics.bias, scope.weights, scope.bias];
   const header: Header = {
@@ -215,6 +220,7 @@ export function encodeCache(key: string, { data, reader, holidays }: CachePayloa
       language: reader.language,
     },
     holidays,
+    calendar,
   };
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   // the floats start on a multiple of 4 bytes
@@ -273,14 +279,19 @@ export function decodeCache(bytes: Buffer, key: string): CachePayload {
     data: { kb: { entries }, intents, lexicon: header.data.lexicon as unknown as Lexicon, priceFacts: header.data.priceFacts as unknown as PriceFacts },
     reader: { classifier: { features, foreign, topics, scope }, vocabulary, language },
     holidays: header.holidays,
+    calendar: header.calendar,
   };
 }
 
-/** What a cache file holds: the data, what the reader learnt from it, and the public holidays of the years around the day it was made. */
+/**
+ * What a cache file holds: the data, what the reader learnt from it, the public holidays of the
+ * years around the day it was made, and the month and weekday names ICU gave.
+ */
 export interface CachePayload {
   data: BotData;
   reader: ReaderState;
   holidays: HolidayTable;
+  calendar: CalendarNames;
 }
 
 export interface CacheRead extends CachePayload {
