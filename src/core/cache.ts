@@ -139,37 +139,55 @@ interface ModelShape {
   bias: number;
 }
 
-/** Checks a value; `at` names where it is, made only for a failure (the lists are long). */
-type Check = (x: unknown, at: () => string) => void;
-const fail = (at: () => string, what: string): never => {
-  throw new UnfitCache(`the header does not have the expected shape: ${at()} is not ${what}`);
+/**
+ * Where a value is in the header: the field names and list places down to it. One array for the
+ * whole check, pushed and popped, and read only for a failure: the lists hold some 60 000 items.
+ */
+type Path = (string | number)[];
+/** Checks a value at `path`. */
+type Check = (x: unknown, path: Path) => void;
+const fail = (path: Path, what: string): never => {
+  throw new UnfitCache(`the header does not have the expected shape: ${['header', ...path].join('.')} is not ${what}`);
 };
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const string: Check = (x, at) => void (typeof x === 'string' || fail(at, 'a string'));
-const count: Check = (x, at) => void ((Number.isInteger(x) && (x as number) >= 0) || fail(at, 'a count'));
-const number: Check = (x, at) => void ((typeof x === 'number' && Number.isFinite(x)) || fail(at, 'a number'));
-const object: Check = (x, at) => void (isObject(x) || fail(at, 'an object'));
+const string: Check = (x, path) => void (typeof x === 'string' || fail(path, 'a string'));
+const count: Check = (x, path) => void ((Number.isInteger(x) && (x as number) >= 0) || fail(path, 'a count'));
+const number: Check = (x, path) => void ((typeof x === 'number' && Number.isFinite(x)) || fail(path, 'a number'));
+const object: Check = (x, path) => void (isObject(x) || fail(path, 'an object'));
 const list =
   (item: Check): Check =>
-  (x, at) => {
-    if (!Array.isArray(x)) fail(at, 'a list');
+  (x, path) => {
+    if (!Array.isArray(x)) fail(path, 'a list');
     const items = x as unknown[];
-    for (let i = 0; i < items.length; i++) item(items[i], () => `${at()}.${i}`);
+    const place = path.push(0) - 1;
+    for (let i = 0; i < items.length; i++) {
+      path[place] = i;
+      item(items[i], path);
+    }
+    path.pop();
   };
 const pair =
   (value: Check): Check =>
-  (x, at) => {
-    if (!Array.isArray(x) || x.length !== 2) fail(at, 'a pair');
-    string((x as unknown[])[0], () => `${at()}.0`);
-    value((x as unknown[])[1], () => `${at()}.1`);
+  (x, path) => {
+    if (!Array.isArray(x) || x.length !== 2) fail(path, 'a pair');
+    const place = path.push(0) - 1;
+    string((x as unknown[])[0], path);
+    path[place] = 1;
+    value((x as unknown[])[1], path);
+    path.pop();
   };
 /** An object with at least these fields (others are the data's own). */
-const fields =
-  (shape: Record<string, Check>): Check =>
-  (x, at) => {
-    if (!isObject(x)) fail(at, 'an object');
-    for (const [name, check] of Object.entries(shape)) check((x as Record<string, unknown>)[name], () => `${at()}.${name}`);
+const fields = (shape: Record<string, Check>): Check => {
+  const checks = Object.entries(shape);
+  return (x, path) => {
+    if (!isObject(x)) fail(path, 'an object');
+    for (const [name, check] of checks) {
+      path.push(name);
+      check((x as Record<string, unknown>)[name], path);
+      path.pop();
+    }
   };
+};
 const model = fields({ classes: list(string), weights: count, bias: count });
 const counts = fields({ items: list(string), counts: list(number) });
 const checkHeader: Check = fields({
@@ -254,7 +272,7 @@ export function decodeCache(bytes: Buffer, key: string): CachePayload {
   } catch {
     throw new UnfitCache('the header is not JSON');
   }
-  checkHeader(json, () => 'header');
+  checkHeader(json, []);
   const header = json as Header;
   // the floats, copied out of the file's buffer (aligned, and not keeping the file's bytes alive)
   let at = floatsAt;
