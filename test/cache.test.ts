@@ -8,6 +8,7 @@ import { Bot, PROJECT_ROOT, knowledgeDir, loadBotData, preparedBotData, type Bot
 import { BUILT_CACHE_DIR, cacheKey, cachePlaces, decodeCache, encodeCache, readCache, UnfitCache, type CachePayload } from '../src/core/cache.js';
 import { holidayTable } from '../src/core/answer/rules/calendar.js';
 import { calendarNames } from '../src/core/understand/slots.js';
+import { longDate, longDateParts } from '../src/core/knowledge/format.js';
 import { EVAL_NOW, loadQuestionSet, QUESTION_SETS, setDir } from '../src/tools/evaluate.js';
 
 // every cache these tests write goes into this folder, never into the work tree
@@ -98,6 +99,22 @@ describe('the start-up cache', () => {
     expect(calendar.weekdays).toContainEqual(['mandags', 1]);
     expect(calendar).toEqual(calendarNames());
   });
+
+  it('keeps the long dates taken apart, which write every day of two centuries as ICU does', () => {
+    const { longDates } = decodeCache(readFileSync(file), cacheKey(PROJECT_ROOT, knowledgeDir()));
+    const locales = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' } as const;
+    const differ: string[] = [];
+    for (const lang of ['nb', 'nn', 'en'] as const) {
+      const icu = new Intl.DateTimeFormat(locales[lang], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+      for (let t = Date.UTC(1950, 0, 1); t < Date.UTC(2150, 0, 1); t += 86_400_000) {
+        const day = new Date(t);
+        if (longDate(longDates[lang]!, day) !== icu.format(day)) differ.push(`${lang} ${day.toISOString()}: ${longDate(longDates[lang]!, day)} ≠ ${icu.format(day)}`);
+      }
+    }
+    expect(differ.slice(0, 5)).toEqual([]);
+    expect(longDate(longDates.nb!, new Date(Date.UTC(2027, 4, 2)))).toBe('søndag 2. mai 2027');
+    expect(longDate(longDates.en!, new Date(Date.UTC(2027, 4, 2)))).toBe('Sunday, 2 May 2027');
+  });
 });
 
 describe('npm run ask -- --json in a process of its own', () => {
@@ -135,7 +152,7 @@ describe('npm run ask -- --json in a process of its own', () => {
 
 describe('a cache that does not fit is ignored, never taken', () => {
   const key = () => cacheKey(PROJECT_ROOT, knowledgeDir());
-  const payload = (): CachePayload => ({ data: cold.data, reader: new Bot({ data: cold.data }).reader.state(), holidays: holidayTable(2026, 2027), calendar: calendarNames() });
+  const payload = (): CachePayload => ({ data: cold.data, reader: new Bot({ data: cold.data }).reader.state(), holidays: holidayTable(2026, 2027), calendar: calendarNames(), longDates: longDateParts() });
   const unfit = (bytes: Buffer) => {
     try {
       decodeCache(bytes, key());
@@ -180,6 +197,8 @@ describe('a cache that does not fit is ignored, never taken', () => {
     expect(unfit(encodeCache(key(), noPrices))).toMatch(/header.data.priceFacts is not an object/);
     const monthAsText = { ...p, calendar: { ...p.calendar, months: p.calendar.months.map(([name, m]) => [name, String(m)]) as unknown as [string, number][] } };
     expect(unfit(encodeCache(key(), monthAsText))).toMatch(/header.calendar.months.0.1 is not a count/);
+    const fieldAsNumber = { ...p, longDates: { ...p.longDates, en: { ...p.longDates.en!, pattern: [1 as unknown as string] } } };
+    expect(unfit(encodeCache(key(), fieldAsNumber))).toMatch(/header.longDates.en.pattern.0 is not an object/);
   });
 
   it('models whose size does not fit their features: not taken, trained again', () => {

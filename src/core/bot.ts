@@ -10,7 +10,7 @@ import type { IntentDef } from './intents/schema.js';
 import { Reader } from './understand/understand.js';
 import { decide } from './decide.js';
 import { Composer, type HandoffVariant, type Label, type UserAction } from './answer/compose.js';
-import { formatCheckedDate, type Value } from './knowledge/format.js';
+import { formatCheckedDate, longDateParts, useLongDateParts, type Value } from './knowledge/format.js';
 import type { Understanding } from './understand/understand.js';
 import { MemoryConversationStore, type ConversationState, type ConversationStore, type HandoffReason, type Seen, type Turn } from './state/store.js';
 import { checkReferences } from './validate.js';
@@ -80,7 +80,10 @@ export function preparedBotData(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = pr
   const key = cacheKey(root, knowledge);
   const cached = readCache(places.read, key);
   let reader: Reader | undefined;
-  if (cached) useCalendarNames(cached.calendar);
+  if (cached) {
+    useCalendarNames(cached.calendar);
+    useLongDateParts(cached.longDates);
+  }
   try {
     if (cached) reader = new Reader(cached.data.intents, cached.data.kb, cached.data.lexicon, cached.reader);
   } catch {
@@ -95,7 +98,7 @@ export function preparedBotData(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = pr
   const how: Preparation = { from: 'files' };
   if (places.write) {
     const year = new Date().getUTCFullYear();
-    const payload = { data, reader: readerFor(data).state(), holidays: holidayTable(year - HOLIDAY_YEARS_BEFORE, year + HOLIDAY_YEARS_AFTER), calendar: calendarNames() };
+    const payload = { data, reader: readerFor(data).state(), holidays: holidayTable(year - HOLIDAY_YEARS_BEFORE, year + HOLIDAY_YEARS_AFTER), calendar: calendarNames(), longDates: longDateParts() };
     const wrote = writeCache(places.write, key, payload, (why) => (how.notWritten = why));
     if (wrote) how.wrote = wrote;
   }

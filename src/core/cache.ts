@@ -26,9 +26,10 @@ import type { VocabularyState } from './understand/vocabulary.js';
 import type { ModelState } from './understand/classifier.js';
 import type { HolidayTable } from './answer/rules/calendar.js';
 import type { CalendarNames } from './understand/slots.js';
+import type { LongDates } from './knowledge/format.js';
 
 /** Changes whenever what a cache file holds, or how, changes. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 const MAGIC = Buffer.from('NPRCACHE', 'latin1');
 const SUFFIX = '.npr-cache';
 /** Cache files kept in a folder (other knowledge folders, earlier versions of the data); older ones are removed. */
@@ -96,7 +97,7 @@ export function cacheKey(root: string, knowledge: string): string {
   };
   add('format', String(CACHE_FORMAT));
   add('node', process.version);
-  // Node may use the system's ICU, whose month and weekday names the cache keeps
+  // Node may use the system's ICU, whose month and weekday names and date formats the cache keeps
   add('icu', `${process.versions.icu} ${process.versions.cldr} ${process.versions.unicode}`);
   add('package', readVersion(root));
   for (const name of LIBRARIES) add(`library ${name}`, versionOf(root, name));
@@ -131,6 +132,7 @@ interface Header {
   };
   holidays: HolidayTable;
   calendar: CalendarNames;
+  longDates: LongDates;
 }
 /** A model in the header: its classes and how many floats its weights and biases take. */
 interface ModelShape {
@@ -188,7 +190,19 @@ const fields = (shape: Record<string, Check>): Check => {
     }
   };
 };
+/** An object whose every value passes `check` (a record by language). */
+const values =
+  (check: Check): Check =>
+  (x, path) => {
+    if (!isObject(x)) fail(path, 'an object');
+    for (const [name, value] of Object.entries(x as Record<string, unknown>)) {
+      path.push(name);
+      check(value, path);
+      path.pop();
+    }
+  };
 const model = fields({ classes: list(string), weights: count, bias: count });
+const textOrField: Check = (x, path) => void (typeof x === 'string' || fields({ field: string })(x, path));
 const counts = fields({ items: list(string), counts: list(number) });
 const checkHeader: Check = fields({
   data: fields({
@@ -207,6 +221,7 @@ const checkHeader: Check = fields({
   }),
   holidays: list(fields({ year: count, lang: string, days: list(pair(string)) })),
   calendar: fields({ months: list(pair(count)), weekdays: list(pair(count)) }),
+  longDates: values(fields({ pattern: list(textOrField), weekdays: list(string), months: list(string) })),
 });
 
 /** Where the parts of a cache file start: magic, format, key, header length, then the header. */
@@ -219,7 +234,7 @@ const HEADER_AT = LENGTH_AT + 4;
  * The cache file's bytes: magic, format, key, the header's length and the header (JSON: the data,
  * the reader's counts and words), the models' floats, and a SHA-256 of everything before it.
  */
-export function encodeCache(key: string, { data, reader, holidays, calendar }: CachePayload): Buffer {
+export function encodeCache(key: string, { data, reader, holidays, calendar, longDates }: CachePayload): Buffer {
   const { topics, scope } = reader.classifier;
   const floats = [topics.weights, topics.bias, scope.weights, scope.bias];
   const header: Header = {
@@ -239,6 +254,7 @@ export function encodeCache(key: string, { data, reader, holidays, calendar }: C
     },
     holidays,
     calendar,
+    longDates,
   };
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   // the floats start on a multiple of 4 bytes
@@ -298,18 +314,21 @@ export function decodeCache(bytes: Buffer, key: string): CachePayload {
     reader: { classifier: { features, foreign, topics, scope }, vocabulary, language },
     holidays: header.holidays,
     calendar: header.calendar,
+    longDates: header.longDates,
   };
 }
 
 /**
  * What a cache file holds: the data, what the reader learnt from it, the public holidays of the
- * years around the day it was made, and the month and weekday names ICU gave.
+ * years around the day it was made, the month and weekday names ICU gave the reader, and its
+ * long dates taken apart for the answers.
  */
 export interface CachePayload {
   data: BotData;
   reader: ReaderState;
   holidays: HolidayTable;
   calendar: CalendarNames;
+  longDates: LongDates;
 }
 
 export interface CacheRead extends CachePayload {
