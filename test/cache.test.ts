@@ -123,8 +123,8 @@ describe('npm run ask -- --json in a process of its own', () => {
     .flatMap((s) => loadQuestionSet(setDir(s.name)).map((c) => c.turns[0]!.q))
     .filter((q) => !q.includes('\n'))
     .slice(0, 189);
-  const ask = (cacheDir: string) => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join('src', 'cli', 'ask.ts'), '--json'], {
+  const ask = (cacheDir: string, nodeOptions: string[] = []) => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', ...nodeOptions, join('src', 'cli', 'ask.ts'), '--json'], {
       cwd: PROJECT_ROOT,
       input: `${questions.join('\n')}\n`,
       encoding: 'utf8',
@@ -144,6 +144,52 @@ describe('npm run ask -- --json in a process of its own', () => {
       expect(cold.split('\n').filter(Boolean)).toHaveLength(189);
       expect(warm).toBe(cold);
       expect(ask('off')).toBe(cold);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it('from its cache, loads none of the libraries that read and check the files, nor the logger', { timeout: 120_000 }, () => {
+    const own = mkdtempSync(join(tmpdir(), 'npr-cache-test-'));
+    try {
+      // every module the process loads, ES (a resolve hook) or CommonJS (require's cache at exit), one a line
+      const loaded = join(own, 'loaded.txt');
+      const hooks = join(own, 'hooks.mjs');
+      writeFileSync(
+        hooks,
+        `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(${JSON.stringify(loaded)}, result.url + '\\n');
+  return result;
+}
+`,
+      );
+      const recorder = join(own, 'recorder.mjs');
+      writeFileSync(
+        recorder,
+        `import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+register(pathToFileURL(${JSON.stringify(hooks)}));
+process.on('exit', () => appendFileSync(${JSON.stringify(loaded)}, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));
+`,
+      );
+      const libraries = () => {
+        const seen = readFileSync(loaded, 'utf8');
+        rmSync(loaded);
+        return new Set([...seen.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]));
+      };
+      const cache = join(own, 'cache');
+      ask(cache, ['--import', recorder]);
+      const fromFiles = libraries();
+      ask(cache, ['--import', recorder]);
+      const fromCache = libraries();
+      // the recorder sees both kinds: yaml and zod are required, lunr too, entities imported
+      for (const name of ['yaml', 'zod', 'lunr', 'entities']) expect(fromFiles).toContain(name);
+      expect(fromCache).toContain('lunr');
+      expect(fromCache).toContain('entities');
+      for (const name of ['yaml', 'zod', 'pino', 'date-holidays']) expect(fromCache).not.toContain(name);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
