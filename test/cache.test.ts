@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot, PROJECT_ROOT, knowledgeDir, loadBotData, preparedBotData, type BotData, type Preparation } from '../src/core/bot.js';
 import { BUILT_CACHE_DIR, cacheKey, cachePlaces, decodeCache, encodeCache, readCache, UnfitCache, type CachePayload } from '../src/core/cache.js';
 import { holidayTable } from '../src/core/answer/rules/calendar.js';
+import { calendarNames } from '../src/core/understand/slots.js';
+import { longDate, longDateParts } from '../src/core/knowledge/format.js';
 import { EVAL_NOW, loadQuestionSet, QUESTION_SETS, setDir } from '../src/tools/evaluate.js';
 
 // every cache these tests write goes into this folder, never into the work tree
@@ -37,7 +39,7 @@ describe('the start-up cache', () => {
     expect(warm.data).toEqual(loadBotData());
   });
 
-  // (some 2 500 turns, twice: seconds on a busy machine)
+  // some 2 600 answers, twice: 4-7 s on a busy machine
   it('gives a bot that answers every question of the development and blind sets exactly as one trained from the files', { timeout: 60_000 }, async () => {
     const fromFiles = asked(new Bot({ data: cold.data, now: () => EVAL_NOW }));
     const fromCache = asked(new Bot({ data: warm.data, now: () => EVAL_NOW }));
@@ -85,6 +87,35 @@ describe('the start-up cache', () => {
     }
     expect(table.find((t) => t.year === 2027 && t.lang === 'en')!.days).toContainEqual(['2027-05-06', 'Ascension Day']);
   });
+
+  it('keeps the month and weekday names ICU gives, in the order it gave them', () => {
+    const { calendar } = decodeCache(readFileSync(file), cacheKey(PROJECT_ROOT, knowledgeDir()));
+    const icu = (locale: string, options: Intl.DateTimeFormatOptions, date: Date) => new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(date).toLowerCase().replace(/\.$/, '');
+    for (const locale of ['nb', 'nn', 'en-GB', 'en-US']) {
+      for (const width of ['long', 'short'] as const) {
+        for (let m = 0; m < 12; m++) expect(calendar.months).toContainEqual([icu(locale, { month: width }, new Date(Date.UTC(2000, m, 1))), m + 1]);
+        for (let d = 0; d < 7; d++) expect(calendar.weekdays).toContainEqual([icu(locale, { weekday: width }, new Date(Date.UTC(2000, 0, 2 + d))), d]);
+      }
+    }
+    expect(calendar.weekdays).toContainEqual(['mandags', 1]);
+    expect(calendar).toEqual(calendarNames());
+  });
+
+  it('keeps the long dates taken apart, which write every day of two centuries as ICU does', () => {
+    const { longDates } = decodeCache(readFileSync(file), cacheKey(PROJECT_ROOT, knowledgeDir()));
+    const locales = { nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' } as const;
+    const differ: string[] = [];
+    for (const lang of ['nb', 'nn', 'en'] as const) {
+      const icu = new Intl.DateTimeFormat(locales[lang], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+      for (let t = Date.UTC(1950, 0, 1); t < Date.UTC(2150, 0, 1); t += 86_400_000) {
+        const day = new Date(t);
+        if (longDate(longDates[lang]!, day) !== icu.format(day)) differ.push(`${lang} ${day.toISOString()}: ${longDate(longDates[lang]!, day)} ≠ ${icu.format(day)}`);
+      }
+    }
+    expect(differ.slice(0, 5)).toEqual([]);
+    expect(longDate(longDates.nb!, new Date(Date.UTC(2027, 4, 2)))).toBe('søndag 2. mai 2027');
+    expect(longDate(longDates.en!, new Date(Date.UTC(2027, 4, 2)))).toBe('Sunday, 2 May 2027');
+  });
 });
 
 describe('npm run ask -- --json in a process of its own', () => {
@@ -93,8 +124,8 @@ describe('npm run ask -- --json in a process of its own', () => {
     .flatMap((s) => loadQuestionSet(setDir(s.name)).map((c) => c.turns[0]!.q))
     .filter((q) => !q.includes('\n'))
     .slice(0, 189);
-  const ask = (cacheDir: string) => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join('src', 'cli', 'ask.ts'), '--json'], {
+  const ask = (cacheDir: string, nodeOptions: string[] = []) => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', ...nodeOptions, join('src', 'cli', 'ask.ts'), '--json'], {
       cwd: PROJECT_ROOT,
       input: `${questions.join('\n')}\n`,
       encoding: 'utf8',
@@ -118,11 +149,57 @@ describe('npm run ask -- --json in a process of its own', () => {
       rmSync(own, { recursive: true, force: true });
     }
   });
+
+  it('from its cache, loads none of the libraries that read and check the files, nor the logger', { timeout: 120_000 }, () => {
+    const own = mkdtempSync(join(tmpdir(), 'npr-cache-test-'));
+    try {
+      // every module the process loads, ES (a resolve hook) or CommonJS (require's cache at exit), one a line
+      const loaded = join(own, 'loaded.txt');
+      const hooks = join(own, 'hooks.mjs');
+      writeFileSync(
+        hooks,
+        `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(${JSON.stringify(loaded)}, result.url + '\\n');
+  return result;
+}
+`,
+      );
+      const recorder = join(own, 'recorder.mjs');
+      writeFileSync(
+        recorder,
+        `import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+register(pathToFileURL(${JSON.stringify(hooks)}));
+process.on('exit', () => appendFileSync(${JSON.stringify(loaded)}, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));
+`,
+      );
+      const libraries = () => {
+        const seen = readFileSync(loaded, 'utf8');
+        rmSync(loaded);
+        return new Set([...seen.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]));
+      };
+      const cache = join(own, 'cache');
+      ask(cache, ['--import', recorder]);
+      const fromFiles = libraries();
+      ask(cache, ['--import', recorder]);
+      const fromCache = libraries();
+      // the recorder sees both kinds: yaml and zod are required, lunr too, entities imported
+      for (const name of ['yaml', 'zod', 'lunr', 'entities']) expect(fromFiles).toContain(name);
+      expect(fromCache).toContain('lunr');
+      expect(fromCache).toContain('entities');
+      for (const name of ['yaml', 'zod', 'pino', 'date-holidays']) expect(fromCache).not.toContain(name);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a cache that does not fit is ignored, never taken', () => {
   const key = () => cacheKey(PROJECT_ROOT, knowledgeDir());
-  const payload = (): CachePayload => ({ data: cold.data, reader: new Bot({ data: cold.data }).reader.state(), holidays: holidayTable(2026, 2027) });
+  const payload = (): CachePayload => ({ data: cold.data, reader: new Bot({ data: cold.data }).reader.state(), holidays: holidayTable(2026, 2027), calendar: calendarNames(), longDates: longDateParts() });
   const unfit = (bytes: Buffer) => {
     try {
       decodeCache(bytes, key());
@@ -163,6 +240,12 @@ describe('a cache that does not fit is ignored, never taken', () => {
     expect(unfit(encodeCache(key(), broken))).toMatch(/header.reader.vocabulary.counts.0 is not a number/);
     const noLexicon = { ...p, data: { ...p.data, lexicon: undefined as unknown as BotData['lexicon'] } };
     expect(unfit(encodeCache(key(), noLexicon))).toMatch(/header.data.lexicon is not an object/);
+    const noPrices = { ...p, data: { ...p.data, priceFacts: undefined as unknown as BotData['priceFacts'] } };
+    expect(unfit(encodeCache(key(), noPrices))).toMatch(/header.data.priceFacts is not an object/);
+    const monthAsText = { ...p, calendar: { ...p.calendar, months: p.calendar.months.map(([name, m]) => [name, String(m)]) as unknown as [string, number][] } };
+    expect(unfit(encodeCache(key(), monthAsText))).toMatch(/header.calendar.months.0.1 is not a count/);
+    const fieldAsNumber = { ...p, longDates: { ...p.longDates, en: { ...p.longDates.en!, pattern: [1 as unknown as string] } } };
+    expect(unfit(encodeCache(key(), fieldAsNumber))).toMatch(/header.longDates.en.pattern.0 is not an object/);
   });
 
   it('models whose size does not fit their features: not taken, trained again', () => {

@@ -4,18 +4,20 @@ import type { Lang, Message, Reply, Source } from './types.js';
 import { loadKnowledge } from './knowledge/load.js';
 import { loadIntents } from './intents/load.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
-import type { KnowledgeBase } from './knowledge/entry.js';
+import { entry, type KnowledgeBase } from './knowledge/entry.js';
+import { knowledgeSchemas, type PriceFacts } from './knowledge/schema.js';
 import type { IntentDef } from './intents/schema.js';
 import { Reader } from './understand/understand.js';
 import { decide } from './decide.js';
 import { Composer, type HandoffVariant, type Label, type UserAction } from './answer/compose.js';
-import { formatCheckedDate, type Value } from './knowledge/format.js';
+import { formatCheckedDate, longDateParts, useLongDateParts, type Value } from './knowledge/format.js';
 import type { Understanding } from './understand/understand.js';
 import { MemoryConversationStore, type ConversationState, type ConversationStore, type HandoffReason, type Seen, type Turn } from './state/store.js';
 import { checkReferences } from './validate.js';
 import { DataError } from './data-file.js';
 import { cacheKey, cachePlaces, readCache, writeCache } from './cache.js';
 import { holidayTable, useHolidayTable } from './answer/rules/calendar.js';
+import { calendarNames, useCalendarNames } from './understand/slots.js';
 import { isoDay, isoTimestamp } from './clock.js';
 
 /** The project folder: knowledge/ and intents/ live here. */
@@ -25,6 +27,8 @@ export interface BotData {
   kb: KnowledgeBase;
   intents: IntentDef[];
   lexicon: Lexicon;
+  /** The price entry's facts as the pricing rule reads them, typed (defaults filled in) when the files are read. */
+  priceFacts: PriceFacts;
 }
 
 /**
@@ -42,7 +46,7 @@ export function loadBotData(root = PROJECT_ROOT, knowledge = knowledgeDir(root))
   const lexicon = loadLexicon(join(root, 'intents', 'lexicon.yaml'), root);
   const problems = checkReferences(kb, intents);
   if (problems.length > 0) throw new DataError(problems);
-  return { kb, intents, lexicon };
+  return { kb, intents, lexicon, priceFacts: knowledgeSchemas().priceFacts.parse(entry(kb, 'price').facts) };
 }
 
 /** The trained reader of each loaded data set: bots built from the same data share it (training takes most of a second). */
@@ -76,6 +80,10 @@ export function preparedBotData(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = pr
   const key = cacheKey(root, knowledge);
   const cached = readCache(places.read, key);
   let reader: Reader | undefined;
+  if (cached) {
+    useCalendarNames(cached.calendar);
+    useLongDateParts(cached.longDates);
+  }
   try {
     if (cached) reader = new Reader(cached.data.intents, cached.data.kb, cached.data.lexicon, cached.reader);
   } catch {
@@ -90,7 +98,7 @@ export function preparedBotData(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = pr
   const how: Preparation = { from: 'files' };
   if (places.write) {
     const year = new Date().getUTCFullYear();
-    const payload = { data, reader: readerFor(data).state(), holidays: holidayTable(year - HOLIDAY_YEARS_BEFORE, year + HOLIDAY_YEARS_AFTER) };
+    const payload = { data, reader: readerFor(data).state(), holidays: holidayTable(year - HOLIDAY_YEARS_BEFORE, year + HOLIDAY_YEARS_AFTER), calendar: calendarNames(), longDates: longDateParts() };
     const wrote = writeCache(places.write, key, payload, (why) => (how.notWritten = why));
     if (wrote) how.wrote = wrote;
   }
@@ -121,7 +129,7 @@ export class Bot {
     this.store = options.store ?? new MemoryConversationStore();
     this.now = options.now ?? (() => new Date());
     this.reader = readerFor(this.data);
-    this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents);
+    this.composer = new Composer(this.data.kb, this.data.lexicon, this.data.intents, this.data.priceFacts);
   }
 
   /**

@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BotData } from './bot.js';
 import type { KnowledgeEntry } from './knowledge/entry.js';
+import type { PriceFacts } from './knowledge/schema.js';
 import type { IntentDef } from './intents/schema.js';
 import type { Lexicon } from './lexicon.js';
 import type { ReaderState } from './understand/understand.js';
@@ -24,9 +25,11 @@ import type { LanguageState } from './understand/language.js';
 import type { VocabularyState } from './understand/vocabulary.js';
 import type { ModelState } from './understand/classifier.js';
 import type { HolidayTable } from './answer/rules/calendar.js';
+import type { CalendarNames } from './understand/slots.js';
+import type { LongDates } from './knowledge/format.js';
 
 /** Changes whenever what a cache file holds, or how, changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 4;
 const MAGIC = Buffer.from('NPRCACHE', 'latin1');
 const SUFFIX = '.npr-cache';
 /** Cache files kept in a folder (other knowledge folders, earlier versions of the data); older ones are removed. */
@@ -60,13 +63,21 @@ export function cachePlaces(root: string, env: NodeJS.ProcessEnv = process.env):
   return { read: [BUILT_CACHE_DIR, local], ...(testing ? {} : { write: local }) };
 }
 
-/** Every file under `dir`, sorted, as absolute paths; none when it does not exist. */
-function filesUnder(dir: string, skip: (name: string) => boolean = () => false): string[] {
+/**
+ * Every file under `folder`, sorted: its path, and its name relative to the folder, cut from the
+ * path the listing gives rather than worked out by path.relative (some 90 files at every start).
+ * None when the folder does not exist.
+ */
+function filesUnder(folder: string, skip: (name: string) => boolean = () => false): { path: string; name: string }[] {
+  const dir = resolve(folder);
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((d) => d.isFile() && !skip(d.name))
-    .map((d) => join(d.parentPath, d.name))
-    .sort();
+    .map((d) => {
+      const path = join(d.parentPath, d.name);
+      return { path, name: path.slice(dir.length + 1) };
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function versionOf(root: string, name: string): string {
@@ -94,12 +105,14 @@ export function cacheKey(root: string, knowledge: string): string {
   };
   add('format', String(CACHE_FORMAT));
   add('node', process.version);
+  // Node may use the system's ICU, whose month and weekday names and date formats the cache keeps
+  add('icu', `${process.versions.icu} ${process.versions.cldr} ${process.versions.unicode}`);
   add('package', readVersion(root));
   for (const name of LIBRARIES) add(`library ${name}`, versionOf(root, name));
-  for (const file of filesUnder(CODE_DIR, (name) => name.endsWith('.map'))) add(`code ${relative(CODE_DIR, file)}`, readFileSync(file));
+  for (const file of filesUnder(CODE_DIR, (name) => name.endsWith('.map'))) add(`code ${file.name}`, readFileSync(file.path));
   add('knowledge folder', relative(root, knowledge));
-  for (const file of filesUnder(knowledge)) add(`knowledge ${relative(knowledge, file)}`, readFileSync(file));
-  for (const file of filesUnder(join(root, 'intents'))) add(`intents ${relative(root, file)}`, readFileSync(file));
+  for (const file of filesUnder(knowledge)) add(`knowledge ${file.name}`, readFileSync(file.path));
+  for (const file of filesUnder(join(root, 'intents'))) add(`intents ${join('intents', file.name)}`, readFileSync(file.path));
   return hash.digest('hex');
 }
 
@@ -115,6 +128,7 @@ interface Header {
     entries: (Record<string, unknown> & { id: string; sections: [string, { text: string; line: number }][]; lines: [string, number][] })[];
     intents: (Record<string, unknown> & { intent: string; lines: [string, number][] })[];
     lexicon: Record<string, unknown>;
+    priceFacts: Record<string, unknown>;
   };
   reader: {
     features: string[];
@@ -125,6 +139,8 @@ interface Header {
     language: LanguageState;
   };
   holidays: HolidayTable;
+  calendar: CalendarNames;
+  longDates: LongDates;
 }
 /** A model in the header: its classes and how many floats its weights and biases take. */
 interface ModelShape {
@@ -133,44 +149,75 @@ interface ModelShape {
   bias: number;
 }
 
-/** Checks a value; `at` names where it is, made only for a failure (the lists are long). */
-type Check = (x: unknown, at: () => string) => void;
-const fail = (at: () => string, what: string): never => {
-  throw new UnfitCache(`the header does not have the expected shape: ${at()} is not ${what}`);
+/**
+ * Where a value is in the header: the field names and list places down to it. One array for the
+ * whole check, pushed and popped, and read only for a failure: the lists hold some 60 000 items.
+ */
+type Path = (string | number)[];
+/** Checks a value at `path`. */
+type Check = (x: unknown, path: Path) => void;
+const fail = (path: Path, what: string): never => {
+  throw new UnfitCache(`the header does not have the expected shape: ${['header', ...path].join('.')} is not ${what}`);
 };
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const string: Check = (x, at) => void (typeof x === 'string' || fail(at, 'a string'));
-const count: Check = (x, at) => void ((Number.isInteger(x) && (x as number) >= 0) || fail(at, 'a count'));
-const number: Check = (x, at) => void ((typeof x === 'number' && Number.isFinite(x)) || fail(at, 'a number'));
-const object: Check = (x, at) => void (isObject(x) || fail(at, 'an object'));
+const string: Check = (x, path) => void (typeof x === 'string' || fail(path, 'a string'));
+const count: Check = (x, path) => void ((Number.isInteger(x) && (x as number) >= 0) || fail(path, 'a count'));
+const number: Check = (x, path) => void ((typeof x === 'number' && Number.isFinite(x)) || fail(path, 'a number'));
+const object: Check = (x, path) => void (isObject(x) || fail(path, 'an object'));
 const list =
   (item: Check): Check =>
-  (x, at) => {
-    if (!Array.isArray(x)) fail(at, 'a list');
+  (x, path) => {
+    if (!Array.isArray(x)) fail(path, 'a list');
     const items = x as unknown[];
-    for (let i = 0; i < items.length; i++) item(items[i], () => `${at()}.${i}`);
+    const place = path.push(0) - 1;
+    for (let i = 0; i < items.length; i++) {
+      path[place] = i;
+      item(items[i], path);
+    }
+    path.pop();
   };
 const pair =
   (value: Check): Check =>
-  (x, at) => {
-    if (!Array.isArray(x) || x.length !== 2) fail(at, 'a pair');
-    string((x as unknown[])[0], () => `${at()}.0`);
-    value((x as unknown[])[1], () => `${at()}.1`);
+  (x, path) => {
+    if (!Array.isArray(x) || x.length !== 2) fail(path, 'a pair');
+    const place = path.push(0) - 1;
+    string((x as unknown[])[0], path);
+    path[place] = 1;
+    value((x as unknown[])[1], path);
+    path.pop();
   };
 /** An object with at least these fields (others are the data's own). */
-const fields =
-  (shape: Record<string, Check>): Check =>
-  (x, at) => {
-    if (!isObject(x)) fail(at, 'an object');
-    for (const [name, check] of Object.entries(shape)) check((x as Record<string, unknown>)[name], () => `${at()}.${name}`);
+const fields = (shape: Record<string, Check>): Check => {
+  const checks = Object.entries(shape);
+  return (x, path) => {
+    if (!isObject(x)) fail(path, 'an object');
+    for (const [name, check] of checks) {
+      path.push(name);
+      check((x as Record<string, unknown>)[name], path);
+      path.pop();
+    }
+  };
+};
+/** An object whose every value passes `check` (a record by language). */
+const values =
+  (check: Check): Check =>
+  (x, path) => {
+    if (!isObject(x)) fail(path, 'an object');
+    for (const [name, value] of Object.entries(x as Record<string, unknown>)) {
+      path.push(name);
+      check(value, path);
+      path.pop();
+    }
   };
 const model = fields({ classes: list(string), weights: count, bias: count });
+const textOrField: Check = (x, path) => void (typeof x === 'string' || fields({ field: string })(x, path));
 const counts = fields({ items: list(string), counts: list(number) });
 const checkHeader: Check = fields({
   data: fields({
     entries: list(fields({ id: string, file: string, facts: object, sections: list(pair(fields({ text: string, line: number }))), lines: list(pair(number)) })),
     intents: list(fields({ intent: string, file: string, examples: fields({ nb: list(string), nn: list(string), en: list(string) }), lines: list(pair(number)) })),
     lexicon: fields({ languageMarkers: object }),
+    priceFacts: fields({ hourlyRateNok: number, vatPercent: number, billing: string }),
   }),
   reader: fields({
     features: list(string),
@@ -181,6 +228,8 @@ const checkHeader: Check = fields({
     language: fields({ words: counts, grams: counts }),
   }),
   holidays: list(fields({ year: count, lang: string, days: list(pair(string)) })),
+  calendar: fields({ months: list(pair(count)), weekdays: list(pair(count)) }),
+  longDates: values(fields({ pattern: list(textOrField), weekdays: list(string), months: list(string) })),
 });
 
 /** Where the parts of a cache file start: magic, format, key, header length, then the header. */
@@ -193,7 +242,7 @@ const HEADER_AT = LENGTH_AT + 4;
  * The cache file's bytes: magic, format, key, the header's length and the header (JSON: the data,
  * the reader's counts and words), the models' floats, and a SHA-256 of everything before it.
  */
-export function encodeCache(key: string, { data, reader, holidays }: CachePayload): Buffer {
+export function encodeCache(key: string, { data, reader, holidays, calendar, longDates }: CachePayload): Buffer {
   const { topics, scope } = reader.classifier;
   const floats = [topics.weights, topics.bias, scope.weights, scope.bias];
   const header: Header = {
@@ -201,6 +250,7 @@ export function encodeCache(key: string, { data, reader, holidays }: CachePayloa
       entries: [...data.kb.entries.values()].map((e) => ({ ...e, sections: [...e.sections], lines: [...e.lines] })),
       intents: data.intents.map((i) => ({ ...i, lines: [...i.lines] })),
       lexicon: data.lexicon,
+      priceFacts: data.priceFacts,
     },
     reader: {
       features: reader.classifier.features,
@@ -211,6 +261,8 @@ export function encodeCache(key: string, { data, reader, holidays }: CachePayloa
       language: reader.language,
     },
     holidays,
+    calendar,
+    longDates,
   };
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   // the floats start on a multiple of 4 bytes
@@ -244,7 +296,7 @@ export function decodeCache(bytes: Buffer, key: string): CachePayload {
   } catch {
     throw new UnfitCache('the header is not JSON');
   }
-  checkHeader(json, () => 'header');
+  checkHeader(json, []);
   const header = json as Header;
   // the floats, copied out of the file's buffer (aligned, and not keeping the file's bytes alive)
   let at = floatsAt;
@@ -266,17 +318,25 @@ export function decodeCache(bytes: Buffer, key: string): CachePayload {
   const intents = header.data.intents.map((i) => ({ ...(i as unknown as IntentDef), lines: new Map(i.lines) }));
   const { features, foreign, vocabulary, language } = header.reader;
   return {
-    data: { kb: { entries }, intents, lexicon: header.data.lexicon as unknown as Lexicon },
+    data: { kb: { entries }, intents, lexicon: header.data.lexicon as unknown as Lexicon, priceFacts: header.data.priceFacts as unknown as PriceFacts },
     reader: { classifier: { features, foreign, topics, scope }, vocabulary, language },
     holidays: header.holidays,
+    calendar: header.calendar,
+    longDates: header.longDates,
   };
 }
 
-/** What a cache file holds: the data, what the reader learnt from it, and the public holidays of the years around the day it was made. */
+/**
+ * What a cache file holds: the data, what the reader learnt from it, the public holidays of the
+ * years around the day it was made, the month and weekday names ICU gave the reader, and its
+ * long dates taken apart for the answers.
+ */
 export interface CachePayload {
   data: BotData;
   reader: ReaderState;
   holidays: HolidayTable;
+  calendar: CalendarNames;
+  longDates: LongDates;
 }
 
 export interface CacheRead extends CachePayload {

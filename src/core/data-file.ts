@@ -7,6 +7,19 @@ const require = createRequire(import.meta.url);
 let yaml: typeof import('yaml') | undefined;
 const yamlLibrary = () => (yaml ??= require('yaml') as typeof import('yaml'));
 
+/**
+ * zod, loaded when a schema is first built: a start from the start-up cache checks no file and
+ * never loads it (it takes a tenth of a second, more than the rest of such a start's modules).
+ */
+let zod: typeof z | undefined;
+const zodLibrary = () => (zod ??= (require('zod') as typeof import('zod')).z);
+
+/** A schema (or several) built on first use, with zod loaded then; the same one after. */
+export function lazySchema<T>(build: (zod: typeof z) => T): () => T {
+  let schema: T | undefined;
+  return () => (schema ??= build(zodLibrary()));
+}
+
 /** A problem in a data file, located by file and line for whoever edits it. */
 export interface DataProblem {
   file: string;

@@ -1,70 +1,73 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { z } from 'zod';
-import { DataError, YamlSource } from './data-file.js';
+import type { z } from 'zod';
+import { DataError, lazySchema, YamlSource } from './data-file.js';
 
-const words = z.array(z.string().trim().min(1)).min(1);
-const perLang = <T extends z.ZodType>(t: T) => z.strictObject({ nb: t, nn: t, en: t });
+/** The lexicon's schema, built on first use (see lazySchema): a start from the start-up cache builds none. */
+export const lexiconSchema = lazySchema((z) => {
+  const words = z.array(z.string().trim().min(1)).min(1);
+  const perLang = <T extends z.ZodType>(t: T) => z.strictObject({ nb: t, nn: t, en: t });
 
-export const lexiconSchema = z.strictObject({
-  languageMarkers: perLang(words),
-  numberWords: perLang(z.record(z.string(), z.number())),
-  hourPhrases: z.array(z.strictObject({ phrase: z.string().min(1), hours: z.number().positive() })),
-  hourUnits: words,
-  halfWords: words,
-  relativeDays: z.array(z.strictObject({ phrase: z.string().min(1), days: z.number().int() })),
-  nprNames: words,
-  otherRegistries: words,
-  linkageWords: words,
-  /** Words saying an application is for one data source or several: prices and delivery times may depend on it. */
-  sourceCountWords: z.strictObject({ one: words, several: words }),
-  hourNames: perLang(z.tuple([z.string(), z.string()])),
-  yesWords: words,
-  andWords: words,
-  noWords: words,
-  dateRoles: z.strictObject({ complete: words, received: words, sent: words }),
-  nextWords: words,
-  questionWords: perLang(words),
-  whWords: words,
-  requestWords: words,
-  dataAnchors: words,
-  researchAnchors: words,
-  dayKindWords: words,
-  formsWords: words,
-  everydayWords: perLang(words),
-  conditionalWords: words,
-  dataTopic: z.strictObject({ introducers: words, joiners: words }),
-  /** Bodies other than NPR whose own deadlines, prices and applications people ask about. */
-  otherBodies: words,
-  /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
-  negationWords: words,
-  /** Words saying someone has died: a deceased person's own data is not what the page covers. */
-  deathWords: words,
-  /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
-  relayPhrases: words,
-  /** Words of arithmetic between figures ("7 ganger 1100", "15 % av 2 300"): a sum to do. */
-  arithmetic: z.strictObject({ operators: words, percentOf: words }),
-  /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
-  taskRequests: words,
-  /** A deadline word with "to"/"å" and one of the user's actions after it: someone's deadline to do something. */
-  deadlineWords: words,
-  userActions: words,
-  /** "How long": NPR's delivery time only beside one of the delivery words. */
-  durationWords: words,
-  deliveryWords: words,
-  /** "The other kind" of data, after a delivery time for one category: the category with the other time. */
-  otherKindWords: words,
-  /** Nouns for questions: "whom do I contact with questions about …" asks whom to ask, whatever the purpose. */
-  questionNouns: words,
-  /** Words after which a question names what it is about ("søke om …", "time hos …", "apply for …"). */
-  objectIntroducers: words,
-  injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
+  return z.strictObject({
+    languageMarkers: perLang(words),
+    numberWords: perLang(z.record(z.string(), z.number())),
+    hourPhrases: z.array(z.strictObject({ phrase: z.string().min(1), hours: z.number().positive() })),
+    hourUnits: words,
+    halfWords: words,
+    relativeDays: z.array(z.strictObject({ phrase: z.string().min(1), days: z.number().int() })),
+    nprNames: words,
+    otherRegistries: words,
+    linkageWords: words,
+    /** Words saying an application is for one data source or several: prices and delivery times may depend on it. */
+    sourceCountWords: z.strictObject({ one: words, several: words }),
+    hourNames: perLang(z.tuple([z.string(), z.string()])),
+    yesWords: words,
+    andWords: words,
+    noWords: words,
+    dateRoles: z.strictObject({ complete: words, received: words, sent: words }),
+    nextWords: words,
+    questionWords: perLang(words),
+    whWords: words,
+    requestWords: words,
+    dataAnchors: words,
+    researchAnchors: words,
+    dayKindWords: words,
+    formsWords: words,
+    everydayWords: perLang(words),
+    conditionalWords: words,
+    dataTopic: z.strictObject({ introducers: words, joiners: words }),
+    /** Bodies other than NPR whose own deadlines, prices and applications people ask about. */
+    otherBodies: words,
+    /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
+    negationWords: words,
+    /** Words saying someone has died: a deceased person's own data is not what the page covers. */
+    deathWords: words,
+    /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
+    relayPhrases: words,
+    /** Words of arithmetic between figures ("7 ganger 1100", "15 % av 2 300"): a sum to do. */
+    arithmetic: z.strictObject({ operators: words, percentOf: words }),
+    /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
+    taskRequests: words,
+    /** A deadline word with "to"/"å" and one of the user's actions after it: someone's deadline to do something. */
+    deadlineWords: words,
+    userActions: words,
+    /** "How long": NPR's delivery time only beside one of the delivery words. */
+    durationWords: words,
+    deliveryWords: words,
+    /** "The other kind" of data, after a delivery time for one category: the category with the other time. */
+    otherKindWords: words,
+    /** Nouns for questions: "whom do I contact with questions about …" asks whom to ask, whatever the purpose. */
+    questionNouns: words,
+    /** Words after which a question names what it is about ("søke om …", "time hos …", "apply for …"). */
+    objectIntroducers: words,
+    injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
+  });
 });
-export type Lexicon = z.infer<typeof lexiconSchema>;
+export type Lexicon = z.infer<ReturnType<typeof lexiconSchema>>;
 
 export function loadLexicon(path: string, root = process.cwd()): Lexicon {
   const source = new YamlSource(relative(root, path), readFileSync(path, 'utf8'));
-  const { value, problems } = source.parse(lexiconSchema);
+  const { value, problems } = source.parse(lexiconSchema());
   if (!value) throw new DataError(problems);
   return value;
 }

@@ -4,7 +4,7 @@ import type { KnowledgeBase, KnowledgeEntry } from './knowledge/entry.js';
 import type { IntentDef } from './intents/schema.js';
 import { FORMATS } from './knowledge/format.js';
 import { PLACEHOLDER } from './knowledge/render.js';
-import { deadlineFactsSchema, priceFactsSchema } from './knowledge/schema.js';
+import { knowledgeSchemas } from './knowledge/schema.js';
 import { pageFactProblems } from './knowledge/page-facts.js';
 import { PURPOSE_ROUTES } from './answer/rules/routing.js';
 import { LABELS, ROUTES } from './answer/compose.js';
@@ -110,8 +110,8 @@ export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]
   }
 
   const typed: [string, { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }][] = [
-    ['price', priceFactsSchema],
-    ['deadlines', deadlineFactsSchema],
+    ['price', knowledgeSchemas().priceFacts],
+    ['deadlines', knowledgeSchemas().deadlineFacts],
   ];
   for (const [id, schema] of typed) {
     const e = kb.entries.get(id);

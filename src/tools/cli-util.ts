@@ -1,4 +1,3 @@
-import { ConfigError, readConfig, type Config } from '../server/config.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /**
@@ -56,16 +55,5 @@ export function command<const O extends Options, const P extends boolean = false
     return parseArgs({ options, allowPositionals: allowPositionals ?? false, strict: true }) as ReturnType<typeof parseArgs<{ options: O; allowPositionals: P; strict: true }>>;
   } catch (error) {
     return usageError(help, (error as Error).message);
-  }
-}
-
-/** The settings, or for a bad one its one line (naming it, never its value) and exit 1, as the server does. */
-export function settingsOrExit(): Config {
-  try {
-    return readConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
   }
 }

@@ -2,7 +2,8 @@
 import { openDb } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
 import { purgeOlderThan } from '../store/purge.js';
-import { command, settingsOrExit } from './cli-util.js';
+import { command } from './cli-util.js';
+import { settingsOrExit } from './settings.js';
 
 command(
   `npm run purge

@@ -7,7 +7,8 @@ import { migrate } from '../store/migrations.js';
 import { buildReport } from '../store/report.js';
 import { loadBotData } from '../core/bot.js';
 import { staleEntries } from '../core/knowledge/staleness.js';
-import { command, settingsOrExit, usageError } from './cli-util.js';
+import { command, usageError } from './cli-util.js';
+import { settingsOrExit } from './settings.js';
 
 const HELP = `npm run report -- [--days N] [--json]
 

@@ -3,7 +3,7 @@ import type { Lexicon } from '../lexicon.js';
 import type { IntentDef } from '../intents/schema.js';
 import { entry, type KnowledgeBase } from '../knowledge/entry.js';
 import { formatDate, formatNok, formatNumber, type Value } from '../knowledge/format.js';
-import { priceFactsSchema, type PriceFacts } from '../knowledge/schema.js';
+import type { PriceFacts } from '../knowledge/schema.js';
 import { mergeSources, render, type Rendered } from '../knowledge/render.js';
 import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
 import type { Answer, Decision, FallbackKind } from '../decide.js';
@@ -98,8 +98,6 @@ function hasAny(o: object): boolean {
 /** Builds answers from knowledge entries through the intent's rule; no answer text lives in code. */
 export class Composer {
   private readonly intents: Map<string, IntentDef>;
-  // typed once at start, not on every answer
-  private readonly priceFacts: PriceFacts;
   private readonly deliveryTimes: DeliveryTimes;
   /** The name each delivery time's due date goes by in a template ("dueIdentifiable"). */
   private readonly dueNames: Map<string, string>;
@@ -109,9 +107,10 @@ export class Composer {
     private readonly kb: KnowledgeBase,
     private readonly lexicon: Lexicon,
     intents: readonly IntentDef[],
+    /** The price entry's facts, typed when the files were read (BotData). */
+    private readonly priceFacts: PriceFacts,
   ) {
     this.intents = new Map(intents.map((i) => [i.intent, i]));
-    this.priceFacts = priceFactsSchema.parse(entry(kb, 'price').facts);
     this.deliveryTimes = new DeliveryTimes(entry(kb, 'deadlines'));
     this.dueNames = new Map([...this.deliveryTimes.all.keys()].map((name) => [name, dueName(name)]));
     this.routes = new Map(

@@ -17,7 +17,7 @@ export function loadIntents(dir: string, root = process.cwd()): IntentDef[] {
   for (const name of files) {
     const file = relative(root, join(dir, name));
     const source = new YamlSource(file, readFileSync(join(dir, name), 'utf8'));
-    const { value, problems: found } = source.parse(intentFileSchema);
+    const { value, problems: found } = source.parse(intentFileSchema());
     problems.push(...found);
     if (!value) continue;
     if (`${value.intent}.yaml` !== name) {

@@ -61,11 +61,75 @@ export function formatDate(d: Date, lang: Lang): string {
 }
 
 function formatDateUncached(d: Date, lang: Lang): string {
-  const format = cached(
-    `d ${lang}`,
-    () => new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
-  );
-  return plainSpaces(format.format(d));
+  const kept = longDates?.[lang];
+  return plainSpaces(kept ? longDate(kept, d) : longDateFormat(lang).format(d));
+}
+
+const longDateFormat = (lang: Lang) =>
+  cached(`d ${lang}`, () => new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }));
+
+/**
+ * How ICU writes a long date in one language, taken apart: its text between the fields, and its
+ * weekday and month names. A date pattern has no text that depends on the date, so putting a
+ * date's fields into it gives what ICU gives. Kept in the start-up cache, whose key holds ICU's
+ * version: making ICU's date format costs the first answer with a date some 10-25 ms.
+ */
+export interface LongDateParts {
+  /** The pattern's parts in order: text as it is, or the field that goes there. */
+  pattern: (string | { field: 'weekday' | 'day' | 'month' | 'year' })[];
+  /** Sunday first, as getUTCDay counts. */
+  weekdays: string[];
+  /** January first. */
+  months: string[];
+}
+/** Per language; a language whose format has other fields, or other digits, is not taken apart. */
+export type LongDates = Partial<Record<Lang, LongDateParts>>;
+
+let longDates: LongDates | undefined;
+
+/** The long dates of every language, taken apart from ICU's formats (for the start-up cache). */
+export function longDateParts(): LongDates {
+  const parts = (lang: Lang): LongDateParts | undefined => {
+    const format = longDateFormat(lang);
+    const pattern: LongDateParts['pattern'] = [];
+    for (const { type, value } of format.formatToParts(new Date(Date.UTC(2027, 4, 2)))) {
+      if (type === 'literal') pattern.push(value);
+      // the day and the year only in the digits fill writes
+      else if (type === 'weekday' || type === 'month' || (type === 'day' && value === '2') || (type === 'year' && value === '2027')) pattern.push({ field: type });
+      else return undefined;
+    }
+    const field = (d: Date, type: 'weekday' | 'month') => format.formatToParts(d).find((p) => p.type === type)?.value ?? '';
+    return {
+      pattern,
+      // 2 January 2000 was a Sunday
+      weekdays: Array.from({ length: 7 }, (_, d) => field(new Date(Date.UTC(2000, 0, 2 + d)), 'weekday')),
+      months: Array.from({ length: 12 }, (_, m) => field(new Date(Date.UTC(2000, m, 1)), 'month')),
+    };
+  };
+  const out: LongDates = {};
+  for (const lang of ['nb', 'nn', 'en'] as const) {
+    const kept = parts(lang);
+    if (kept) out[lang] = kept;
+  }
+  return out;
+}
+
+/** Takes the long dates as ICU wrote them when the start-up cache was made. */
+export function useLongDateParts(kept: LongDates): void {
+  longDates ??= kept;
+}
+
+/** A day written in the pattern of `parts`: as the format they were taken from writes it. */
+export function longDate(parts: LongDateParts, d: Date): string {
+  let text = '';
+  for (const part of parts.pattern) {
+    if (typeof part === 'string') text += part;
+    else if (part.field === 'weekday') text += parts.weekdays[d.getUTCDay()];
+    else if (part.field === 'day') text += d.getUTCDate();
+    else if (part.field === 'month') text += parts.months[d.getUTCMonth()];
+    else text += d.getUTCFullYear();
+  }
+  return text;
 }
 
 /** The day a source was checked, short: "25.11.2026", "25 Nov 2026". */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LANGS } from '../types.js';
 import { DataError, YamlSource, type DataProblem } from '../data-file.js';
-import { frontMatterSchema } from './schema.js';
+import { knowledgeSchemas } from './schema.js';
 import { sectionKey, type KnowledgeBase, type KnowledgeEntry, type Section } from './entry.js';
 
 const SECTION_HEADING = /^## (\S+)(?: (\S+))?\s*$/;
@@ -22,7 +22,7 @@ export function parseEntry(file: string, content: string): { entry?: KnowledgeEn
     return { problems: [{ file, line: 1, message: 'a knowledge entry starts with front matter between two "---" lines' }] };
   }
   const yaml = new YamlSource(file, lines.slice(1, end).join('\n'), 2);
-  const { value, problems } = yaml.parse(frontMatterSchema);
+  const { value, problems } = yaml.parse(knowledgeSchemas().frontMatter);
 
   const sections = new Map<string, Section>();
   let current: { key: string; line: number; body: string[] } | undefined;

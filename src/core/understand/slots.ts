@@ -66,8 +66,26 @@ export const alternation = (words: readonly string[]) =>
   [...words].sort((a, b) => b.length - a.length).map(escape).join('|');
 const phrase = (p: string) => escape(p).replace(/ /g, '\\s+');
 
+/** Month names with their numbers (1–12) and weekday names with theirs (0 for Sunday), in the order ICU gave them. */
+export interface CalendarNames {
+  months: [string, number][];
+  weekdays: [string, number][];
+}
+
+/**
+ * The calendar names, asked of ICU once, or kept in the start-up cache (useCalendarNames): making
+ * ICU's date formats for four locales takes a good part of a start from the cache.
+ */
+let calendar: CalendarNames | undefined;
+export const calendarNames = (): CalendarNames => (calendar ??= calendarNamesFromIcu());
+
+/** Takes the names as ICU gave them when the start-up cache was made (its key holds ICU's version). */
+export function useCalendarNames(names: CalendarNames): void {
+  calendar ??= names;
+}
+
 /** Month and weekday names as ICU writes them, long and short, in every language the bot reads. */
-function calendarNames(): { months: Map<string, number>; weekdays: Map<string, number> } {
+function calendarNamesFromIcu(): CalendarNames {
   const months = new Map<string, number>();
   const weekdays = new Map<string, number>();
   for (const locale of ['nb', 'nn', 'en-GB', 'en-US']) {
@@ -81,7 +99,7 @@ function calendarNames(): { months: Map<string, number>; weekdays: Map<string, n
   }
   // "i mandags": bokmål's word for last Monday
   for (const [name, d] of [...weekdays]) if (name.endsWith('dag')) weekdays.set(`${name}s`, d);
-  return { months, weekdays };
+  return { months: [...months], weekdays: [...weekdays] };
 }
 
 /** What a date in a message is the date of: what the delivery time counts from, or something else. */
@@ -135,7 +153,9 @@ export class SlotReader {
   private readonly nextWords: Set<string>;
 
   constructor(lexicon: Lexicon) {
-    ({ months: this.months, weekdays: this.weekdays } = calendarNames());
+    const calendar = calendarNames();
+    this.months = new Map(calendar.months);
+    this.weekdays = new Map(calendar.weekdays);
     this.numberWords = new Map(
       Object.values(lexicon.numberWords).flatMap((words) => Object.entries(words).map(([w, n]) => [w.toLowerCase(), n] as const)),
     );

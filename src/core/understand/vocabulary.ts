@@ -1,16 +1,19 @@
 import { createRequire } from 'node:module';
-import lunr from 'lunr';
-import { distance } from 'fastest-levenshtein';
+import type Lunr from 'lunr';
 
+// lunr and fastest-levenshtein are CommonJS: loaded with require, since importing them as ES
+// modules has Node scan their whole source for export names first (some 40 ms of every start).
 // lunr-languages are UMD plugins that register themselves on the lunr instance they are given.
 const require = createRequire(import.meta.url);
+const lunr = require('lunr') as typeof Lunr;
+const { distance } = require('fastest-levenshtein') as typeof import('fastest-levenshtein');
 type Plugin = (l: typeof lunr) => void;
 const registered = lunr as unknown as { no?: unknown };
 if (!registered.no) {
   (require('lunr-languages/lunr.stemmer.support.js') as Plugin)(lunr);
   (require('lunr-languages/lunr.no.js') as Plugin)(lunr);
 }
-type TokenFilter = (token: lunr.Token) => lunr.Token | undefined;
+type TokenFilter = (token: Lunr.Token) => Lunr.Token | undefined;
 const norwegian = (lunr as unknown as { no: { stemmer: TokenFilter; stopWordFilter: TokenFilter } }).no;
 const english = lunr as unknown as { stemmer: TokenFilter; stopWordFilter: TokenFilter };
 
@@ -81,17 +84,86 @@ function deletions(word: string): string[] {
   return out;
 }
 
+/** FNV-1a of a text's UTF-16 code units, leaving out the one at `skip` (-1: none): a deletion's hash without making its text. */
+function hashWithout(text: string, skip: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) if (i !== skip) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** Whether `text` is `word`, or `word` with one code unit deleted. */
+function isWordOrDeletion(text: string, word: string): boolean {
+  if (word.length === text.length) return word === text;
+  if (word.length !== text.length + 1) return false;
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) === word.charCodeAt(i)) i++;
+  // the word's unit at i is the one deleted: the rest must agree
+  for (; i < text.length; i++) if (text.charCodeAt(i) !== word.charCodeAt(i + 1)) return false;
+  return true;
+}
+
+/** Word numbers in a key of the deletion index: hash × WORD_NUMBERS + number stays an exact integer in a double. */
+const WORD_NUMBERS = 2 ** 21;
+
+/**
+ * The symmetric-delete index: each word under itself and under each of its one-letter deletions.
+ * It is made at every start, so it holds no strings: one sorted array of keys, a text's hash and
+ * a word's number in each (a Map of every deletion's text took most of the vocabulary's start-up,
+ * 30 000 strings and lists). A lookup finds its hash's keys by binary search and keeps the words
+ * that the text really is, or is a deletion of: the words a Map of the texts would give, in the
+ * same order (the order they were given in), each once.
+ */
+class DeletionIndex {
+  private readonly keys: Float64Array;
+
+  constructor(private readonly words: readonly string[]) {
+    if (words.length >= WORD_NUMBERS) throw new Error(`a deletion index holds fewer than ${WORD_NUMBERS} words`);
+    let size = 0;
+    for (const w of words) size += w.length + 1;
+    this.keys = new Float64Array(size);
+    let at = 0;
+    words.forEach((w, n) => {
+      for (let skip = -1; skip < w.length; skip++) this.keys[at++] = hashWithout(w, skip) * WORD_NUMBERS + n;
+    });
+    this.keys.sort();
+  }
+
+  /** Calls `visit` with each word that `text` is, or is with one letter deleted. */
+  forEach(text: string, visit: (word: string) => void): void {
+    const hash = hashWithout(text, -1);
+    const first = hash * WORD_NUMBERS;
+    const end = first + WORD_NUMBERS;
+    const keys = this.keys;
+    let low = 0;
+    let high = keys.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (keys[middle]! < first) low = middle + 1;
+      else high = middle;
+    }
+    let previous = -1;
+    for (let i = low; i < keys.length && keys[i]! < end; i++) {
+      const n = keys[i]! - first;
+      // a word with a doubled letter ("kaffe") is under one deletion twice
+      if (n === previous) continue;
+      previous = n;
+      const word = this.words[n]!;
+      if (isWordOrDeletion(text, word)) visit(word);
+    }
+  }
+}
+
 /**
  * The words the bot knows how to spell, and what it does with a word: its stem, whether it is a
  * stop word, and which known word a misspelt one was meant to be. Typos are found through an
  * index of every known word with one letter deleted (symmetric delete), so a lookup costs a few
- * map reads rather than a comparison with every word.
+ * searches of that index rather than a comparison with every word.
  */
 export class Vocabulary {
   private readonly known: ReadonlySet<string>;
   /** Stems of the known words: "kostnaden" is known through "kostnad". */
   private readonly knownStems = new Set<string>();
-  private readonly deleted = new Map<string, string[]>();
+  private readonly deleted: DeletionIndex;
   private readonly frequency = new Map<string, number>();
   private readonly stems = new WordCache<string>(stemWord);
   private readonly stops = new WordCache<boolean>(isStopWordUncached);
@@ -115,14 +187,7 @@ export class Vocabulary {
     }
     this.known = new Set(this.frequency.keys());
     for (const w of this.known) this.knownStems.add(this.stem(w));
-    for (const w of this.known) {
-      if (w.length < 5 || /\d/.test(w)) continue;
-      for (const d of [w, ...deletions(w)]) {
-        const list = this.deleted.get(d);
-        if (!list) this.deleted.set(d, [w]);
-        else if (list[list.length - 1] !== w) list.push(w);
-      }
-    }
+    this.deleted = new DeletionIndex([...this.known].filter((w) => w.length >= 5 && !/\d/.test(w)));
   }
 
   /** The known words with their counts and stems, to build the same vocabulary again without the work (the start-up cache). */
@@ -200,9 +265,8 @@ export class Vocabulary {
     const allowed = typoAllowance(word) || (word.length === 5 ? 1 : 0);
     if (allowed === 0) return word;
     const candidates = new Set<string>();
-    const look = (d: string) => {
-      for (const w of this.deleted.get(d) ?? []) candidates.add(w);
-    };
+    const add = (w: string) => void candidates.add(w);
+    const look = (d: string) => this.deleted.forEach(d, add);
     look(word);
     const once = deletions(word);
     for (const d of once) look(d);
@@ -228,9 +292,10 @@ export class Vocabulary {
     const allowed = typoAllowance(word) || (word.length === 5 ? 1 : 0);
     if (allowed === 0) return [];
     const out = new Set<string>();
-    const look = (d: string) => {
-      for (const w of this.deleted.get(d) ?? []) if (w !== word && Math.abs(w.length - word.length) <= allowed && distance(w, word) <= allowed) out.add(w);
+    const near = (w: string) => {
+      if (w !== word && Math.abs(w.length - word.length) <= allowed && distance(w, word) <= allowed) out.add(w);
     };
+    const look = (d: string) => this.deleted.forEach(d, near);
     look(word);
     for (const d of deletions(word)) look(d);
     return [...out];

@@ -6,31 +6,32 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { z } from 'zod';
-import { DataError, YamlSource, type DataProblem } from '../../core/data-file.js';
+import type { z } from 'zod';
+import { DataError, lazySchema, YamlSource, type DataProblem } from '../../core/data-file.js';
 import type { KnowledgeBase, KnowledgeEntry } from '../../core/knowledge/entry.js';
 import { loadKnowledge } from '../../core/knowledge/load.js';
 import { pageFactProblems } from '../../core/knowledge/page-facts.js';
-import { fingerprintSchema } from '../../core/knowledge/schema.js';
+import { knowledgeSchemas } from '../../core/knowledge/schema.js';
 import { readFact, type FactStatus } from './facts.js';
 import { headingKey, readPage, type Page, type PageSection } from './page.js';
 
 export const PAGE_FILE = 'page.yaml';
 
-const text = z.string().trim().min(1);
-
 /** `knowledge/page.yaml`: the page's address, and its sections accepted as carrying no facts. */
-export const pageFileSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }),
-  uncited: z.array(z.strictObject({ heading: text, fingerprint: fingerprintSchema })).default([]),
+export const pageFileSchema = lazySchema((z) => {
+  const text = z.string().trim().min(1);
+  return z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    uncited: z.array(z.strictObject({ heading: text, fingerprint: knowledgeSchemas().fingerprint })).default([]),
+  });
 });
-export type PageFile = z.infer<typeof pageFileSchema>;
+export type PageFile = z.infer<ReturnType<typeof pageFileSchema>>;
 
 /** Reads `page.yaml` in the knowledge folder; undefined when there is none. */
 export function loadPageFile(dir: string, root = process.cwd()): PageFile | undefined {
   const path = join(dir, PAGE_FILE);
   if (!existsSync(path)) return undefined;
-  const { value, problems } = new YamlSource(relative(root, path), readFileSync(path, 'utf8')).parse(pageFileSchema);
+  const { value, problems } = new YamlSource(relative(root, path), readFileSync(path, 'utf8')).parse(pageFileSchema());
   if (!value) throw new DataError(problems);
   return value;
 }
