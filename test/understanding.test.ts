@@ -404,6 +404,14 @@ describe('routing by purpose, only when the question asks how to get data', () =
   });
 });
 
+describe('the hourly rate', () => {
+  it('says what an hour costs with VAT too, computed', async () => {
+    const r = await ask('Hva er timeprisen inkl. mva?');
+    expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.rate' });
+    expect(r.text).toContain('1 100 kr eks. mva. (1 375 kr med 25 % mva.)');
+  });
+});
+
 describe('terse questions', () => {
   it.each([
     ['hjemmel?', 'legal_basis', 'nb'],

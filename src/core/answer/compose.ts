@@ -8,7 +8,7 @@ import { mergeSources, render, type Rendered } from '../knowledge/render.js';
 import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
 import type { Answer, Decision, FallbackKind } from '../decide.js';
 import type { Understanding } from '../understand/understand.js';
-import { estimatePrice, hasBaseFee, type PriceEstimate } from './rules/pricing.js';
+import { estimatePrice, hasBaseFee, rateWithVat, type PriceEstimate } from './rules/pricing.js';
 import { mailtoLink } from './mailto.js';
 import { DeliveryTimes, dueName, type SourceCount } from './rules/deadlines.js';
 import { isWeekend, publicHoliday } from './rules/calendar.js';
@@ -142,7 +142,9 @@ export class Composer {
 
   private pricing(d: Answer, lang: Lang): Composed {
     if (d.freeCase) return composed(this.render('price', lang, `free-${d.freeCase}`), 'pricing.free');
-    if (d.hours === undefined) return composed(this.render('price', lang), 'pricing.rate');
+    if (d.hours === undefined) {
+      return composed(this.render('price', lang, undefined, { rateIncl: rateWithVat(this.priceFacts) }), 'pricing.rate');
+    }
     const facts = this.priceFacts;
     // with a base fee by number of sources, and the question not saying, both prices are given
     const counts: SourceCount[] = !hasBaseFee(facts) ? ['one'] : d.sourceCount ? [d.sourceCount] : ['one', 'several'];

@@ -17,6 +17,9 @@ export interface PriceEstimate {
 
 const toOre = (nok: number) => Math.round(nok * 100) / 100;
 
+/** The hourly rate with VAT: what an hour costs, computed, for a question that asks the rate including VAT. */
+export const rateWithVat = (facts: PriceFacts) => toOre(facts.hourlyRateNok * (1 + facts.vatPercent / 100));
+
 /** Whether the terms charge a base fee, so that the price depends on how many data sources are applied for. */
 export const hasBaseFee = (facts: PriceFacts) => facts.baseFeeOneSourceNok !== undefined;
 
