@@ -421,6 +421,9 @@ describe('terse questions', () => {
     ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],
     ["3h – what's billed?", 'pricing', 'en'],
     ['Kva lov gjer at registeret kan lagre opplysningar om meg?', 'legal_basis', 'nn'],
+    // letters swapped: one slip
+    ['waht is the purpose of the regsitry?', 'purpose', 'en'],
+    ['hvor lang er frsiten for anonyme data?', 'deadlines', 'nb'],
   ])('%s → %s', async (q, intent, lang) => {
     const r = await ask(q);
     expect(r.intent).toBe(intent);

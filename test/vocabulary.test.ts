@@ -63,4 +63,13 @@ describe('the vocabulary', () => {
     expect(typos.correct('utleveringg')).toBe('utlevering');
     expect(typos.correct('parkering')).toBe('parkering');
   });
+
+  it('reads two neighbouring letters swapped as one slip, in short words too, never the first letter', () => {
+    const swaps = new Vocabulary(['registry', 'frist', 'what', 'who', 'registeret']);
+    expect(swaps.correct('regsitry')).toBe('registry');
+    expect(swaps.correct('frsit')).toBe('frist');
+    expect(swaps.correct('waht')).toBe('what');
+    expect(swaps.correct('hwo')).toBe('hwo'); // three letters: too short to tell
+    expect(swaps.correct('rwhat')).toBe('rwhat');
+  });
 });

@@ -69,6 +69,14 @@ export interface VocabularyState {
 const isState = (x: Iterable<string> | VocabularyState): x is VocabularyState => !(Symbol.iterator in x);
 
 /** How far a word may be from a known one and still be read as a typo of it. */
+/** Whether two words differ only by two neighbouring letters swapped ("regsitry", "registry"). */
+export function swapsTwo(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
 export function typoAllowance(word: string): number {
   return word.length >= 10 ? 2 : word.length >= 6 ? 1 : 0;
 }
@@ -261,6 +269,13 @@ export class Vocabulary {
       }
       for (const candidate of candidates) if (candidate !== word && this.known.has(candidate)) return candidate;
     }
+    // two letters swapped in a short word: "waht" for "what", "frsit" for "frist" (not the first letter)
+    if (word.length >= 4 && word.length <= 5) {
+      for (let i = 1; i + 1 < word.length; i++) {
+        const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+        if (swapped !== word && this.known.has(swapped)) return swapped;
+      }
+    }
     // a five-letter word missing a letter: "kostr" for "koster"
     const allowed = typoAllowance(word) || (word.length === 5 ? 1 : 0);
     if (allowed === 0) return word;
@@ -278,7 +293,8 @@ export class Vocabulary {
       // people seldom mistype a word's first letter: "created" is not "treated"
       if (c[0] !== word[0]) continue;
       if (word.length === 5 && c.length !== 6) continue;
-      const d = distance(c, word);
+      // two letters swapped are one slip, not two ("regsitry")
+      const d = swapsTwo(c, word) ? 1 : distance(c, word);
       if (d < bestDistance || (d === bestDistance && best !== undefined && this.rank(c, best) < 0)) {
         best = c;
         bestDistance = d;
