@@ -373,6 +373,7 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Vi har et forbedringsprosjekt på avdelingen, hvordan søker vi om NPR-data?',
     'Redaksjonen vår vil ha tall fra NPR til en artikkel. Hvordan får vi det?',
     'Vi gjør en klinisk revisjon på avdelingen. Bruker vi skjemaet på helsedata.no?',
+    'Our quality team needs NPR figures for internal improvement work. Do we use the helsedata.no form?',
     // how to go about it, for planning
     'Vi er fra kommunen og trenger tall til planlegging. Hvordan går vi fram for å søke om slike data fra NPR?',
     // the data wanted, described in the context, is no question of its own
@@ -480,6 +481,17 @@ describe('"the other kind" after a delivery time for one category', () => {
     const [, second] = await conversation('hvor lang tid tar det å få anonyme data?', 'og den andre typen?');
     expect(second).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
     expect(second!.text).toContain('60 dager');
+  });
+});
+
+describe('own data in a conversation', () => {
+  it('asking the bot to look it up gets the own-data route again; "ok takk" after an offer thanks, it does not open a case', async () => {
+    const replies = await conversation('Jeg lurer på hva NPR har registrert om meg', 'Kan du sjekke det for meg da? Har fødselsnummeret her.');
+    expect(replies.map((r) => r.intent)).toEqual(['own_data', 'own_data']);
+    const [offer, thanks] = await conversation('Kan jeg søke om NPR-data uten BankID?', 'ok, takk');
+    expect(offer).toMatchObject({ intent: 'fallback', handoff: true });
+    expect(thanks).toMatchObject({ intent: 'thanks' });
+    expect(thanks!.caseRequest).toBeUndefined();
   });
 });
 

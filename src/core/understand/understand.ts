@@ -263,6 +263,7 @@ export class Reader {
   private readonly userActions: TermList;
   private readonly taskRequests: TermList;
   private readonly questionNouns: TermList;
+  private readonly acknowledgements: TermList;
   private readonly otherKindWords: TermList;
   private readonly arithmetic: RegExp;
   private readonly relayPhrases: TermList;
@@ -287,6 +288,7 @@ export class Reader {
     this.linkage = list(lexicon.linkageWords);
     this.yes = list(lexicon.yesWords);
     this.no = list(lexicon.noWords);
+    this.acknowledgements = list(lexicon.acknowledgements);
     this.needsPerson = list([...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []));
     this.anchors = list([...lexicon.nprNames, ...lexicon.dataAnchors, ...lexicon.researchAnchors]);
     this.dayKind = list(lexicon.dayKindWords);
@@ -578,7 +580,7 @@ export class Reader {
       namesNpr: this.npr.has(read),
       namesOtherRegistry: registries.length > 0,
       registries,
-      yes: short && this.yes.has(read) && !this.no.has(read),
+      yes: short && this.yes.has(read) && !this.no.has(read) && !this.acknowledgements.has(read),
       no: short && this.no.has(read),
       needsPerson,
       namesLinkage,
