@@ -502,6 +502,12 @@ describe('corrections in a conversation', () => {
     expect(replies[2]!.text).toContain('NOK 16,500');
   });
 
+  it('a correction of the category at sentence length is a follow-up', async () => {
+    const [, second] = await conversation('When is the deadline for anonymous data if the application was complete on 1 March 2027?', 'sorry, my mistake, it is person-identifiable data we are asking for after all');
+    expect(second).toMatchObject({ intent: 'deadlines', rule: 'deadlines.date' });
+    expect(second!.text).toContain('30 April 2027');
+  });
+
   it('a longer way of asking for VAT keeps the hours too', async () => {
     const replies = await conversation('what does 4 hours cost?', 'sorry, so what is that in total with VAT included then?');
     expect(replies[1]!.text).toContain('NOK 5,500');

@@ -33,6 +33,7 @@ const isTopic = (intent: string) => !CONVERSATION.has(intent) && !(intent in FAL
  * short, or when nothing else clearly outranks that question.
  */
 const FOLLOW_UP_MAX_WORDS = 8;
+const CORRECTION_MAX_WORDS = 16;
 const FOLLOW_UP_UNLESS_CONFIDENT = 0.6;
 /** A price question this short with no hours of its own is about the conversation's ("sorry, so how much is that with VAT included?"). */
 const KEEP_HOURS_MAX_WORDS = 12;
@@ -141,7 +142,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     pricing: u.hours !== undefined || u.bareNumber !== undefined,
     deadlines: u.received !== undefined || u.category !== undefined || otherCategory !== undefined,
   };
-  const short = u.tokens.length <= FOLLOW_UP_MAX_WORDS;
+  // (a correction at sentence length too: "sorry, my mistake – it's only aggregated statistics actually")
+  const short = u.tokens.length <= (u.corrects ? CORRECTION_MAX_WORDS : FOLLOW_UP_MAX_WORDS);
   const followsUp = previous !== undefined && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || short);
   // an attempt to change the rules anywhere in a message is refused, whatever else it asks
   const refusal = Math.max(scope.refusal, u.refusalInSentences);

@@ -22,6 +22,8 @@ export const lexiconSchema = lazySchema((z) => {
     sourceCountWords: z.strictObject({ one: words, several: words }),
     hourNames: perLang(z.tuple([z.string(), z.string()])),
     yesWords: words,
+    /** "sorry, my mistake", "I meant": a correction of what the conversation said, however long. */
+    correctionWords: words,
     /** "ok, takk": thanks for an answer, not a yes to "shall I open a case?". */
     acknowledgements: words,
     andWords: words,

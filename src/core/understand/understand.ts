@@ -77,6 +77,8 @@ export interface Understanding {
   injection: boolean;
   /** Asks for "the other kind" of data: the category with the other delivery time than the one given (set only then). */
   otherCategory?: (category: string) => string | undefined;
+  /** Corrects what the conversation said ("sorry, my mistake", "I meant"). */
+  corrects: boolean;
   /** Some sentence asks something (a question mark, a question word, a request); else its parts are its sentences. */
   asks: boolean;
   hours?: number;
@@ -264,6 +266,7 @@ export class Reader {
   private readonly taskRequests: TermList;
   private readonly questionNouns: TermList;
   private readonly acknowledgements: TermList;
+  private readonly correctionWords: TermList;
   private readonly otherKindWords: TermList;
   private readonly arithmetic: RegExp;
   private readonly relayPhrases: TermList;
@@ -289,6 +292,7 @@ export class Reader {
     this.yes = list(lexicon.yesWords);
     this.no = list(lexicon.noWords);
     this.acknowledgements = list(lexicon.acknowledgements);
+    this.correctionWords = list(lexicon.correctionWords);
     this.needsPerson = list([...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []));
     this.anchors = list([...lexicon.nprNames, ...lexicon.dataAnchors, ...lexicon.researchAnchors]);
     this.dayKind = list(lexicon.dayKindWords);
@@ -569,6 +573,7 @@ export class Reader {
       refusalInSentences,
       injection,
       asks: asking.length > 0,
+      corrects: this.correctionWords.has(read),
       ...(this.otherKindWords.has(read) ? { otherCategory: this.categories.otherThan } : {}),
       hours,
       bareNumber: this.slots.bareNumber(withoutRedactions, raws),
