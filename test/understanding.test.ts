@@ -503,9 +503,9 @@ describe('corrections in a conversation', () => {
   });
 
   it('a correction of the category at sentence length is a follow-up', async () => {
-    const [, second] = await conversation('When is the deadline for anonymous data if the application was complete on 1 March 2027?', 'sorry, my mistake, it is person-identifiable data we are asking for after all');
+    const [, second] = await conversation('When is the deadline for identifiable data if the application was complete on 1 March 2027?', 'Sorry, my mistake – we only need aggregated statistics in the end.');
     expect(second).toMatchObject({ intent: 'deadlines', rule: 'deadlines.date' });
-    expect(second!.text).toContain('30 April 2027');
+    expect(second!.text).toContain('31 March 2027');
   });
 
   it('a longer way of asking for VAT keeps the hours too', async () => {
