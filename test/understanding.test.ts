@@ -422,6 +422,8 @@ describe('terse questions', () => {
     ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],
     ["3h – what's billed?", 'pricing', 'en'],
     ['Kva lov gjer at registeret kan lagre opplysningar om meg?', 'legal_basis', 'nn'],
+    // someone's question relayed is asked, and a vague "vet du det?" after it is about it
+    ['En kollega spør hvilke år NPR har data fra. Vet du det?', 'data_period', 'nb'],
     // letters swapped: one slip
     ['waht is the purpose of the regsitry?', 'purpose', 'en'],
     ['hvor lang er frsiten for anonyme data?', 'deadlines', 'nb'],

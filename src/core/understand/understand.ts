@@ -359,7 +359,9 @@ export class Reader {
       const gap = space ? ' ' : text.slice(gapStart, gapEnd);
       if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places[i - 1]!.word, text[places[i]!.start]!))) {
         const mark = gap.includes('?');
-        close(i, mark || opens(from) || asksAfterComma, !mark && !asksAfterComma && verbOnly(from));
+        // someone's question relayed ("Ein forskar spør kva for år NPR har data frå.")
+        const indirect = !mark && this.indirectQuestion(read, from, i);
+        close(i, mark || opens(from) || asksAfterComma || indirect, !mark && !asksAfterComma && !indirect && verbOnly(from));
         if (mark) for (let k = sentenceStart; k < out.length; k++) out[k]!.byVerb = false;
         if (joined && mark) joined.asks = true;
         joined = undefined;
@@ -382,6 +384,15 @@ export class Reader {
       }
     }
     return out;
+  }
+
+  /**
+   * A question word right after a relayed question in these words ("en bruker spør hva …"): someone
+   * else's question, asked. (Not after a request: "nobody can tell me what approvals are needed" tells.)
+   */
+  private indirectQuestion(read: WordParts, from: number, to: number): boolean {
+    for (const end of this.relayPhrases.startsOf(read)) if (end > from && end < to && this.whWords.has(read.words[end]!)) return true;
+    return false;
   }
 
   /** The words with those that name a purpose replaced: the models read what is asked, not what for. */
