@@ -422,6 +422,9 @@ describe('terse questions', () => {
     ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],
     ["3h – what's billed?", 'pricing', 'en'],
     ['Kva lov gjer at registeret kan lagre opplysningar om meg?', 'legal_basis', 'nn'],
+    // a vague question at the end of a long message is as sure as the whole message when both read one topic
+    ['Sorry for the long message. One of my patients asked whether she can find out what the hospital has sent to NPR about her. What do I tell her?', 'own_data', 'en'],
+    ['My father paid for it himself at a private clinic. Would that show up in NPR?', 'exclusions', 'en'],
     // someone's question relayed is asked, and a vague "vet du det?" after it is about it
     ['En kollega spør hvilke år NPR har data fra. Vet du det?', 'data_period', 'nb'],
     // letters swapped: one slip
@@ -550,6 +553,7 @@ describe('in scope, but not in the documentation', () => {
     // beside a question the documentation does not answer, an unsure reading of a vague one is no answer
     'Hvor ofte blir NPR oppdatert? Er tallene for september kommet inn?',
     'Hvor mange pasienter er registrert i NPR i dag?',
+    'Oppdateres NPR hver måned?',
     // typical or average figures: the page gives rates and limits only
     'How many hours does an NPR application take on average?',
     'Hvor lang er leveringstiden i praksis, i snitt?',

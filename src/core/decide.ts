@@ -267,7 +267,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const routeSum = otherPurpose ? ranking.intents.reduce((sum, i) => sum + (isRoute(i) ? ranking.scoreOf(i) : 0), 0) : 0;
   const routes = otherPurpose && (isRoute(first.intent) || routeSum > first.score);
   const routeConfidence = routes ? routeSum : confidence;
-  if (routeConfidence < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
+  // a message's one question, vague on its own ("What should I tell her?"), is as sure as the whole
+  // message when the whole reads the same topic
+  const wholeAgrees = u.parts.length === 1 && u.classification.ranking.intent(0) === first.intent;
+  const sureEnough = Math.max(routeConfidence, wholeAgrees ? u.classification.confidence : 0);
+  if (sureEnough < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
   // unless hours make it NPR's price ("regn ut prisen for 5 timer")
