@@ -405,6 +405,16 @@ describe('routing by purpose, only when the question asks how to get data', () =
   });
 });
 
+describe('counts the page does give, and counts that are the data wanted', () => {
+  it.each([
+    ['Hvor mange timer blir fakturert minst?', 'pricing'],
+    ['Hvor mange dager tar det å få anonyme data?', 'deadlines'],
+    ['Kan vi få tall på hvor mange som ble innlagt med hjerneslag i fjor? Hvordan søker vi?', 'apply_research'],
+  ])('%s → %s', async (q, intent) => {
+    expect((await ask(q)).intent).toBe(intent);
+  });
+});
+
 describe('the hourly rate', () => {
   it('says what an hour costs with VAT too, computed', async () => {
     const r = await ask('Hva er timeprisen inkl. mva?');
@@ -554,6 +564,9 @@ describe('in scope, but not in the documentation', () => {
     'Hvor ofte blir NPR oppdatert? Er tallene for september kommet inn?',
     'Hvor mange pasienter er registrert i NPR i dag?',
     'Oppdateres NPR hver måned?',
+    // counts of what NPR holds: the page gives none
+    'Hvor mange hjerteinfarktpasienter finnes i NPR for 2022?',
+    'Roughly how many stroke admissions does NPR hold per year?',
     // typical or average figures: the page gives rates and limits only
     'How many hours does an NPR application take on average?',
     'Hvor lang er leveringstiden i praksis, i snitt?',

@@ -236,6 +236,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const otherBodyAsked = u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored;
   const somethingElse = otherBodyAsked || (part.unknownObjects.length > 0 && !part.anchored && !u.namesNpr);
   if (undocumented) return somethingElse ? fallback('out_of_scope') : { ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true };
+  // a count of what NPR holds ("how many hip fracture patients does NPR have for 2019?"): the page gives none
+  if (part.asksCount && isTopic(first.intent)) return { ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true };
   // asking for a person is answered with a person, whatever the documentation says
   // (a task for the bot is not, unless it names a person or a case: "Translate 'personidentifiserbare
   // opplysninger' into English please" is not, "kan du lage en case til en saksbehandler?" is)

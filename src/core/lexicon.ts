@@ -22,6 +22,11 @@ export const lexiconSchema = lazySchema((z) => {
     sourceCountWords: z.strictObject({ one: words, several: words }),
     hourNames: perLang(z.tuple([z.string(), z.string()])),
     yesWords: words,
+    /**
+     * "How many …" of something the page gives no count of ("how many hip fracture patients does
+     * NPR have?"): not documented; of the units it does give ("how many hours", "hvor mange dager") a topic.
+     */
+    countQuestions: z.strictObject({ words: words, units: words }),
     /** "sorry, my mistake", "I meant": a correction of what the conversation said, however long. */
     correctionWords: words,
     /** "ok, takk": thanks for an answer, not a yes to "shall I open a case?". */
