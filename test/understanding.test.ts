@@ -46,6 +46,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     "what's the deadline for the county to submit its annual plan?",
     'Hvordan registrerer jeg et enkeltpersonforetak i Brønnøysundregistrene?',
     'hva koster det å registrere en ny bil?',
+    // a hospital's own record system is another body's
+    'Hvordan ber jeg om tilgang til journalsystemet på sykehuset?',
     // a compound whose first part only questions about other things use
     'Hvordan søker jeg om parkeringskort på sykehuset?',
     // a task for the bot: translate, write, compute, read through
@@ -567,6 +569,7 @@ describe('in scope, but not in the documentation', () => {
     // counts of what NPR holds: the page gives none
     'Hvor mange hjerteinfarktpasienter finnes i NPR for 2022?',
     'Roughly how many stroke admissions does NPR hold per year?',
+    'Kan NPR sende dataene på en USB-pinne?',
     // typical or average figures: the page gives rates and limits only
     'How many hours does an NPR application take on average?',
     'Hvor lang er leveringstiden i praksis, i snitt?',
