@@ -442,6 +442,8 @@ describe('terse questions', () => {
     // letters swapped: one slip
     ['waht is the purpose of the regsitry?', 'purpose', 'en'],
     ['hvor lang er frsiten for anonyme data?', 'deadlines', 'nb'],
+    // without æøå, "å" is an "a" of its own
+    ['er det noe statistikk vi kan fa uten a soke?', 'open_data', 'nb'],
   ])('%s → %s', async (q, intent, lang) => {
     const r = await ask(q);
     expect(r.intent).toBe(intent);
