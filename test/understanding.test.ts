@@ -431,6 +431,8 @@ describe('terse questions', () => {
     ['hjemmel?', 'legal_basis', 'nb'],
     ['dekning poliklinikk?', 'data_quality', 'nb'],
     ['pris 3,5t eks mva', 'pricing', 'nb'],
+    ['avtalespes. inkludert?', 'registry_overview', 'nb'],
+    ['Hva bruker NPR opplysningene til?', 'purpose', 'nb'],
     // with hours, a word never seen is an abbreviation, not what the question is about
     ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],
     ["3h – what's billed?", 'pricing', 'en'],
