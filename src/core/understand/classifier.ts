@@ -191,19 +191,32 @@ interface WordFeatures {
   foreignness: 'foreign' | 'unknown' | undefined;
   /** Says something: not a stop word, a number or one or two letters. */
   content: boolean;
-  /** The sum of its features' weights, per class of both models: a question adds one vector per word. */
-  partial: Float32Array | undefined;
+  /**
+   * Where the sum of its features' weights, per class of both models, is kept in the models'
+   * store of such sums (see AnsweringModels.partial), and in which filling of it; -1: not summed.
+   * A question adds one such vector per word.
+   */
+  partialAt: number;
+  partialFilling: number;
   /** The last answer that counted it, so a repeated word counts once. */
   mark: number;
 }
 
-/** A span of a question, ready for the models. */
+/**
+ * A span of a question, ready for the models. One object, refilled for every span: answering
+ * reads one span at a time, and reusing it saves four arrays and an object per classification.
+ * Only the first `wordCount`, `pairCount` and `indicatorCount` entries are the span's.
+ */
 interface QuestionVector {
   /** Its distinct words. */
   words: WordFeatures[];
-  /** Its distinct known word pairs. */
-  pairs: number[];
-  indicators: number[];
+  wordCount: number;
+  /** Its distinct known word pairs' feature ids. */
+  pairs: Int32Array;
+  pairCount: number;
+  /** Its indicators' feature ids: the words' scope indicators, then the keywords'. */
+  indicators: Int32Array;
+  indicatorCount: number;
   n: number;
 }
 
@@ -266,7 +279,8 @@ class FeatureSpace {
       kind: kind === undefined ? -1 : (this.ids.get(kind) ?? -1),
       foreignness: kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined,
       content: content(word, this.vocabulary),
-      partial: undefined,
+      partialAt: -1,
+      partialFilling: 0,
       mark: 0,
     };
   });
@@ -467,19 +481,42 @@ class FeatureSpace {
     const entries: [number, number][] = [];
     for (let k = 0; k < pairs.length; k += 3) entries.push([this.pairKey(pairs[k]!, pairs[k + 1]!), pairs[k + 2]!]);
     this.pairIds = new PairTable(entries);
+    this.pairMarks = new Int32Array(this.names.length);
   }
 
   private pairKey(first: number, second: number): number {
     return first * this.stemCount + second;
   }
 
-  /** Answering: a span's distinct words and pairs, counted as training counted them. */
+  /** What `vector` fills: see QuestionVector. */
+  private readonly span: QuestionVector = { words: [], wordCount: 0, pairs: new Int32Array(64), pairCount: 0, indicators: new Int32Array(64), indicatorCount: 0, n: 0 };
+  private readonly unknownPairs = new UnknownPairs();
+  /** Per pair feature, the last span that counted it (`pairStamp`), so a repeated pair counts once without a search. */
+  private pairMarks = new Int32Array(0);
+  private pairStamp = 0;
+
+  /**
+   * Answering: a span's distinct words and pairs, counted as training counted them. The span
+   * returned is refilled by the next call: read it before classifying another.
+   */
   vector(read: WordParts, from: number, to: number, keywordHits: readonly string[]): QuestionVector {
     const stamp = ++this.stamp;
-    const words: WordFeatures[] = [];
-    const pairs: number[] = [];
-    const indicators: number[] = [];
-    let unknown: UnknownPairs | undefined;
+    if (++this.pairStamp === 0x7fffffff) {
+      // (marks are 32-bit: begun again rather than let an old mark equal a new stamp)
+      this.pairMarks.fill(0);
+      this.pairStamp = 1;
+    }
+    const pairStamp = this.pairStamp;
+    const span = this.span;
+    // a span of k words has at most k words, k - 1 pairs, and k word indicators besides its keywords'
+    if (span.pairs.length < to - from) span.pairs = new Int32Array(2 * (to - from));
+    if (span.indicators.length < to - from + keywordHits.length) span.indicators = new Int32Array(2 * (to - from + keywordHits.length));
+    const { words, pairs, indicators } = span;
+    const unknown = this.unknownPairs;
+    unknown.clear();
+    let wordCount = 0;
+    let pairCount = 0;
+    let indicatorCount = 0;
     let n = 0;
     let previous: WordFeatures | undefined;
     const features = this.featuresOf(read);
@@ -487,26 +524,31 @@ class FeatureSpace {
       const w = features[i]!;
       if (w.mark !== stamp) {
         w.mark = stamp;
-        words.push(w);
+        words[wordCount++] = w;
         n += w.n;
-        if (w.kind >= 0) indicators.push(w.kind);
-      } else if (w.kind >= 0) indicators.push(w.kind);
+      }
+      if (w.kind >= 0) indicators[indicatorCount++] = w.kind;
       if (previous !== undefined) {
         const id = previous.stemId >= 0 && w.stemId >= 0 ? this.pairIds.get(this.pairKey(previous.stemId, w.stemId)) : -1;
         if (id >= 0) {
-          if (!pairs.includes(id)) {
+          if (this.pairMarks[id] !== pairStamp) {
+            this.pairMarks[id] = pairStamp;
             n++;
-            pairs.push(id);
+            pairs[pairCount++] = id;
           }
-        } else if ((unknown ??= new UnknownPairs()).add(previous.stem, w.stem)) n++;
+        } else if (unknown.add(previous.stem, w.stem)) n++;
       }
       previous = w;
     }
     for (const intent of keywordHits) {
       const id = this.keywordIds.get(intent);
-      if (id !== undefined) indicators.push(id);
+      if (id !== undefined) indicators[indicatorCount++] = id;
     }
-    return { words, pairs, indicators, n };
+    span.wordCount = wordCount;
+    span.pairCount = pairCount;
+    span.indicatorCount = indicatorCount;
+    span.n = n;
+    return span;
   }
 
   idOf(name: string): number | undefined {
@@ -557,11 +599,18 @@ class PairTable {
 /**
  * The stem pairs of a span that training never saw: they count, once each, in its number of
  * features. A question has a few, compared as they are; a long message's are keyed by their text.
+ * One instance serves every span (`clear` between them), so a span makes no arrays for them.
  */
 class UnknownPairs {
   private readonly firsts: string[] = [];
   private readonly seconds: string[] = [];
+  private count = 0;
   private keys: Set<string> | undefined;
+
+  clear(): void {
+    this.count = 0;
+    this.keys = undefined;
+  }
 
   /** Adds a pair; false when the span had it already. */
   add(first: string, second: string): boolean {
@@ -569,16 +618,20 @@ class UnknownPairs {
       const size = this.keys.size;
       return this.keys.add(`${first} ${second}`).size > size;
     }
-    for (let k = 0; k < this.firsts.length; k++) if (this.firsts[k] === first && this.seconds[k] === second) return false;
-    this.firsts.push(first);
-    this.seconds.push(second);
-    if (this.firsts.length >= MANY_UNKNOWN_PAIRS) this.keys = new Set(this.firsts.map((a, k) => `${a} ${this.seconds[k]}`));
+    for (let k = 0; k < this.count; k++) if (this.firsts[k] === first && this.seconds[k] === second) return false;
+    this.firsts[this.count] = first;
+    this.seconds[this.count] = second;
+    this.count++;
+    if (this.count >= MANY_UNKNOWN_PAIRS) this.keys = new Set(this.firsts.slice(0, this.count).map((a, k) => `${a} ${this.seconds[k]}`));
     return true;
   }
 }
 
 /** From this many unknown pairs in a span on, they are looked up by key rather than compared one by one. */
 const MANY_UNKNOWN_PAIRS = 24;
+
+/** The most words whose summed weights AnsweringModels keeps at once (some 3.5 MB at 27 classes). */
+const PARTIAL_STORE_WORDS = 32_768;
 
 /** A model's learnt parameters: per feature and class a weight (feature-major), per class a bias. */
 export interface ModelState {
@@ -686,19 +739,44 @@ class AnsweringModels {
     this.bias.set(topics.bias);
     this.bias.set(scope.bias, T);
     this.z = new Float64Array(this.width);
+    this.partials = new Float32Array(1024 * this.width);
   }
 
-  /** A word's features summed once (in single precision, as each model's own sums were), and kept with the word. */
-  private partial(word: WordFeatures): Float32Array {
-    let sum = word.partial;
-    if (!sum) {
-      const W = this.width;
-      const w = this.weights;
-      sum = new Float32Array(W);
-      for (const f of word.ids) for (let c = 0; c < W; c++) sum[c]! += w[f * W + c]!;
-      word.partial = sum;
+  /**
+   * The words' summed weights (see `partial`), `width` floats each, one after another in one
+   * store: a word's sums are read from one array at an offset kept with the word, where a typed
+   * array per word costs an object, an ArrayBuffer and an allocation of its own to reach (and to
+   * collect). Grown up to PARTIAL_STORE_WORDS words; when that is full it is filled anew from the
+   * start (a new filling), and a word whose sums were in the old filling sums them again.
+   */
+  private partials: Float32Array;
+  private partialsUsed = 0;
+  private partialsFilling = 1;
+
+  /** A word's features summed once (in single precision, as each model's own sums were), kept in `partials`: their offset there. */
+  private partial(word: WordFeatures): number {
+    if (word.partialFilling === this.partialsFilling) return word.partialAt;
+    const W = this.width;
+    if (this.partialsUsed + W > this.partials.length) {
+      if (this.partials.length < PARTIAL_STORE_WORDS * W) {
+        const grown = new Float32Array(Math.min(2 * this.partials.length, PARTIAL_STORE_WORDS * W));
+        grown.set(this.partials.subarray(0, this.partialsUsed));
+        this.partials = grown;
+      } else {
+        this.partialsFilling++;
+        this.partialsUsed = 0;
+      }
     }
-    return sum;
+    const at = this.partialsUsed;
+    this.partialsUsed += W;
+    const sum = this.partials;
+    const w = this.weights;
+    // (a new filling writes over an old word's sums)
+    sum.fill(0, at, at + W);
+    for (const f of word.ids) for (let c = 0; c < W; c++) sum[at + c]! += w[f * W + c]!;
+    word.partialAt = at;
+    word.partialFilling = this.partialsFilling;
+    return at;
   }
 
   /**
@@ -713,20 +791,22 @@ class AnsweringModels {
     const w = this.weights;
     const { words, pairs, indicators } = x;
     // the first word's sums as they are: 0 + s is s (a sum begun at 0 is never -0)
-    const first = this.partial(words[0]!);
-    for (let c = 0; c < W; c++) z[c] = first[c]!;
-    for (let k = 1; k < words.length; k++) {
-      const sum = this.partial(words[k]!);
-      for (let c = 0; c < W; c++) z[c]! += sum[c]!;
+    let at = this.partial(words[0]!);
+    let sum = this.partials;
+    for (let c = 0; c < W; c++) z[c] = sum[at + c]!;
+    for (let k = 1; k < x.wordCount; k++) {
+      at = this.partial(words[k]!);
+      sum = this.partials;
+      for (let c = 0; c < W; c++) z[c]! += sum[at + c]!;
     }
-    for (let k = 0; k < pairs.length; k++) {
+    for (let k = 0; k < x.pairCount; k++) {
       const base = pairs[k]! * W;
       for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
     const scale = 1 / Math.sqrt(x.n || 1);
     const bias = this.bias;
     for (let c = 0; c < W; c++) z[c] = z[c]! * scale + bias[c]!;
-    for (let k = 0; k < indicators.length; k++) {
+    for (let k = 0; k < x.indicatorCount; k++) {
       const base = indicators[k]! * W;
       for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
