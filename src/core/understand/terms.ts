@@ -29,17 +29,15 @@ interface PrefixNode {
   parts: number[];
 }
 
-/** One place a term of some list matches. */
-interface Hit {
-  pattern: Pattern;
-  at: number;
-}
-
 /** What the dictionary read in a message: its words, and every list's matches in them. */
 export interface WordParts {
   readonly words: readonly string[];
-  /** Per list id, its matches in word order (undefined: none). */
-  readonly hits: readonly (Hit[] | undefined)[];
+  /**
+   * Per list id, its matches in word order (undefined: none), two numbers a match: the term's
+   * index in its list, then the place of its first word. Numbers, not an object per match: a
+   * message has dozens of matches, and the lists read them again and again.
+   */
+  readonly hits: readonly (number[] | undefined)[];
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -114,7 +112,7 @@ export class TermDictionary {
         else starting.bySecond.set(second, [p]);
       }
     }
-    return new TermList(list, patterns.length);
+    return new TermList(list, patterns);
   }
 
   /** The term parts one word matches. */
@@ -138,13 +136,13 @@ export class TermDictionary {
   read(words: readonly string[]): WordParts {
     const parts: (readonly number[])[] = new Array(words.length);
     for (let at = 0; at < words.length; at++) parts[at] = this.partsOf(words[at]!);
-    const hits: (Hit[] | undefined)[] = new Array(this.lists);
+    const hits: (number[] | undefined)[] = new Array(this.lists);
     for (let at = 0; at < words.length; at++) {
       const firsts = parts[at]!;
       for (let f = 0; f < firsts.length; f++) {
         const starting = this.byFirst[firsts[f]!];
         if (!starting) continue;
-        for (const pattern of starting.single) (hits[pattern.list] ??= []).push({ pattern, at });
+        for (const pattern of starting.single) (hits[pattern.list] ??= []).push(pattern.index, at);
         if (at + 1 >= words.length || starting.bySecond.size === 0) continue;
         const seconds = parts[at + 1]!;
         for (let g = 0; g < seconds.length; g++) {
@@ -155,7 +153,7 @@ export class TermDictionary {
             if (at + n > words.length) continue;
             let ok = true;
             for (let k = 2; k < n && ok; k++) ok = parts[at + k]!.includes(pattern.parts[k]!);
-            if (ok) (hits[pattern.list] ??= []).push({ pattern, at });
+            if (ok) (hits[pattern.list] ??= []).push(pattern.index, at);
           }
         }
       }
@@ -165,20 +163,29 @@ export class TermDictionary {
 }
 
 export class TermList {
+  readonly size: number;
+  /** How many words each term has, by its index. */
+  private readonly lengths: Int32Array;
+
   constructor(
     private readonly id: number,
-    readonly size: number,
-  ) {}
+    private readonly patterns: readonly Pattern[],
+  ) {
+    this.size = patterns.length;
+    this.lengths = Int32Array.from(patterns, (p) => p.parts.length);
+  }
 
   /** Every term that matches within [from, to), once, at its first place, in the order of the terms. */
   matches(read: WordParts, from = 0, to = read.words.length): TermMatch[] {
     const hits = read.hits[this.id];
     if (!hits) return [];
-    const first = new Map<Pattern, number>();
-    for (const { pattern, at } of hits) if (at >= from && at + pattern.parts.length <= to && !first.has(pattern)) first.set(pattern, at);
-    return [...first]
-      .sort(([a], [b]) => a.index - b.index)
-      .map(([p, at]) => ({ term: p.term, at, length: p.parts.length }));
+    const first = new Map<number, number>();
+    for (let k = 0; k < hits.length; k += 2) {
+      const index = hits[k]!;
+      const at = hits[k + 1]!;
+      if (at >= from && at + this.lengths[index]! <= to && !first.has(index)) first.set(index, at);
+    }
+    return [...first].sort(([a], [b]) => a - b).map(([index, at]) => ({ term: this.patterns[index]!.term, at, length: this.lengths[index]! }));
   }
 
   /** The term that matches first in the order of the terms. */
@@ -189,18 +196,28 @@ export class TermList {
   /** Where the earliest match within [from, to) starts, or -1. */
   firstAt(read: WordParts, from = 0, to = read.words.length): number {
     const hits = read.hits[this.id];
-    if (hits) for (const { pattern, at } of hits) if (at >= from && at + pattern.parts.length <= to) return at;
+    if (!hits) return -1;
+    for (let k = 0; k < hits.length; k += 2) {
+      const at = hits[k + 1]!;
+      if (at >= from && at + this.lengths[hits[k]!]! <= to) return at;
+    }
     return -1;
   }
 
   /** Where each match starts, in word order. */
   starts(read: WordParts): number[] {
-    return (read.hits[this.id] ?? []).map(({ at }) => at);
+    const hits = read.hits[this.id];
+    const out: number[] = [];
+    if (hits) for (let k = 0; k < hits.length; k += 2) out.push(hits[k + 1]!);
+    return out;
   }
 
   /** Where each match ends: the first word after it. */
   startsOf(read: WordParts): number[] {
-    return (read.hits[this.id] ?? []).map(({ pattern, at }) => at + pattern.parts.length);
+    const hits = read.hits[this.id];
+    const out: number[] = [];
+    if (hits) for (let k = 0; k < hits.length; k += 2) out.push(hits[k + 1]! + this.lengths[hits[k]!]!);
+    return out;
   }
 
   has(read: WordParts, from = 0, to = read.words.length): boolean {
@@ -212,9 +229,11 @@ export class TermList {
     const out = new Set<number>();
     const hits = read.hits[this.id];
     if (!hits) return out;
-    for (const { pattern, at } of hits) {
-      if (at < from || at + pattern.parts.length > to) continue;
-      for (let k = 0; k < pattern.parts.length; k++) out.add(at + k);
+    for (let k = 0; k < hits.length; k += 2) {
+      const at = hits[k + 1]!;
+      const length = this.lengths[hits[k]!]!;
+      if (at < from || at + length > to) continue;
+      for (let j = 0; j < length; j++) out.add(at + j);
     }
     return out;
   }
