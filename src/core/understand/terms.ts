@@ -29,9 +29,23 @@ interface PrefixNode {
   parts: number[];
 }
 
+/** What one word is to every list, worked out once per word (see TermDictionary.termsOf). */
+export interface WordTerms {
+  /** The term parts it matches: itself, and the prefixes it starts with. */
+  readonly parts: readonly number[];
+  /** The one-word terms it matches, two numbers each: the term's list, and its index there. */
+  readonly singles: readonly number[];
+  /** What starts with one of its parts and has more words, in the order of its parts. */
+  readonly starts: readonly Starting[];
+  /** The dictionary's lists when this was worked out: a list added since makes it out of date. */
+  readonly lists: number;
+}
+
 /** What the dictionary read in a message: its words, and every list's matches in them. */
 export interface WordParts {
   readonly words: readonly string[];
+  /** What each word is to the lists, by position: a read of the same words with a few changed ("⟨purpose⟩") reuses it. */
+  readonly terms: readonly WordTerms[];
   /**
    * Per list id, its matches in word order (undefined: none), two numbers a match: the term's
    * index in its list, then the place of its first word. Numbers, not an object per match: a
@@ -41,6 +55,7 @@ export interface WordParts {
 }
 
 const NONE: readonly number[] = Object.freeze([]);
+const NO_STARTS: readonly Starting[] = Object.freeze([]);
 
 /** The patterns that start with one part. */
 interface Starting {
@@ -54,7 +69,7 @@ export class TermDictionary {
   private readonly exact = new Map<string, number[]>();
   private readonly prefixes: PrefixNode = { next: new Map(), parts: [] };
   private readonly partIds = new Map<string, number>();
-  private readonly cache = new Map<string, readonly number[]>();
+  private readonly cache = new Map<string, WordTerms>();
   /**
    * Patterns of every list by their first part's id, only runs that start with one can match:
    * those of one word, and the longer ones by their second part's id, so that a message's
@@ -88,6 +103,8 @@ export class TermDictionary {
   /** A list of terms; a term ending in * matches any word that starts with it. */
   list(terms: readonly string[]): TermList {
     const list = this.lists++;
+    // what a word is to the lists changes with every list
+    this.cache.clear();
     const patterns: Pattern[] = terms.map((term, index) => ({
       term,
       index,
@@ -115,10 +132,10 @@ export class TermDictionary {
     return new TermList(list, patterns);
   }
 
-  /** The term parts one word matches. */
-  private partsOf(word: string): readonly number[] {
-    let found = this.cache.get(word);
-    if (found) return found;
+  /** What one word is to every list: its term parts, the one-word terms it matches, and the longer ones it may start. */
+  termsOf(word: string): WordTerms {
+    const cached = this.cache.get(word);
+    if (cached) return cached;
     const ids: number[] = [...(this.exact.get(word) ?? [])];
     let node: PrefixNode | undefined = this.prefixes;
     for (const ch of word) {
@@ -126,25 +143,38 @@ export class TermDictionary {
       if (!node) break;
       if (node.parts.length) ids.push(...node.parts);
     }
-    found = ids.length ? ids : NONE;
+    const singles: number[] = [];
+    const starts: Starting[] = [];
+    for (const id of ids) {
+      const starting = this.byFirst[id];
+      if (!starting) continue;
+      for (const pattern of starting.single) singles.push(pattern.list, pattern.index);
+      if (starting.bySecond.size > 0) starts.push(starting);
+    }
+    const found: WordTerms = { parts: ids.length ? ids : NONE, singles: singles.length ? singles : NONE, starts: starts.length ? starts : NO_STARTS, lists: this.lists };
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(word, found);
     return found;
   }
 
-  /** Reads a message's words once, for every list. */
-  read(words: readonly string[]): WordParts {
-    const parts: (readonly number[])[] = new Array(words.length);
-    for (let at = 0; at < words.length; at++) parts[at] = this.partsOf(words[at]!);
+  /**
+   * Reads a message's words once, for every list. `known`: what some of the words are to the
+   * lists, by position, as an earlier read found it (undefined where a word is new): a word's
+   * one-word matches are then read from one array, with no lookup.
+   */
+  read(words: readonly string[], known?: readonly (WordTerms | undefined)[]): WordParts {
+    const terms: WordTerms[] = new Array(words.length);
+    for (let at = 0; at < words.length; at++) {
+      const given = known?.[at];
+      terms[at] = given !== undefined && given.lists === this.lists ? given : this.termsOf(words[at]!);
+    }
     const hits: (number[] | undefined)[] = new Array(this.lists);
     for (let at = 0; at < words.length; at++) {
-      const firsts = parts[at]!;
-      for (let f = 0; f < firsts.length; f++) {
-        const starting = this.byFirst[firsts[f]!];
-        if (!starting) continue;
-        for (const pattern of starting.single) (hits[pattern.list] ??= []).push(pattern.index, at);
-        if (at + 1 >= words.length || starting.bySecond.size === 0) continue;
-        const seconds = parts[at + 1]!;
+      const { singles, starts } = terms[at]!;
+      for (let k = 0; k < singles.length; k += 2) (hits[singles[k]!] ??= []).push(singles[k + 1]!, at);
+      if (starts.length === 0 || at + 1 >= words.length) continue;
+      const seconds = terms[at + 1]!.parts;
+      for (const starting of starts) {
         for (let g = 0; g < seconds.length; g++) {
           const patterns = starting.bySecond.get(seconds[g]!);
           if (!patterns) continue;
@@ -152,13 +182,13 @@ export class TermDictionary {
             const n = pattern.parts.length;
             if (at + n > words.length) continue;
             let ok = true;
-            for (let k = 2; k < n && ok; k++) ok = parts[at + k]!.includes(pattern.parts[k]!);
+            for (let k = 2; k < n && ok; k++) ok = terms[at + k]!.parts.includes(pattern.parts[k]!);
             if (ok) (hits[pattern.list] ??= []).push(pattern.index, at);
           }
         }
       }
     }
-    return { words, hits };
+    return { words, terms, hits };
   }
 }
 

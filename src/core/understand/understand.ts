@@ -12,7 +12,7 @@ import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WOR
 import { LanguageDetector, type LanguageState, type WordScore } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { alternation, SlotReader, today, type Day } from './slots.js';
-import { TermDictionary, type TermList, type WordParts } from './terms.js';
+import { TermDictionary, type TermList, type WordParts, type WordTerms } from './terms.js';
 import { Vocabulary, WordCache, type VocabularyState } from './vocabulary.js';
 
 /** One question in a message: the words it spans and what they ask. */
@@ -214,6 +214,8 @@ interface Written {
   meant: string;
   /** What it says of the language. */
   language: WordScore;
+  /** What the word meant is to the term lists (see TermDictionary.termsOf), once asked for. */
+  terms: WordTerms | undefined;
 }
 
 /** What a Reader learnt from its data that is worth keeping between starts: the trained models, the words it knows. */
@@ -233,7 +235,7 @@ export class Reader {
    * word and one for the language. The word meant is then one string object whatever message it
    * came in, which the other caches (term parts, features) find without comparing its letters.
    */
-  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw) }));
+  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw), terms: undefined }));
   private readonly slots: SlotReader;
   private readonly categories: DataCategories;
   private readonly freeCases: FreeCases;
@@ -428,7 +430,8 @@ export class Reader {
     const keywords = classifier.keywordCovered(read, (intent) => intent.startsWith('apply_'));
     for (const at of keywords) purpose.delete(at);
     // "hva skal jeg svare en som spør …": who asks, whatever keywords it holds
-    return this.dictionary.read(read.words.map((w, i) => (relay.has(i) ? RELAY_WORD : purpose.has(i) ? PURPOSE_WORD : topic.has(i) && !keywords.has(i) ? TOPIC_WORD : w)));
+    const words = read.words.map((w, i) => (relay.has(i) ? RELAY_WORD : purpose.has(i) ? PURPOSE_WORD : topic.has(i) && !keywords.has(i) ? TOPIC_WORD : w));
+    return this.dictionary.read(words, read.terms.map((t, i) => (words[i] === read.words[i] ? t : undefined)));
   }
 
   /**
@@ -530,13 +533,15 @@ export class Reader {
     const raws: string[] = [];
     const words: string[] = [];
     const scores: WordScore[] = [];
+    const terms: WordTerms[] = [];
     for (const { word } of places) {
       const written = this.written.get(word);
       raws.push(word);
       words.push(written.meant);
       scores.push(written.language);
+      terms.push((written.terms ??= this.dictionary.termsOf(written.meant)));
     }
-    const read = this.dictionary.read(words);
+    const read = this.dictionary.read(words, terms);
     const language = this.language.detectScored(scores);
     const hours = this.slots.hours(withoutRedactions, raws);
     const received = this.slots.receivedDate(withoutRedactions, now, raws);
