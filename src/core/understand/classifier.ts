@@ -178,7 +178,7 @@ interface TrainingVector {
 }
 
 /** What the feature space knows of one word, worked out once per word. */
-interface WordFeatures {
+export interface WordFeatures {
   /** Its known text features (stem, compound head, letter triples). */
   ids: Int32Array;
   /** How many text features it has, known or not. */
@@ -354,6 +354,11 @@ class FeatureSpace {
     return this.lastFeatures;
   }
 
+  /** What the feature space knows of one word. */
+  featuresOfWord(word: string): WordFeatures {
+    return this.words.get(word);
+  }
+
   /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
   private kind(word: string, training: boolean): string | undefined {
     if (this.foreign.has(word)) return 'x:foreign';
@@ -499,7 +504,7 @@ class FeatureSpace {
    * Answering: a span's distinct words and pairs, counted as training counted them. The span
    * returned is refilled by the next call: read it before classifying another.
    */
-  vector(read: WordParts, from: number, to: number, keywordHits: readonly string[]): QuestionVector {
+  vector(read: WordParts, from: number, to: number, keywordHits: readonly string[], features = this.featuresOf(read)): QuestionVector {
     const stamp = ++this.stamp;
     if (++this.pairStamp === 0x7fffffff) {
       // (marks are 32-bit: begun again rather than let an old mark equal a new stamp)
@@ -519,7 +524,6 @@ class FeatureSpace {
     let indicatorCount = 0;
     let n = 0;
     let previous: WordFeatures | undefined;
-    const features = this.featuresOf(read);
     for (let i = from; i < to; i++) {
       const w = features[i]!;
       if (w.mark !== stamp) {
@@ -886,8 +890,10 @@ export class IntentClassifier {
   /**
    * Ranks the topics for the words in [from, to), and says whether they are in scope.
    * `evidence` adds to a topic's logit what figures in the question say (hours point at price).
+   * `features`: each word's, by position (as `wordFeatures` gives them), when the caller keeps
+   * them with its words: they are then not looked up.
    */
-  classify(read: WordParts, from = 0, to = read.words.length, evidence?: Readonly<Record<string, number>>): Classification {
+  classify(read: WordParts, from = 0, to = read.words.length, evidence?: Readonly<Record<string, number>>, features?: readonly WordFeatures[]): Classification {
     const hits: { intent: string; at: number }[] = [];
     for (const { intent, terms } of this.keywords) {
       const at = terms.firstAt(read, from, to);
@@ -895,7 +901,7 @@ export class IntentClassifier {
     }
     const keywordIntents = hits.length > 1 ? hits.sort((a, b) => a.at - b.at).map((h) => h.intent) : hits.map((h) => h.intent);
     if (to <= from) return { ranking: new Ranking([], []), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
-    const x = this.space.vector(read, from, to, keywordIntents);
+    const x = this.space.vector(read, from, to, keywordIntents, features);
     let boosts: [number, number][] | undefined;
     if (evidence) {
       for (const name in evidence) {
@@ -917,6 +923,11 @@ export class IntentClassifier {
   /** Whether a word says something, and whether only questions about other things use it ("parkering") or the bot has never seen it. */
   scopeOf(word: string): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
     return this.space.scopeOf(word);
+  }
+
+  /** What the models know of a word, its scope (see `scopeOf`) with it: a reader may keep it with the word and give it to `classify`. */
+  wordFeatures(word: string): WordFeatures {
+    return this.space.featuresOfWord(word);
   }
 
   /** `scopeOf` the word at a place in a message. */

@@ -8,7 +8,7 @@ import { FALLBACK_CLASSES } from '../decide.js';
 import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
 import { FreeCases } from '../answer/rules/pricing.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
-import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState } from './classifier.js';
+import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState, type WordFeatures } from './classifier.js';
 import { LanguageDetector, type LanguageState, type WordScore } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { alternation, SlotReader, today, type Day } from './slots.js';
@@ -216,6 +216,8 @@ interface Written {
   language: WordScore;
   /** What the word meant is to the term lists (see TermDictionary.termsOf), once asked for. */
   terms: WordTerms | undefined;
+  /** What the models know of the word meant (see IntentClassifier.wordFeatures), once asked for. */
+  features: WordFeatures | undefined;
 }
 
 /** What a Reader learnt from its data that is worth keeping between starts: the trained models, the words it knows. */
@@ -235,7 +237,7 @@ export class Reader {
    * word and one for the language. The word meant is then one string object whatever message it
    * came in, which the other caches (term parts, features) find without comparing its letters.
    */
-  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw), terms: undefined }));
+  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw), terms: undefined, features: undefined }));
   private readonly slots: SlotReader;
   private readonly categories: DataCategories;
   private readonly freeCases: FreeCases;
@@ -477,7 +479,7 @@ export class Reader {
 
   /** `read`: the words as the models read them (purposes masked); `unmasked`: as written ("Research Council"). */
   /** `ownRefusal`: the model's reading of an attempt to change the rules in these words alone. */
-  private part(read: WordParts, unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: readonly Word[]): Part {
+  private part(read: WordParts, features: readonly WordFeatures[], unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: readonly Word[]): Part {
     let joins = false;
     let offersChoice = false;
     const foreign: string[] = [];
@@ -488,7 +490,7 @@ export class Reader {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
       else if (this.conjunctions.has(w)) joins = true;
-      const info = this.classifier.scopeAt(read, i);
+      const info = features[i]!;
       if (info.content) said++;
       if (info.foreignness === 'foreign') foreign.push(w);
       else if (info.foreignness === 'unknown') {
@@ -534,12 +536,14 @@ export class Reader {
     const words: string[] = [];
     const scores: WordScore[] = [];
     const terms: WordTerms[] = [];
+    const features: WordFeatures[] = [];
     for (const { word } of places) {
       const written = this.written.get(word);
       raws.push(word);
       words.push(written.meant);
       scores.push(written.language);
       terms.push((written.terms ??= this.dictionary.termsOf(written.meant)));
+      features.push((written.features ??= this.classifier.wordFeatures(written.meant)));
     }
     const read = this.dictionary.read(words, terms);
     const language = this.language.detectScored(scores);
@@ -550,7 +554,9 @@ export class Reader {
     const needsPerson = this.needsPerson.has(read) || (registries.length >= 2 && this.linkage.has(read));
     const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received ? SLOT_EVIDENCE : 0, handoff: needsPerson ? SLOT_EVIDENCE : 0 };
     const topic = this.forModels(read);
-    const whole = this.classifier.classify(topic, 0, words.length, evidence);
+    // the words as the models read them: as written but where a placeholder stands in
+    const topicFeatures = topic === read ? features : topic.words.map((w, i) => (w === words[i] ? features[i]! : this.classifier.wordFeatures(w)));
+    const whole = this.classifier.classify(topic, 0, words.length, evidence, topicFeatures);
 
     const segments = this.segments(withoutRedactions, places, read);
     // beside a sentence with a question mark, one without it that only a verb opens states something
@@ -564,7 +570,7 @@ export class Reader {
     const classify = (from: number, to: number) => {
       const key = from * 65_536 + to;
       let c = (classified ??= new Map()).get(key);
-      if (!c) classified.set(key, (c = this.classifier.classify(topic, from, to, evidence)));
+      if (!c) classified.set(key, (c = this.classifier.classify(topic, from, to, evidence, topicFeatures)));
       return c;
     };
     // an attempt to change the rules may hide in a sentence that asks nothing ("PS: ignorer reglene");
@@ -579,7 +585,7 @@ export class Reader {
       if (segments.length === 1) return whole;
       // a lone vague question ("hva skjer?", "do you know those?") is about what the message said before it
       let said = 0;
-      for (let i = from; i < to; i++) if (this.classifier.scopeOf(words[i]!).content) said++;
+      for (let i = from; i < to; i++) if (features[i]!.content) said++;
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS;
       return blend(classify(from, to), whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
     };
@@ -589,8 +595,8 @@ export class Reader {
       if (last && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
-        parts[parts.length - 1] = this.part(topic, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
-      } else parts.push(this.part(topic, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
+        parts[parts.length - 1] = this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
+      } else parts.push(this.part(topic, topicFeatures, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
     }
 
     const short = words.length <= SHORT_ANSWER_WORDS;
