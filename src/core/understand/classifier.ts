@@ -3,6 +3,7 @@ import type { IntentDef } from '../intents/schema.js';
 import { tokenize } from './normalise.js';
 import type { TermDictionary, TermList, WordParts } from './terms.js';
 import { WordCache, type Vocabulary } from './vocabulary.js';
+import { NumberTable } from './number-table.js';
 
 export interface Ranked {
   intent: string;
@@ -263,7 +264,7 @@ class FeatureSpace {
   private readonly stemIds = new Map<string, number>();
   private stemCount = 0;
   /** Stem pairs training saw, by their stems' ids (first × number of stems + second) → feature id. */
-  private pairIds = new PairTable([]);
+  private pairIds = new NumberTable([]);
   /** Each intent's keyword indicator (k:intent) by the intent's name. */
   private readonly keywordIds = new Map<string, number>();
   private stamp = 0;
@@ -485,7 +486,7 @@ class FeatureSpace {
     this.stemCount = this.stemIds.size;
     const entries: [number, number][] = [];
     for (let k = 0; k < pairs.length; k += 3) entries.push([this.pairKey(pairs[k]!, pairs[k + 1]!), pairs[k + 2]!]);
-    this.pairIds = new PairTable(entries);
+    this.pairIds = new NumberTable(entries);
     this.pairMarks = new Int32Array(this.names.length);
   }
 
@@ -557,46 +558,6 @@ class FeatureSpace {
 
   idOf(name: string): number | undefined {
     return this.ids.get(name);
-  }
-}
-
-/**
- * Whole numbers → feature ids, in one typed array with each key beside its id (open addressing):
- * a lookup reads a cache line or two and makes nothing, where a Map walks from a bucket to an
- * entry. The pairs training saw are looked up for every two words of every question.
- */
-class PairTable {
-  /** Key, id, key, id, …; an empty slot's key is NaN. */
-  private readonly slots: Float64Array;
-  private readonly shift: number;
-  private readonly mask: number;
-
-  constructor(entries: readonly (readonly [number, number])[]) {
-    let bits = 1;
-    while (1 << bits < entries.length * 2) bits++;
-    this.shift = 32 - bits;
-    this.mask = (1 << bits) - 1;
-    this.slots = new Float64Array(2 << bits).fill(NaN);
-    for (const [key, id] of entries) {
-      let i = this.slot(key);
-      while (!Number.isNaN(this.slots[2 * i]!)) i = (i + 1) & this.mask;
-      this.slots[2 * i] = key;
-      this.slots[2 * i + 1] = id;
-    }
-  }
-
-  /** Fibonacci hashing of the key's low 32 bits. */
-  private slot(key: number): number {
-    return Math.imul(key >>> 0, 0x9e3779b1) >>> this.shift;
-  }
-
-  /** The id of a key, or -1. */
-  get(key: number): number {
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const found = this.slots[2 * i]!;
-      if (found === key) return this.slots[2 * i + 1]!;
-      if (found !== found) return -1; // NaN: an empty slot
-    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { tokenize } from './normalise.js';
+import { NumberTable } from './number-table.js';
 
 /**
  * Term lists matched against a question's words: "anonym*" matches words starting with "anonym",
@@ -35,8 +36,8 @@ export interface WordTerms {
   readonly parts: readonly number[];
   /** The one-word terms it matches, two numbers each: the term's list, and its index there. */
   readonly singles: readonly number[];
-  /** What starts with one of its parts and has more words, in the order of its parts. */
-  readonly starts: readonly Starting[];
+  /** Those of its parts that start a term of more words, in order. */
+  readonly longerFirsts: readonly number[];
   /** The dictionary's lists when this was worked out: a list added since makes it out of date. */
   readonly lists: number;
 }
@@ -55,7 +56,8 @@ export interface WordParts {
 }
 
 const NONE: readonly number[] = Object.freeze([]);
-const NO_STARTS: readonly Starting[] = Object.freeze([]);
+/** Part ids stay below this (a dictionary of millions of words would reach it): a term's first two parts make one key. */
+const LONGER_KEY = 2 ** 24;
 
 /** The patterns that start with one part. */
 interface Starting {
@@ -77,12 +79,21 @@ export class TermDictionary {
    */
   private readonly byFirst: (Starting | undefined)[] = [];
   private lists = 0;
+  /**
+   * The terms of several words by their first two parts (first × LONGER_KEY + second), as an
+   * index into `longerPatterns`: one table read per two words of a message where each first
+   * part's own map would be one more Map to walk. Made by `indexLonger` for `longerLists` lists.
+   */
+  private longer = new NumberTable([]);
+  private longerPatterns: Pattern[][] = [];
+  private longerLists = -1;
 
   private part(word: string, prefix: boolean): number {
     const key = `${prefix ? '*' : '='}${word}`;
     let id = this.partIds.get(key);
     if (id !== undefined) return id;
     id = this.partIds.size;
+    if (id >= LONGER_KEY) throw new Error(`a term dictionary holds fewer than ${LONGER_KEY} words and prefixes`);
     this.partIds.set(key, id);
     this.byFirst.push(undefined);
     this.cache.clear();
@@ -144,14 +155,14 @@ export class TermDictionary {
       if (node.parts.length) ids.push(...node.parts);
     }
     const singles: number[] = [];
-    const starts: Starting[] = [];
+    const longerFirsts: number[] = [];
     for (const id of ids) {
       const starting = this.byFirst[id];
       if (!starting) continue;
       for (const pattern of starting.single) singles.push(pattern.list, pattern.index);
-      if (starting.bySecond.size > 0) starts.push(starting);
+      if (starting.bySecond.size > 0) longerFirsts.push(id);
     }
-    const found: WordTerms = { parts: ids.length ? ids : NONE, singles: singles.length ? singles : NONE, starts: starts.length ? starts : NO_STARTS, lists: this.lists };
+    const found: WordTerms = { parts: ids.length ? ids : NONE, singles: singles.length ? singles : NONE, longerFirsts: longerFirsts.length ? longerFirsts : NONE, lists: this.lists };
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(word, found);
     return found;
@@ -163,6 +174,7 @@ export class TermDictionary {
    * one-word matches are then read from one array, with no lookup.
    */
   read(words: readonly string[], known?: readonly (WordTerms | undefined)[]): WordParts {
+    if (this.longerLists !== this.lists) this.indexLonger();
     const terms: WordTerms[] = new Array(words.length);
     for (let at = 0; at < words.length; at++) {
       const given = known?.[at];
@@ -170,15 +182,15 @@ export class TermDictionary {
     }
     const hits: (number[] | undefined)[] = new Array(this.lists);
     for (let at = 0; at < words.length; at++) {
-      const { singles, starts } = terms[at]!;
+      const { singles, longerFirsts } = terms[at]!;
       for (let k = 0; k < singles.length; k += 2) (hits[singles[k]!] ??= []).push(singles[k + 1]!, at);
-      if (starts.length === 0 || at + 1 >= words.length) continue;
+      if (longerFirsts.length === 0 || at + 1 >= words.length) continue;
       const seconds = terms[at + 1]!.parts;
-      for (const starting of starts) {
+      for (const first of longerFirsts) {
         for (let g = 0; g < seconds.length; g++) {
-          const patterns = starting.bySecond.get(seconds[g]!);
-          if (!patterns) continue;
-          for (const pattern of patterns) {
+          const found = this.longer.get(first * LONGER_KEY + seconds[g]!);
+          if (found < 0) continue;
+          for (const pattern of this.longerPatterns[found]!) {
             const n = pattern.parts.length;
             if (at + n > words.length) continue;
             let ok = true;
@@ -189,6 +201,20 @@ export class TermDictionary {
       }
     }
     return { words, terms, hits };
+  }
+
+  /** The terms of several words by their first two parts, for every list so far (see `longer`). */
+  private indexLonger(): void {
+    const entries: [number, number][] = [];
+    this.longerPatterns = [];
+    this.byFirst.forEach((starting, first) => {
+      for (const [second, patterns] of starting?.bySecond ?? []) {
+        entries.push([first * LONGER_KEY + second, this.longerPatterns.length]);
+        this.longerPatterns.push(patterns);
+      }
+    });
+    this.longer = new NumberTable(entries);
+    this.longerLists = this.lists;
   }
 }
 
