@@ -794,6 +794,8 @@ export class IntentClassifier {
   private readonly keywords: { intent: string; terms: TermList }[];
   private readonly space: FeatureSpace;
   private readonly models: AnsweringModels;
+  /** Where each of a span's keyword intents is first named, beside them while classify sorts them. */
+  private readonly keywordPlaces: number[] = [];
 
   /**
    * `domainWords`: words of the knowledge and lexicon, which are never foreign. `mask` replaces
@@ -855,12 +857,22 @@ export class IntentClassifier {
    * them with its words: they are then not looked up.
    */
   classify(read: WordParts, from = 0, to = read.words.length, evidence?: Readonly<Record<string, number>>, features?: readonly WordFeatures[]): Classification {
-    const hits: { intent: string; at: number }[] = [];
+    // the intents whose keywords the span names, by where they first do (of two at one place, in the
+    // intents' order): sorted as they come, with their places beside them, no object per intent
+    const keywordIntents: string[] = [];
+    const places = this.keywordPlaces;
     for (const { intent, terms } of this.keywords) {
       const at = terms.firstAt(read, from, to);
-      if (at >= 0) hits.push({ intent, at });
+      if (at < 0) continue;
+      let k = keywordIntents.length;
+      keywordIntents.push(intent);
+      for (; k > 0 && places[k - 1]! > at; k--) {
+        keywordIntents[k] = keywordIntents[k - 1]!;
+        places[k] = places[k - 1]!;
+      }
+      keywordIntents[k] = intent;
+      places[k] = at;
     }
-    const keywordIntents = hits.length > 1 ? hits.sort((a, b) => a.at - b.at).map((h) => h.intent) : hits.map((h) => h.intent);
     if (to <= from) return { ranking: new Ranking([], []), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
     const x = this.space.vector(read, from, to, keywordIntents, features);
     let boosts: [number, number][] | undefined;
@@ -899,7 +911,8 @@ export class IntentClassifier {
   /** Positions of words some intent's keywords cover, but for the intents `except` names: "forskningspotensial" is a topic, not a purpose. */
   keywordCovered(read: WordParts, except: (intent: string) => boolean): Set<number> {
     const out = new Set<number>();
-    for (const { intent, terms } of this.keywords) if (!except(intent)) for (const at of terms.covered(read)) out.add(at);
+    // (most lists match nothing: they make no set of their own)
+    for (const { intent, terms } of this.keywords) if (!except(intent) && terms.has(read)) for (const at of terms.covered(read)) out.add(at);
     return out;
   }
 

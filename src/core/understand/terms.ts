@@ -183,19 +183,21 @@ export class TermDictionary {
     const hits: (number[] | undefined)[] = new Array(this.lists);
     for (let at = 0; at < words.length; at++) {
       const { singles, longerFirsts } = terms[at]!;
-      for (let k = 0; k < singles.length; k += 2) (hits[singles[k]!] ??= []).push(singles[k + 1]!, at);
+      for (let k = 0; k < singles.length; k += 2) addHit(hits, singles[k]!, singles[k + 1]!, at);
       if (longerFirsts.length === 0 || at + 1 >= words.length) continue;
       const seconds = terms[at + 1]!.parts;
-      for (const first of longerFirsts) {
+      for (let f = 0; f < longerFirsts.length; f++) {
         for (let g = 0; g < seconds.length; g++) {
-          const found = this.longer.get(first * LONGER_KEY + seconds[g]!);
+          const found = this.longer.get(longerFirsts[f]! * LONGER_KEY + seconds[g]!);
           if (found < 0) continue;
-          for (const pattern of this.longerPatterns[found]!) {
+          const patterns = this.longerPatterns[found]!;
+          for (let p = 0; p < patterns.length; p++) {
+            const pattern = patterns[p]!;
             const n = pattern.parts.length;
             if (at + n > words.length) continue;
             let ok = true;
             for (let k = 2; k < n && ok; k++) ok = terms[at + k]!.parts.includes(pattern.parts[k]!);
-            if (ok) (hits[pattern.list] ??= []).push(pattern.index, at);
+            if (ok) addHit(hits, pattern.list, pattern.index, at);
           }
         }
       }
@@ -216,6 +218,16 @@ export class TermDictionary {
     this.longer = new NumberTable(entries);
     this.longerLists = this.lists;
   }
+}
+
+/**
+ * Adds a match to a list's matches. A list's first match makes an array of just its two numbers:
+ * most lists match once in a message, and an empty array's first push would make room for 17.
+ */
+function addHit(hits: (number[] | undefined)[], list: number, index: number, at: number): void {
+  const found = hits[list];
+  if (found) found.push(index, at);
+  else hits[list] = [index, at];
 }
 
 export class TermList {
