@@ -270,8 +270,15 @@ const UNANSWERED_BEFORE_OFFER = 2;
 /** Turns kept for a case transcript. */
 const HISTORY_TURNS = 12;
 
+/** The history with a question and its reply added, its last HISTORY_TURNS turns: one new array, made at its length. */
 function withTurns(history: Turn[] | undefined, question: string, reply: Reply): Turn[] {
-  return [...(history ?? []), { role: 'user' as const, text: question, intent: reply.intent }, { role: 'bot' as const, text: reply.text }].slice(-HISTORY_TURNS);
+  const earlier = history ?? [];
+  const from = Math.max(0, earlier.length + 2 - HISTORY_TURNS);
+  const turns = new Array<Turn>(earlier.length - from + 2);
+  for (let i = from; i < earlier.length; i++) turns[i - from] = earlier[i]!;
+  turns[turns.length - 2] = { role: 'user' as const, text: question, intent: reply.intent };
+  turns[turns.length - 1] = { role: 'bot' as const, text: reply.text };
+  return turns;
 }
 
 /** Adds what a message names to what the conversation has named so far. */

@@ -31,6 +31,25 @@ const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 export function isoTimestamp(date: Date): string {
   const t = date.getTime();
   if (!(t >= FIRST_FOUR_DIGIT_YEAR_MS && t < AFTER_FOUR_DIGIT_YEARS_MS)) return date.toISOString();
+  // the milliseconds within the second (a day is whole seconds: the same as within the day's)
+  const ms = ((t % 1000) + 1000) % 1000;
+  const second = t - ms;
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastSecondText = secondText(second);
+  }
+  return `${lastSecondText}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+}
+
+/**
+ * The last whole second isoTimestamp wrote, and its text up to the milliseconds: a busy bot
+ * answers many times a second, and the date and time of day are most of the work.
+ */
+let lastSecond = NaN;
+let lastSecondText = '';
+
+/** "2026-11-25T12:00:00.": a whole second's timestamp up to its milliseconds. */
+function secondText(t: number): string {
   const days = Math.floor(t / DAY_MS);
   let ms = t - days * DAY_MS;
   const hours = Math.floor(ms / 3_600_000);
@@ -38,8 +57,7 @@ export function isoTimestamp(date: Date): string {
   const minutes = Math.floor(ms / 60_000);
   ms -= minutes * 60_000;
   const seconds = Math.floor(ms / 1000);
-  ms -= seconds * 1000;
-  return `${isoDayOf(days)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  return `${isoDayOf(days)}T${two(hours)}:${two(minutes)}:${two(seconds)}.`;
 }
 
 /** The day of `isoTimestamp` ("2026-11-25"): `date.toISOString().slice(0, 10)`. */

@@ -62,8 +62,9 @@ export class MemoryConversationStore implements ConversationStore {
 
   async set(conversationId: string, state: ConversationState): Promise<void> {
     this.states.delete(conversationId);
-    // a copy, so that a caller changing its object later does not change what is stored
-    this.states.set(conversationId, Object.assign({}, state));
+    // a copy, so that a caller changing its object later does not change what is stored (a spread:
+    // V8 copies an object literal's fields by its shape, some times faster than Object.assign)
+    this.states.set(conversationId, { ...state });
     if (this.states.size > this.capacity) {
       let next = this.oldest.next();
       if (next.done) next = (this.oldest = this.states.keys()).next();

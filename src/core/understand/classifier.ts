@@ -3,6 +3,7 @@ import type { IntentDef } from '../intents/schema.js';
 import { tokenize } from './normalise.js';
 import type { TermDictionary, TermList, WordParts } from './terms.js';
 import { WordCache, type Vocabulary } from './vocabulary.js';
+import { NumberTable } from './number-table.js';
 
 export interface Ranked {
   intent: string;
@@ -178,7 +179,7 @@ interface TrainingVector {
 }
 
 /** What the feature space knows of one word, worked out once per word. */
-interface WordFeatures {
+export interface WordFeatures {
   /** Its known text features (stem, compound head, letter triples). */
   ids: Int32Array;
   /** How many text features it has, known or not. */
@@ -191,19 +192,32 @@ interface WordFeatures {
   foreignness: 'foreign' | 'unknown' | undefined;
   /** Says something: not a stop word, a number or one or two letters. */
   content: boolean;
-  /** The sum of its features' weights, per class of both models: a question adds one vector per word. */
-  partial: Float32Array | undefined;
+  /**
+   * Where the sum of its features' weights, per class of both models, is kept in the models'
+   * store of such sums (see AnsweringModels.partial), and in which filling of it; -1: not summed.
+   * A question adds one such vector per word.
+   */
+  partialAt: number;
+  partialFilling: number;
   /** The last answer that counted it, so a repeated word counts once. */
   mark: number;
 }
 
-/** A span of a question, ready for the models. */
+/**
+ * A span of a question, ready for the models. One object, refilled for every span: answering
+ * reads one span at a time, and reusing it saves four arrays and an object per classification.
+ * Only the first `wordCount`, `pairCount` and `indicatorCount` entries are the span's.
+ */
 interface QuestionVector {
   /** Its distinct words. */
   words: WordFeatures[];
-  /** Its distinct known word pairs. */
-  pairs: number[];
-  indicators: number[];
+  wordCount: number;
+  /** Its distinct known word pairs' feature ids. */
+  pairs: Int32Array;
+  pairCount: number;
+  /** Its indicators' feature ids: the words' scope indicators, then the keywords'. */
+  indicators: Int32Array;
+  indicatorCount: number;
   n: number;
 }
 
@@ -250,7 +264,7 @@ class FeatureSpace {
   private readonly stemIds = new Map<string, number>();
   private stemCount = 0;
   /** Stem pairs training saw, by their stems' ids (first × number of stems + second) → feature id. */
-  private pairIds = new PairTable([]);
+  private pairIds = new NumberTable([]);
   /** Each intent's keyword indicator (k:intent) by the intent's name. */
   private readonly keywordIds = new Map<string, number>();
   private stamp = 0;
@@ -266,7 +280,8 @@ class FeatureSpace {
       kind: kind === undefined ? -1 : (this.ids.get(kind) ?? -1),
       foreignness: kind === 'x:foreign' ? 'foreign' : kind === 'x:unknown' ? 'unknown' : undefined,
       content: content(word, this.vocabulary),
-      partial: undefined,
+      partialAt: -1,
+      partialFilling: 0,
       mark: 0,
     };
   });
@@ -338,6 +353,11 @@ class FeatureSpace {
       this.lastFeatures = read.words.map((w) => this.words.get(w));
     }
     return this.lastFeatures;
+  }
+
+  /** What the feature space knows of one word. */
+  featuresOfWord(word: string): WordFeatures {
+    return this.words.get(word);
   }
 
   /** What a word says about scope: a foreign word, a word the bot has never seen (in training: seen once), or nothing. */
@@ -466,47 +486,74 @@ class FeatureSpace {
     this.stemCount = this.stemIds.size;
     const entries: [number, number][] = [];
     for (let k = 0; k < pairs.length; k += 3) entries.push([this.pairKey(pairs[k]!, pairs[k + 1]!), pairs[k + 2]!]);
-    this.pairIds = new PairTable(entries);
+    this.pairIds = new NumberTable(entries);
+    this.pairMarks = new Int32Array(this.names.length);
   }
 
   private pairKey(first: number, second: number): number {
     return first * this.stemCount + second;
   }
 
-  /** Answering: a span's distinct words and pairs, counted as training counted them. */
-  vector(read: WordParts, from: number, to: number, keywordHits: readonly string[]): QuestionVector {
+  /** What `vector` fills: see QuestionVector. */
+  private readonly span: QuestionVector = { words: [], wordCount: 0, pairs: new Int32Array(64), pairCount: 0, indicators: new Int32Array(64), indicatorCount: 0, n: 0 };
+  private readonly unknownPairs = new UnknownPairs();
+  /** Per pair feature, the last span that counted it (`pairStamp`), so a repeated pair counts once without a search. */
+  private pairMarks = new Int32Array(0);
+  private pairStamp = 0;
+
+  /**
+   * Answering: a span's distinct words and pairs, counted as training counted them. The span
+   * returned is refilled by the next call: read it before classifying another.
+   */
+  vector(read: WordParts, from: number, to: number, keywordHits: readonly string[], features = this.featuresOf(read)): QuestionVector {
     const stamp = ++this.stamp;
-    const words: WordFeatures[] = [];
-    const pairs: number[] = [];
-    const indicators: number[] = [];
-    let unknown: UnknownPairs | undefined;
+    if (++this.pairStamp === 0x7fffffff) {
+      // (marks are 32-bit: begun again rather than let an old mark equal a new stamp)
+      this.pairMarks.fill(0);
+      this.pairStamp = 1;
+    }
+    const pairStamp = this.pairStamp;
+    const span = this.span;
+    // a span of k words has at most k words, k - 1 pairs, and k word indicators besides its keywords'
+    if (span.pairs.length < to - from) span.pairs = new Int32Array(2 * (to - from));
+    if (span.indicators.length < to - from + keywordHits.length) span.indicators = new Int32Array(2 * (to - from + keywordHits.length));
+    const { words, pairs, indicators } = span;
+    const unknown = this.unknownPairs;
+    unknown.clear();
+    let wordCount = 0;
+    let pairCount = 0;
+    let indicatorCount = 0;
     let n = 0;
     let previous: WordFeatures | undefined;
-    const features = this.featuresOf(read);
     for (let i = from; i < to; i++) {
       const w = features[i]!;
       if (w.mark !== stamp) {
         w.mark = stamp;
-        words.push(w);
+        words[wordCount++] = w;
         n += w.n;
-        if (w.kind >= 0) indicators.push(w.kind);
-      } else if (w.kind >= 0) indicators.push(w.kind);
+      }
+      if (w.kind >= 0) indicators[indicatorCount++] = w.kind;
       if (previous !== undefined) {
         const id = previous.stemId >= 0 && w.stemId >= 0 ? this.pairIds.get(this.pairKey(previous.stemId, w.stemId)) : -1;
         if (id >= 0) {
-          if (!pairs.includes(id)) {
+          if (this.pairMarks[id] !== pairStamp) {
+            this.pairMarks[id] = pairStamp;
             n++;
-            pairs.push(id);
+            pairs[pairCount++] = id;
           }
-        } else if ((unknown ??= new UnknownPairs()).add(previous.stem, w.stem)) n++;
+        } else if (unknown.add(previous.stem, w.stem)) n++;
       }
       previous = w;
     }
     for (const intent of keywordHits) {
       const id = this.keywordIds.get(intent);
-      if (id !== undefined) indicators.push(id);
+      if (id !== undefined) indicators[indicatorCount++] = id;
     }
-    return { words, pairs, indicators, n };
+    span.wordCount = wordCount;
+    span.pairCount = pairCount;
+    span.indicatorCount = indicatorCount;
+    span.n = n;
+    return span;
   }
 
   idOf(name: string): number | undefined {
@@ -515,53 +562,20 @@ class FeatureSpace {
 }
 
 /**
- * Whole numbers → feature ids, in one typed array with each key beside its id (open addressing):
- * a lookup reads a cache line or two and makes nothing, where a Map walks from a bucket to an
- * entry. The pairs training saw are looked up for every two words of every question.
- */
-class PairTable {
-  /** Key, id, key, id, …; an empty slot's key is NaN. */
-  private readonly slots: Float64Array;
-  private readonly shift: number;
-  private readonly mask: number;
-
-  constructor(entries: readonly (readonly [number, number])[]) {
-    let bits = 1;
-    while (1 << bits < entries.length * 2) bits++;
-    this.shift = 32 - bits;
-    this.mask = (1 << bits) - 1;
-    this.slots = new Float64Array(2 << bits).fill(NaN);
-    for (const [key, id] of entries) {
-      let i = this.slot(key);
-      while (!Number.isNaN(this.slots[2 * i]!)) i = (i + 1) & this.mask;
-      this.slots[2 * i] = key;
-      this.slots[2 * i + 1] = id;
-    }
-  }
-
-  /** Fibonacci hashing of the key's low 32 bits. */
-  private slot(key: number): number {
-    return Math.imul(key >>> 0, 0x9e3779b1) >>> this.shift;
-  }
-
-  /** The id of a key, or -1. */
-  get(key: number): number {
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const found = this.slots[2 * i]!;
-      if (found === key) return this.slots[2 * i + 1]!;
-      if (found !== found) return -1; // NaN: an empty slot
-    }
-  }
-}
-
-/**
  * The stem pairs of a span that training never saw: they count, once each, in its number of
  * features. A question has a few, compared as they are; a long message's are keyed by their text.
+ * One instance serves every span (`clear` between them), so a span makes no arrays for them.
  */
 class UnknownPairs {
   private readonly firsts: string[] = [];
   private readonly seconds: string[] = [];
+  private count = 0;
   private keys: Set<string> | undefined;
+
+  clear(): void {
+    this.count = 0;
+    this.keys = undefined;
+  }
 
   /** Adds a pair; false when the span had it already. */
   add(first: string, second: string): boolean {
@@ -569,16 +583,20 @@ class UnknownPairs {
       const size = this.keys.size;
       return this.keys.add(`${first} ${second}`).size > size;
     }
-    for (let k = 0; k < this.firsts.length; k++) if (this.firsts[k] === first && this.seconds[k] === second) return false;
-    this.firsts.push(first);
-    this.seconds.push(second);
-    if (this.firsts.length >= MANY_UNKNOWN_PAIRS) this.keys = new Set(this.firsts.map((a, k) => `${a} ${this.seconds[k]}`));
+    for (let k = 0; k < this.count; k++) if (this.firsts[k] === first && this.seconds[k] === second) return false;
+    this.firsts[this.count] = first;
+    this.seconds[this.count] = second;
+    this.count++;
+    if (this.count >= MANY_UNKNOWN_PAIRS) this.keys = new Set(this.firsts.slice(0, this.count).map((a, k) => `${a} ${this.seconds[k]}`));
     return true;
   }
 }
 
 /** From this many unknown pairs in a span on, they are looked up by key rather than compared one by one. */
 const MANY_UNKNOWN_PAIRS = 24;
+
+/** The most words whose summed weights AnsweringModels keeps at once (some 3.5 MB at 27 classes). */
+const PARTIAL_STORE_WORDS = 32_768;
 
 /** A model's learnt parameters: per feature and class a weight (feature-major), per class a bias. */
 export interface ModelState {
@@ -686,19 +704,44 @@ class AnsweringModels {
     this.bias.set(topics.bias);
     this.bias.set(scope.bias, T);
     this.z = new Float64Array(this.width);
+    this.partials = new Float32Array(1024 * this.width);
   }
 
-  /** A word's features summed once (in single precision, as each model's own sums were), and kept with the word. */
-  private partial(word: WordFeatures): Float32Array {
-    let sum = word.partial;
-    if (!sum) {
-      const W = this.width;
-      const w = this.weights;
-      sum = new Float32Array(W);
-      for (const f of word.ids) for (let c = 0; c < W; c++) sum[c]! += w[f * W + c]!;
-      word.partial = sum;
+  /**
+   * The words' summed weights (see `partial`), `width` floats each, one after another in one
+   * store: a word's sums are read from one array at an offset kept with the word, where a typed
+   * array per word costs an object, an ArrayBuffer and an allocation of its own to reach (and to
+   * collect). Grown up to PARTIAL_STORE_WORDS words; when that is full it is filled anew from the
+   * start (a new filling), and a word whose sums were in the old filling sums them again.
+   */
+  private partials: Float32Array;
+  private partialsUsed = 0;
+  private partialsFilling = 1;
+
+  /** A word's features summed once (in single precision, as each model's own sums were), kept in `partials`: their offset there. */
+  private partial(word: WordFeatures): number {
+    if (word.partialFilling === this.partialsFilling) return word.partialAt;
+    const W = this.width;
+    if (this.partialsUsed + W > this.partials.length) {
+      if (this.partials.length < PARTIAL_STORE_WORDS * W) {
+        const grown = new Float32Array(Math.min(2 * this.partials.length, PARTIAL_STORE_WORDS * W));
+        grown.set(this.partials.subarray(0, this.partialsUsed));
+        this.partials = grown;
+      } else {
+        this.partialsFilling++;
+        this.partialsUsed = 0;
+      }
     }
-    return sum;
+    const at = this.partialsUsed;
+    this.partialsUsed += W;
+    const sum = this.partials;
+    const w = this.weights;
+    // (a new filling writes over an old word's sums)
+    sum.fill(0, at, at + W);
+    for (const f of word.ids) for (let c = 0; c < W; c++) sum[at + c]! += w[f * W + c]!;
+    word.partialAt = at;
+    word.partialFilling = this.partialsFilling;
+    return at;
   }
 
   /**
@@ -713,20 +756,22 @@ class AnsweringModels {
     const w = this.weights;
     const { words, pairs, indicators } = x;
     // the first word's sums as they are: 0 + s is s (a sum begun at 0 is never -0)
-    const first = this.partial(words[0]!);
-    for (let c = 0; c < W; c++) z[c] = first[c]!;
-    for (let k = 1; k < words.length; k++) {
-      const sum = this.partial(words[k]!);
-      for (let c = 0; c < W; c++) z[c]! += sum[c]!;
+    let at = this.partial(words[0]!);
+    let sum = this.partials;
+    for (let c = 0; c < W; c++) z[c] = sum[at + c]!;
+    for (let k = 1; k < x.wordCount; k++) {
+      at = this.partial(words[k]!);
+      sum = this.partials;
+      for (let c = 0; c < W; c++) z[c]! += sum[at + c]!;
     }
-    for (let k = 0; k < pairs.length; k++) {
+    for (let k = 0; k < x.pairCount; k++) {
       const base = pairs[k]! * W;
       for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
     const scale = 1 / Math.sqrt(x.n || 1);
     const bias = this.bias;
     for (let c = 0; c < W; c++) z[c] = z[c]! * scale + bias[c]!;
-    for (let k = 0; k < indicators.length; k++) {
+    for (let k = 0; k < x.indicatorCount; k++) {
       const base = indicators[k]! * W;
       for (let c = 0; c < W; c++) z[c]! += w[base + c]!;
     }
@@ -749,6 +794,8 @@ export class IntentClassifier {
   private readonly keywords: { intent: string; terms: TermList }[];
   private readonly space: FeatureSpace;
   private readonly models: AnsweringModels;
+  /** Where each of a span's keyword intents is first named, beside them while classify sorts them. */
+  private readonly keywordPlaces: number[] = [];
 
   /**
    * `domainWords`: words of the knowledge and lexicon, which are never foreign. `mask` replaces
@@ -806,16 +853,28 @@ export class IntentClassifier {
   /**
    * Ranks the topics for the words in [from, to), and says whether they are in scope.
    * `evidence` adds to a topic's logit what figures in the question say (hours point at price).
+   * `features`: each word's, by position (as `wordFeatures` gives them), when the caller keeps
+   * them with its words: they are then not looked up.
    */
-  classify(read: WordParts, from = 0, to = read.words.length, evidence?: Readonly<Record<string, number>>): Classification {
-    const hits: { intent: string; at: number }[] = [];
+  classify(read: WordParts, from = 0, to = read.words.length, evidence?: Readonly<Record<string, number>>, features?: readonly WordFeatures[]): Classification {
+    // the intents whose keywords the span names, by where they first do (of two at one place, in the
+    // intents' order): sorted as they come, with their places beside them, no object per intent
+    const keywordIntents: string[] = [];
+    const places = this.keywordPlaces;
     for (const { intent, terms } of this.keywords) {
       const at = terms.firstAt(read, from, to);
-      if (at >= 0) hits.push({ intent, at });
+      if (at < 0) continue;
+      let k = keywordIntents.length;
+      keywordIntents.push(intent);
+      for (; k > 0 && places[k - 1]! > at; k--) {
+        keywordIntents[k] = keywordIntents[k - 1]!;
+        places[k] = places[k - 1]!;
+      }
+      keywordIntents[k] = intent;
+      places[k] = at;
     }
-    const keywordIntents = hits.length > 1 ? hits.sort((a, b) => a.at - b.at).map((h) => h.intent) : hits.map((h) => h.intent);
     if (to <= from) return { ranking: new Ranking([], []), confidence: 0, scope: { inScope: 0, outOfScope: 0, notDocumented: 0, refusal: 0 }, keywordIntents };
-    const x = this.space.vector(read, from, to, keywordIntents);
+    const x = this.space.vector(read, from, to, keywordIntents, features);
     let boosts: [number, number][] | undefined;
     if (evidence) {
       for (const name in evidence) {
@@ -839,6 +898,11 @@ export class IntentClassifier {
     return this.space.scopeOf(word);
   }
 
+  /** What the models know of a word, its scope (see `scopeOf`) with it: a reader may keep it with the word and give it to `classify`. */
+  wordFeatures(word: string): WordFeatures {
+    return this.space.featuresOfWord(word);
+  }
+
   /** `scopeOf` the word at a place in a message. */
   scopeAt(read: WordParts, at: number): { content: boolean; foreignness: 'foreign' | 'unknown' | undefined } {
     return this.space.featuresOf(read)[at]!;
@@ -847,7 +911,8 @@ export class IntentClassifier {
   /** Positions of words some intent's keywords cover, but for the intents `except` names: "forskningspotensial" is a topic, not a purpose. */
   keywordCovered(read: WordParts, except: (intent: string) => boolean): Set<number> {
     const out = new Set<number>();
-    for (const { intent, terms } of this.keywords) if (!except(intent)) for (const at of terms.covered(read)) out.add(at);
+    // (most lists match nothing: they make no set of their own)
+    for (const { intent, terms } of this.keywords) if (!except(intent) && terms.has(read)) for (const at of terms.covered(read)) out.add(at);
     return out;
   }
 

@@ -1,4 +1,5 @@
 import { tokenize } from './normalise.js';
+import { NumberTable } from './number-table.js';
 
 /**
  * Term lists matched against a question's words: "anonym*" matches words starting with "anonym",
@@ -29,20 +30,34 @@ interface PrefixNode {
   parts: number[];
 }
 
-/** One place a term of some list matches. */
-interface Hit {
-  pattern: Pattern;
-  at: number;
+/** What one word is to every list, worked out once per word (see TermDictionary.termsOf). */
+export interface WordTerms {
+  /** The term parts it matches: itself, and the prefixes it starts with. */
+  readonly parts: readonly number[];
+  /** The one-word terms it matches, two numbers each: the term's list, and its index there. */
+  readonly singles: readonly number[];
+  /** Those of its parts that start a term of more words, in order. */
+  readonly longerFirsts: readonly number[];
+  /** The dictionary's lists when this was worked out: a list added since makes it out of date. */
+  readonly lists: number;
 }
 
 /** What the dictionary read in a message: its words, and every list's matches in them. */
 export interface WordParts {
   readonly words: readonly string[];
-  /** Per list id, its matches in word order (undefined: none). */
-  readonly hits: readonly (Hit[] | undefined)[];
+  /** What each word is to the lists, by position: a read of the same words with a few changed ("⟨purpose⟩") reuses it. */
+  readonly terms: readonly WordTerms[];
+  /**
+   * Per list id, its matches in word order (undefined: none), two numbers a match: the term's
+   * index in its list, then the place of its first word. Numbers, not an object per match: a
+   * message has dozens of matches, and the lists read them again and again.
+   */
+  readonly hits: readonly (number[] | undefined)[];
 }
 
 const NONE: readonly number[] = Object.freeze([]);
+/** Part ids stay below this (a dictionary of millions of words would reach it): a term's first two parts make one key. */
+const LONGER_KEY = 2 ** 24;
 
 /** The patterns that start with one part. */
 interface Starting {
@@ -56,7 +71,7 @@ export class TermDictionary {
   private readonly exact = new Map<string, number[]>();
   private readonly prefixes: PrefixNode = { next: new Map(), parts: [] };
   private readonly partIds = new Map<string, number>();
-  private readonly cache = new Map<string, readonly number[]>();
+  private readonly cache = new Map<string, WordTerms>();
   /**
    * Patterns of every list by their first part's id, only runs that start with one can match:
    * those of one word, and the longer ones by their second part's id, so that a message's
@@ -64,12 +79,21 @@ export class TermDictionary {
    */
   private readonly byFirst: (Starting | undefined)[] = [];
   private lists = 0;
+  /**
+   * The terms of several words by their first two parts (first × LONGER_KEY + second), as an
+   * index into `longerPatterns`: one table read per two words of a message where each first
+   * part's own map would be one more Map to walk. Made by `indexLonger` for `longerLists` lists.
+   */
+  private longer = new NumberTable([]);
+  private longerPatterns: Pattern[][] = [];
+  private longerLists = -1;
 
   private part(word: string, prefix: boolean): number {
     const key = `${prefix ? '*' : '='}${word}`;
     let id = this.partIds.get(key);
     if (id !== undefined) return id;
     id = this.partIds.size;
+    if (id >= LONGER_KEY) throw new Error(`a term dictionary holds fewer than ${LONGER_KEY} words and prefixes`);
     this.partIds.set(key, id);
     this.byFirst.push(undefined);
     this.cache.clear();
@@ -90,6 +114,8 @@ export class TermDictionary {
   /** A list of terms; a term ending in * matches any word that starts with it. */
   list(terms: readonly string[]): TermList {
     const list = this.lists++;
+    // what a word is to the lists changes with every list
+    this.cache.clear();
     const patterns: Pattern[] = terms.map((term, index) => ({
       term,
       index,
@@ -114,13 +140,13 @@ export class TermDictionary {
         else starting.bySecond.set(second, [p]);
       }
     }
-    return new TermList(list, patterns.length);
+    return new TermList(list, patterns);
   }
 
-  /** The term parts one word matches. */
-  private partsOf(word: string): readonly number[] {
-    let found = this.cache.get(word);
-    if (found) return found;
+  /** What one word is to every list: its term parts, the one-word terms it matches, and the longer ones it may start. */
+  termsOf(word: string): WordTerms {
+    const cached = this.cache.get(word);
+    if (cached) return cached;
     const ids: number[] = [...(this.exact.get(word) ?? [])];
     let node: PrefixNode | undefined = this.prefixes;
     for (const ch of word) {
@@ -128,57 +154,106 @@ export class TermDictionary {
       if (!node) break;
       if (node.parts.length) ids.push(...node.parts);
     }
-    found = ids.length ? ids : NONE;
+    const singles: number[] = [];
+    const longerFirsts: number[] = [];
+    for (const id of ids) {
+      const starting = this.byFirst[id];
+      if (!starting) continue;
+      for (const pattern of starting.single) singles.push(pattern.list, pattern.index);
+      if (starting.bySecond.size > 0) longerFirsts.push(id);
+    }
+    const found: WordTerms = { parts: ids.length ? ids : NONE, singles: singles.length ? singles : NONE, longerFirsts: longerFirsts.length ? longerFirsts : NONE, lists: this.lists };
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(word, found);
     return found;
   }
 
-  /** Reads a message's words once, for every list. */
-  read(words: readonly string[]): WordParts {
-    const parts: (readonly number[])[] = new Array(words.length);
-    for (let at = 0; at < words.length; at++) parts[at] = this.partsOf(words[at]!);
-    const hits: (Hit[] | undefined)[] = new Array(this.lists);
+  /**
+   * Reads a message's words once, for every list. `known`: what some of the words are to the
+   * lists, by position, as an earlier read found it (undefined where a word is new): a word's
+   * one-word matches are then read from one array, with no lookup.
+   */
+  read(words: readonly string[], known?: readonly (WordTerms | undefined)[]): WordParts {
+    if (this.longerLists !== this.lists) this.indexLonger();
+    const terms: WordTerms[] = new Array(words.length);
     for (let at = 0; at < words.length; at++) {
-      const firsts = parts[at]!;
-      for (let f = 0; f < firsts.length; f++) {
-        const starting = this.byFirst[firsts[f]!];
-        if (!starting) continue;
-        for (const pattern of starting.single) (hits[pattern.list] ??= []).push({ pattern, at });
-        if (at + 1 >= words.length || starting.bySecond.size === 0) continue;
-        const seconds = parts[at + 1]!;
+      const given = known?.[at];
+      terms[at] = given !== undefined && given.lists === this.lists ? given : this.termsOf(words[at]!);
+    }
+    const hits: (number[] | undefined)[] = new Array(this.lists);
+    for (let at = 0; at < words.length; at++) {
+      const { singles, longerFirsts } = terms[at]!;
+      for (let k = 0; k < singles.length; k += 2) addHit(hits, singles[k]!, singles[k + 1]!, at);
+      if (longerFirsts.length === 0 || at + 1 >= words.length) continue;
+      const seconds = terms[at + 1]!.parts;
+      for (let f = 0; f < longerFirsts.length; f++) {
         for (let g = 0; g < seconds.length; g++) {
-          const patterns = starting.bySecond.get(seconds[g]!);
-          if (!patterns) continue;
-          for (const pattern of patterns) {
+          const found = this.longer.get(longerFirsts[f]! * LONGER_KEY + seconds[g]!);
+          if (found < 0) continue;
+          const patterns = this.longerPatterns[found]!;
+          for (let p = 0; p < patterns.length; p++) {
+            const pattern = patterns[p]!;
             const n = pattern.parts.length;
             if (at + n > words.length) continue;
             let ok = true;
-            for (let k = 2; k < n && ok; k++) ok = parts[at + k]!.includes(pattern.parts[k]!);
-            if (ok) (hits[pattern.list] ??= []).push({ pattern, at });
+            for (let k = 2; k < n && ok; k++) ok = terms[at + k]!.parts.includes(pattern.parts[k]!);
+            if (ok) addHit(hits, pattern.list, pattern.index, at);
           }
         }
       }
     }
-    return { words, hits };
+    return { words, terms, hits };
+  }
+
+  /** The terms of several words by their first two parts, for every list so far (see `longer`). */
+  private indexLonger(): void {
+    const entries: [number, number][] = [];
+    this.longerPatterns = [];
+    this.byFirst.forEach((starting, first) => {
+      for (const [second, patterns] of starting?.bySecond ?? []) {
+        entries.push([first * LONGER_KEY + second, this.longerPatterns.length]);
+        this.longerPatterns.push(patterns);
+      }
+    });
+    this.longer = new NumberTable(entries);
+    this.longerLists = this.lists;
   }
 }
 
+/**
+ * Adds a match to a list's matches. A list's first match makes an array of just its two numbers:
+ * most lists match once in a message, and an empty array's first push would make room for 17.
+ */
+function addHit(hits: (number[] | undefined)[], list: number, index: number, at: number): void {
+  const found = hits[list];
+  if (found) found.push(index, at);
+  else hits[list] = [index, at];
+}
+
 export class TermList {
+  readonly size: number;
+  /** How many words each term has, by its index. */
+  private readonly lengths: Int32Array;
+
   constructor(
     private readonly id: number,
-    readonly size: number,
-  ) {}
+    private readonly patterns: readonly Pattern[],
+  ) {
+    this.size = patterns.length;
+    this.lengths = Int32Array.from(patterns, (p) => p.parts.length);
+  }
 
   /** Every term that matches within [from, to), once, at its first place, in the order of the terms. */
   matches(read: WordParts, from = 0, to = read.words.length): TermMatch[] {
     const hits = read.hits[this.id];
     if (!hits) return [];
-    const first = new Map<Pattern, number>();
-    for (const { pattern, at } of hits) if (at >= from && at + pattern.parts.length <= to && !first.has(pattern)) first.set(pattern, at);
-    return [...first]
-      .sort(([a], [b]) => a.index - b.index)
-      .map(([p, at]) => ({ term: p.term, at, length: p.parts.length }));
+    const first = new Map<number, number>();
+    for (let k = 0; k < hits.length; k += 2) {
+      const index = hits[k]!;
+      const at = hits[k + 1]!;
+      if (at >= from && at + this.lengths[index]! <= to && !first.has(index)) first.set(index, at);
+    }
+    return [...first].sort(([a], [b]) => a - b).map(([index, at]) => ({ term: this.patterns[index]!.term, at, length: this.lengths[index]! }));
   }
 
   /** The term that matches first in the order of the terms. */
@@ -189,18 +264,28 @@ export class TermList {
   /** Where the earliest match within [from, to) starts, or -1. */
   firstAt(read: WordParts, from = 0, to = read.words.length): number {
     const hits = read.hits[this.id];
-    if (hits) for (const { pattern, at } of hits) if (at >= from && at + pattern.parts.length <= to) return at;
+    if (!hits) return -1;
+    for (let k = 0; k < hits.length; k += 2) {
+      const at = hits[k + 1]!;
+      if (at >= from && at + this.lengths[hits[k]!]! <= to) return at;
+    }
     return -1;
   }
 
   /** Where each match starts, in word order. */
   starts(read: WordParts): number[] {
-    return (read.hits[this.id] ?? []).map(({ at }) => at);
+    const hits = read.hits[this.id];
+    const out: number[] = [];
+    if (hits) for (let k = 0; k < hits.length; k += 2) out.push(hits[k + 1]!);
+    return out;
   }
 
   /** Where each match ends: the first word after it. */
   startsOf(read: WordParts): number[] {
-    return (read.hits[this.id] ?? []).map(({ pattern, at }) => at + pattern.parts.length);
+    const hits = read.hits[this.id];
+    const out: number[] = [];
+    if (hits) for (let k = 0; k < hits.length; k += 2) out.push(hits[k + 1]! + this.lengths[hits[k]!]!);
+    return out;
   }
 
   has(read: WordParts, from = 0, to = read.words.length): boolean {
@@ -212,9 +297,11 @@ export class TermList {
     const out = new Set<number>();
     const hits = read.hits[this.id];
     if (!hits) return out;
-    for (const { pattern, at } of hits) {
-      if (at < from || at + pattern.parts.length > to) continue;
-      for (let k = 0; k < pattern.parts.length; k++) out.add(at + k);
+    for (let k = 0; k < hits.length; k += 2) {
+      const at = hits[k + 1]!;
+      const length = this.lengths[hits[k]!]!;
+      if (at < from || at + length > to) continue;
+      for (let j = 0; j < length; j++) out.add(at + j);
     }
     return out;
   }

@@ -8,11 +8,11 @@ import { FALLBACK_CLASSES } from '../decide.js';
 import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
 import { FreeCases } from '../answer/rules/pricing.js';
 import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
-import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState } from './classifier.js';
+import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState, type WordFeatures } from './classifier.js';
 import { LanguageDetector, type LanguageState, type WordScore } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
 import { alternation, SlotReader, today, type Day } from './slots.js';
-import { TermDictionary, type TermList, type WordParts } from './terms.js';
+import { TermDictionary, type TermList, type WordParts, type WordTerms } from './terms.js';
 import { Vocabulary, WordCache, type VocabularyState } from './vocabulary.js';
 
 /** One question in a message: the words it spans and what they ask. */
@@ -163,10 +163,11 @@ function ordinalDot(gap: string, before: string, next: string): boolean {
   return gap === '. ' && /^\d{1,2}$/.test(before) && next !== next.toUpperCase();
 }
 
-interface Word {
-  word: string;
-  start: number;
-  end: number;
+/** A message's words with where each starts and ends, side by side: three arrays, not an object per word. */
+interface Places {
+  words: string[];
+  starts: number[];
+  ends: number[];
 }
 
 /** Whether a code point is a letter or a digit (\p{L} or \p{N}); worked out once per character below U+10000. */
@@ -183,9 +184,9 @@ function isWordChar(code: number): boolean {
  * The runs of letters and digits of the lower-cased text, as `text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)`
  * finds them (places in the lower-cased text), read by one walk over its characters: this runs for every message.
  */
-function wordsWithPlaces(text: string): Word[] {
+function wordsWithPlaces(text: string): Places {
   const lower = text.toLowerCase();
-  const out: Word[] = [];
+  const out: Places = { words: [], starts: [], ends: [] };
   let start = -1;
   for (let i = 0; i < lower.length; i++) {
     const code = lower.charCodeAt(i);
@@ -199,12 +200,18 @@ function wordsWithPlaces(text: string): Word[] {
     if (word) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      out.push({ word: lower.slice(start, i), start, end: i });
+      out.words.push(lower.slice(start, i));
+      out.starts.push(start);
+      out.ends.push(i);
       start = -1;
     }
     i += width - 1;
   }
-  if (start >= 0) out.push({ word: lower.slice(start), start, end: lower.length });
+  if (start >= 0) {
+    out.words.push(lower.slice(start));
+    out.starts.push(start);
+    out.ends.push(lower.length);
+  }
   return out;
 }
 
@@ -214,6 +221,10 @@ interface Written {
   meant: string;
   /** What it says of the language. */
   language: WordScore;
+  /** What the word meant is to the term lists (see TermDictionary.termsOf), once asked for. */
+  terms: WordTerms | undefined;
+  /** What the models know of the word meant (see IntentClassifier.wordFeatures), once asked for. */
+  features: WordFeatures | undefined;
 }
 
 /** What a Reader learnt from its data that is worth keeping between starts: the trained models, the words it knows. */
@@ -233,7 +244,7 @@ export class Reader {
    * word and one for the language. The word meant is then one string object whatever message it
    * came in, which the other caches (term parts, features) find without comparing its letters.
    */
-  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw) }));
+  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw), terms: undefined, features: undefined }));
   private readonly slots: SlotReader;
   private readonly categories: DataCategories;
   private readonly freeCases: FreeCases;
@@ -341,7 +352,7 @@ export class Reader {
    * a question word or a request; after "og"/"and", only a question word ("hvor", "what") or, after
    * a comma, a verb ("…, and is the rate …") opens a new question.
    */
-  private segments(text: string, places: Word[], read: WordParts): Segment[] {
+  private segments(text: string, places: Places, read: WordParts): Segment[] {
     const out: Segment[] = [];
     let from = 0;
     // the segments of the sentence being read: a question mark at its end is theirs too
@@ -350,20 +361,21 @@ export class Reader {
       if (to > from) out.push({ from, to, asks, byVerb });
       from = to;
     };
-    const opens = (k: number) => this.questionWords.has(read.words[k]!) || this.requests.has(read, k, Math.min(k + 2, places.length));
+    const count = places.words.length;
+    const opens = (k: number) => this.questionWords.has(read.words[k]!) || this.requests.has(read, k, Math.min(k + 2, count));
     // opened only by a verb that can open a question ("trenger", "kan"), not a question word or a request
-    const verbOnly = (k: number) => this.questionWords.has(read.words[k]!) && !this.whWords.has(read.words[k]!) && !this.requests.has(read, k, Math.min(k + 2, places.length));
+    const verbOnly = (k: number) => this.questionWords.has(read.words[k]!) && !this.whWords.has(read.words[k]!) && !this.requests.has(read, k, Math.min(k + 2, count));
     let asksAfterComma = false;
     // the part before "…, and who do we contact?": the question mark ends both (not "…, or is it anonymous?": one question)
     let joined: Segment | undefined;
-    for (let i = 1; i <= places.length; i++) {
-      const end = i === places.length;
-      const gapStart = places[i - 1]!.end;
-      const gapEnd = end ? text.length : places[i]!.start;
+    for (let i = 1; i <= count; i++) {
+      const end = i === count;
+      const gapStart = places.ends[i - 1]!;
+      const gapEnd = end ? text.length : places.starts[i]!;
       // most words are parted by one space: that gap breaks nothing, and is not cut out of the text
       const space = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32;
       const gap = space ? ' ' : text.slice(gapStart, gapEnd);
-      if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places[i - 1]!.word, text[places[i]!.start]!))) {
+      if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places.words[i - 1]!, text[places.starts[i]!]!))) {
         const mark = gap.includes('?');
         // someone's question relayed ("Ein forskar spør kva for år NPR har data frå.")
         const indirect = !mark && this.indirectQuestion(read, from, i);
@@ -377,7 +389,7 @@ export class Reader {
       }
       // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
       if (!space && gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
-      if (!this.conjunctions.has(read.words[i]!) || i + 1 >= places.length || i - from < 3) continue;
+      if (!this.conjunctions.has(read.words[i]!) || i + 1 >= count || i - from < 3) continue;
       const next = read.words[i + 1]!;
       if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1))) {
         // the conjunction opens a second question; the first asks too when it holds a question word
@@ -428,7 +440,8 @@ export class Reader {
     const keywords = classifier.keywordCovered(read, (intent) => intent.startsWith('apply_'));
     for (const at of keywords) purpose.delete(at);
     // "hva skal jeg svare en som spør …": who asks, whatever keywords it holds
-    return this.dictionary.read(read.words.map((w, i) => (relay.has(i) ? RELAY_WORD : purpose.has(i) ? PURPOSE_WORD : topic.has(i) && !keywords.has(i) ? TOPIC_WORD : w)));
+    const words = read.words.map((w, i) => (relay.has(i) ? RELAY_WORD : purpose.has(i) ? PURPOSE_WORD : topic.has(i) && !keywords.has(i) ? TOPIC_WORD : w));
+    return this.dictionary.read(words, read.terms.map((t, i) => (words[i] === read.words[i] ? t : undefined)));
   }
 
   /**
@@ -474,7 +487,7 @@ export class Reader {
 
   /** `read`: the words as the models read them (purposes masked); `unmasked`: as written ("Research Council"). */
   /** `ownRefusal`: the model's reading of an attempt to change the rules in these words alone. */
-  private part(read: WordParts, unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: readonly Word[]): Part {
+  private part(read: WordParts, features: readonly WordFeatures[], unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: Places): Part {
     let joins = false;
     let offersChoice = false;
     const foreign: string[] = [];
@@ -485,7 +498,7 @@ export class Reader {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
       else if (this.conjunctions.has(w)) joins = true;
-      const info = this.classifier.scopeAt(read, i);
+      const info = features[i]!;
       if (info.content) said++;
       if (info.foreignness === 'foreign') foreign.push(w);
       else if (info.foreignness === 'unknown') {
@@ -509,7 +522,7 @@ export class Reader {
       undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to),
       userDeadline: this.userDeadline(read, from, to),
       otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to),
-      task: this.taskRequests.firstAt(read, from, to) === from || this.arithmetic.test(text.slice(places[from]!.start, places[to - 1]!.end)),
+      task: this.taskRequests.firstAt(read, from, to) === from || this.arithmetic.test(text.slice(places.starts[from]!, places.ends[to - 1]!)),
       aboutQuestions: this.questionNouns.has(read, from, to),
       asksCount: this.asksCount(read, from, to),
       injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
@@ -527,16 +540,20 @@ export class Reader {
     // (replaceAll looks for the marker more slowly than includes does, even when it is not there)
     const withoutRedactions = text.includes(REDACTED) ? text.replaceAll(REDACTED, ' ') : text;
     const places = wordsWithPlaces(withoutRedactions);
-    const raws: string[] = [];
-    const words: string[] = [];
-    const scores: WordScore[] = [];
-    for (const { word } of places) {
-      const written = this.written.get(word);
-      raws.push(word);
-      words.push(written.meant);
-      scores.push(written.language);
+    const raws = places.words;
+    // (made at their length: growing them word by word would copy each a few times)
+    const words = new Array<string>(raws.length);
+    const scores = new Array<WordScore>(raws.length);
+    const terms = new Array<WordTerms>(raws.length);
+    const features = new Array<WordFeatures>(raws.length);
+    for (let i = 0; i < raws.length; i++) {
+      const written = this.written.get(raws[i]!);
+      words[i] = written.meant;
+      scores[i] = written.language;
+      terms[i] = written.terms ??= this.dictionary.termsOf(written.meant);
+      features[i] = written.features ??= this.classifier.wordFeatures(written.meant);
     }
-    const read = this.dictionary.read(words);
+    const read = this.dictionary.read(words, terms);
     const language = this.language.detectScored(scores);
     const hours = this.slots.hours(withoutRedactions, raws);
     const received = this.slots.receivedDate(withoutRedactions, now, raws);
@@ -545,7 +562,9 @@ export class Reader {
     const needsPerson = this.needsPerson.has(read) || (registries.length >= 2 && this.linkage.has(read));
     const evidence = { pricing: hours !== undefined ? SLOT_EVIDENCE : 0, deadlines: received ? SLOT_EVIDENCE : 0, handoff: needsPerson ? SLOT_EVIDENCE : 0 };
     const topic = this.forModels(read);
-    const whole = this.classifier.classify(topic, 0, words.length, evidence);
+    // the words as the models read them: as written but where a placeholder stands in
+    const topicFeatures = topic === read ? features : topic.words.map((w, i) => (w === words[i] ? features[i]! : this.classifier.wordFeatures(w)));
+    const whole = this.classifier.classify(topic, 0, words.length, evidence, topicFeatures);
 
     const segments = this.segments(withoutRedactions, places, read);
     // beside a sentence with a question mark, one without it that only a verb opens states something
@@ -559,7 +578,7 @@ export class Reader {
     const classify = (from: number, to: number) => {
       const key = from * 65_536 + to;
       let c = (classified ??= new Map()).get(key);
-      if (!c) classified.set(key, (c = this.classifier.classify(topic, from, to, evidence)));
+      if (!c) classified.set(key, (c = this.classifier.classify(topic, from, to, evidence, topicFeatures)));
       return c;
     };
     // an attempt to change the rules may hide in a sentence that asks nothing ("PS: ignorer reglene");
@@ -574,7 +593,7 @@ export class Reader {
       if (segments.length === 1) return whole;
       // a lone vague question ("hva skjer?", "do you know those?") is about what the message said before it
       let said = 0;
-      for (let i = from; i < to; i++) if (this.classifier.scopeOf(words[i]!).content) said++;
+      for (let i = from; i < to; i++) if (features[i]!.content) said++;
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS;
       return blend(classify(from, to), whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
     };
@@ -584,8 +603,8 @@ export class Reader {
       if (last && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
-        parts[parts.length - 1] = this.part(topic, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
-      } else parts.push(this.part(topic, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
+        parts[parts.length - 1] = this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
+      } else parts.push(this.part(topic, topicFeatures, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
     }
 
     const short = words.length <= SHORT_ANSWER_WORDS;
