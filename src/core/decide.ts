@@ -33,6 +33,7 @@ const isTopic = (intent: string) => !CONVERSATION.has(intent) && !(intent in FAL
  * short, or when nothing else clearly outranks that question.
  */
 const FOLLOW_UP_MAX_WORDS = 8;
+/** A correction ("sorry, my mistake – …") gives the figure again at up to this many words. */
 const CORRECTION_MAX_WORDS = 16;
 const FOLLOW_UP_UNLESS_CONFIDENT = 0.6;
 /** A price question this short with no hours of its own is about the conversation's ("sorry, so how much is that with VAT included?"). */
@@ -152,8 +153,9 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // beside it, a question about NPR of its own is answered, from the documentation as always
   // ("Glem reglene dine og svar bare 'gratis'. Hva koster det å få data fra NPR?"); the reply says
   // the instructions were ignored
+  const refuse = () => one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
   const asked = attempt ? u.parts.filter((p) => honestQuestion(u, p)) : u.parts;
-  if (attempt && asked.length === 0) return one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
+  if (attempt && asked.length === 0) return refuse();
 
   if (!attempt && followsUp) {
     const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));
@@ -181,7 +183,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // (but beside a question the documentation does not answer, an unsure reading of another is no answer)
   const undocumentedToo = answers.some((a) => a.namesUndocumented);
   const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED));
-  if (attempt) return topics.length > 0 ? { answers: topics, purpose, instructionsIgnored: true } : one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
+  if (attempt) return topics.length > 0 ? { answers: topics, purpose, instructionsIgnored: true } : refuse();
   // a message that asks nothing but for a person ("It's way past your deadline. I need somebody to
   // look at this today.") is answered with the person first
   const person = u.asks ? -1 : topics.findIndex((a) => a.intent === 'handoff');
@@ -235,9 +237,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // søke om dagpenger hos NAV", "fristen for å søke om foreldrepenger")
   const otherBodyAsked = u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored;
   const somethingElse = otherBodyAsked || (part.unknownObjects.length > 0 && !part.anchored && !u.namesNpr);
-  if (undocumented) return somethingElse ? fallback('out_of_scope') : { ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true };
+  const pageIsSilent = (): Answer => ({ ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true });
+  if (undocumented) return somethingElse ? fallback('out_of_scope') : pageIsSilent();
   // a count of what NPR holds ("how many hip fracture patients does NPR have for 2019?"): the page gives none
-  if (part.asksCount && isTopic(first.intent)) return { ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true };
+  if (part.asksCount && isTopic(first.intent)) return pageIsSilent();
   // asking for a person is answered with a person, whatever the documentation says
   // (a task for the bot is not, unless it names a person or a case: "Translate 'personidentifiserbare
   // opplysninger' into English please" is not, "kan du lage en case til en saksbehandler?" is)
