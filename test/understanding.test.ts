@@ -229,6 +229,11 @@ describe('dates as people write them', () => {
     expect(r.text).toContain('2. april 2027');
   });
 
+  it('"pers.ident." and "anon." name their categories', async () => {
+    expect(await ask('leveringstid for pers.ident. data?')).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
+    expect((await ask('frist for anon. data?')).text).toContain('30 dager');
+  });
+
   it('"with fnr" names person-identifiable data', async () => {
     const r = await ask('How long does it take to get data with fnr?');
     expect(r).toMatchObject({ intent: 'deadlines', rule: 'deadlines.category' });
@@ -432,6 +437,8 @@ describe('terse questions', () => {
     ['dekning poliklinikk?', 'data_quality', 'nb'],
     ['pris 3,5t eks mva', 'pricing', 'nb'],
     ['avtalespes. inkludert?', 'registry_overview', 'nb'],
+    // a full stop after a short form ends no sentence
+    ['hva er saksbeh. tid for pers. data?', 'deadlines', 'nb'],
     ['Hva bruker NPR opplysningene til?', 'purpose', 'nb'],
     // with hours, a word never seen is an abbreviation, not what the question is about
     ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],

@@ -27,6 +27,8 @@ export const lexiconSchema = lazySchema((z) => {
      * NPR have?"): not documented; of the units it does give ("how many hours", "hvor mange dager") a topic.
      */
     countQuestions: z.strictObject({ words: words, units: words }),
+    /** Short forms written with a full stop ("saksbeh.", "ident.", "inkl."): the stop ends no sentence when a small letter follows. */
+    abbreviations: words,
     /** "sorry, my mistake", "I meant": a correction of what the conversation said, however long. */
     correctionWords: words,
     /** "ok, takk": thanks for an answer, not a yes to "shall I open a case?". */

@@ -281,6 +281,7 @@ export class Reader {
   private readonly acknowledgements: TermList;
   private readonly correctionWords: TermList;
   private readonly countWords: TermList;
+  private readonly abbreviations: ReadonlySet<string>;
   private readonly countUnits: ReadonlySet<string>;
   private readonly otherKindWords: TermList;
   private readonly arithmetic: RegExp;
@@ -309,6 +310,7 @@ export class Reader {
     this.acknowledgements = list(lexicon.acknowledgements);
     this.correctionWords = list(lexicon.correctionWords);
     this.countWords = list(lexicon.countQuestions.words);
+    this.abbreviations = new Set(lexicon.abbreviations);
     this.countUnits = new Set(lexicon.countQuestions.units);
     this.needsPerson = list([...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []));
     this.anchors = list([...lexicon.nprNames, ...lexicon.dataAnchors, ...lexicon.researchAnchors]);
@@ -375,7 +377,7 @@ export class Reader {
       // most words are parted by one space: that gap breaks nothing, and is not cut out of the text
       const space = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32;
       const gap = space ? ' ' : text.slice(gapStart, gapEnd);
-      if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places.words[i - 1]!, text[places.starts[i]!]!))) {
+      if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places.words[i - 1]!, text[places.starts[i]!]!) && !this.abbreviationDot(gap, places.words[i - 1]!, text[places.starts[i]!]!))) {
         const mark = gap.includes('?');
         // someone's question relayed ("Ein forskar spør kva for år NPR har data frå.")
         const indirect = !mark && this.indirectQuestion(read, from, i);
@@ -402,6 +404,11 @@ export class Reader {
       }
     }
     return out;
+  }
+
+  /** A full stop after a short form, a small letter next: "saksbeh. per søknad", not a new sentence. */
+  private abbreviationDot(gap: string, before: string, next: string): boolean {
+    return gap === '. ' && next !== next.toUpperCase() && this.abbreviations.has(before.toLowerCase());
   }
 
   /**
