@@ -62,8 +62,9 @@ export const QUESTION_SETS = [
   { name: 'blind10', dir: 'test/blind10', kind: 'blind', title: 'Blind set 10, by persona, most of the hard kinds (tuned on since its first measurement)' },
   { name: 'blind11', dir: 'test/blind11', kind: 'blind', title: 'Blind set 11, by persona, most of the hard kinds (tuned on since its first measurement)' },
   { name: 'blind12', dir: 'test/blind12', kind: 'blind', title: 'Blind set 12, by persona, half ordinary questions (tuned on since its first measurement)' },
-  { name: 'blind13', dir: 'test/blind13', kind: 'blind', title: 'Blind set 13, by persona, 60 % of the hard kinds' },
-  { name: 'blind14', dir: 'test/blind14', kind: 'blind', title: 'Blind set 14, by persona, the brief\'s mix' },
+  { name: 'blind13', dir: 'test/blind13', kind: 'blind', title: 'Blind set 13, by persona, 60 % of the hard kinds (tuned on since its first measurement)' },
+  { name: 'blind14', dir: 'test/blind14', kind: 'blind', title: 'Blind set 14, by persona, the brief\'s mix (tuned on since its first measurement)' },
+  { name: 'blind15', dir: 'test/blind15', kind: 'blind', title: 'Blind set 15, by persona, the brief\'s mix' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
