@@ -38,6 +38,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How do I apply for the analyst job at the directorate?',
     // a compound whose head is known but whose first part is not is a word never seen
     'Hva er timeprisen til en rørlegger?',
+    // a sum with a percentage, however many words stand between the figure and "av"
+    'Hvor mye er 25 % merverdiavgift av 8 000 kroner?',
     'How much does a flight to Bergen cost?',
     'Hva koster sommerkurset i registerepidemiologi?',
     // a holiday word is no figure: this is about another body's parcels
@@ -349,6 +351,7 @@ describe('plain paraphrases get the topic', () => {
     // two readings the purpose routes to one answer need no clarifying question
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
+    ['Are privately paid operations at private hospitals registered in NPR?', 'exclusions'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],
     ['Hva er egentlig NPR til for?', 'purpose'],
@@ -401,6 +404,17 @@ describe('routing by purpose, only when the question asks how to get data', () =
     expect((await ask('Vi i kommunen trenger tall om innleggelser til planlegging. Hvem skal vi kontakte?')).intent).toBe('apply_non_research');
   });
 
+  it('a choice between two ways to ask for data is settled by the purpose the user gave', async () => {
+    expect((await ask('I am writing my master thesis on stroke care. Should I fill in the form on helsedata.no, or do I email somebody?')).intent).toBe('apply_research');
+    expect((await ask('Vi lager en intern kvalitetsrapport. Skal vi bruke skjemaet på helsedata.no, eller sende e-post?')).intent).toBe('apply_non_research');
+  });
+
+  it('"…, eller er det …?" offers a choice within one question', async () => {
+    const r = await ask('Vi skal forske på hjertesvikt – bruker vi søknadsskjemaet på helsedata.no, eller er det bare for andre formål?');
+    expect(r.intent).toBe('apply_research');
+    expect(r.text).toContain('helsedata.no');
+  });
+
   it('a journalist asking how long NPR has existed gets the data period', async () => {
     const r = await ask('Jeg er journalist i NRK: hvor lenge har NPR eksistert?');
     expect(r.intent).toBe('data_period');
@@ -428,6 +442,14 @@ describe('the hourly rate', () => {
     const r = await ask('Hva er timeprisen inkl. mva?');
     expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.rate' });
     expect(r.text).toContain('1 100 kr eks. mva. (1 375 kr med 25 % mva.)');
+  });
+});
+
+describe('hours of work named next to a word for work', () => {
+  it('"2t jobb" is two hours of work, not a job', async () => {
+    const r = await ask('2t jobb, hva blir det med og uten mva?');
+    expect(r).toMatchObject({ intent: 'pricing' });
+    expect(r.text).toContain('2 200');
   });
 });
 
@@ -585,6 +607,8 @@ describe('in scope, but not in the documentation', () => {
     // typical or average figures: the page gives rates and limits only
     'How many hours does an NPR application take on average?',
     'Hvor lang er leveringstiden i praksis, i snitt?',
+    // a faster delivery for more money: the page gives one rate and two delivery times
+    'Can we get the extract sooner if we pay extra?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });

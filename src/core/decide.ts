@@ -55,6 +55,8 @@ const ASK_FOR_PERSON_AT = 0.4;
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
 const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
+/** The ways to ask for data: the forms, or e-mail to those one contacts. */
+const WAYS_TO_ASK = new Set([...APPLY, 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
 /** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
 const LINKAGE_CONTEXT = 0.2;
@@ -358,6 +360,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const sameAnswer = second !== undefined && APPLY.has(second.intent) && PURPOSE_ROUTES[purpose ?? 'research'].intent === intent;
   // "pris eller frist?": the user offers two topics by name; ask which
   const named = keywordIntents.filter(isTopic);
+  // two ways to ask for data offered by a user who said what the data are for: the purpose picks one
+  // ("I'm doing a PhD. Do I use the forms on helsedata.no, or do I email someone?")
+  if (part.offersChoice && u.purpose !== undefined && named.length >= 2 && named.slice(0, 2).every((i) => WAYS_TO_ASK.has(i))) return slots(PURPOSE_ROUTES[u.purpose].intent);
   // (both plausible: "pasientgrupper eller opphold som ikke er med" names two topics' words but asks one)
   if (part.offersChoice && named.length >= 2 && !routed && Math.min(ranking.scoreOf(named[0]!), ranking.scoreOf(named[1]!)) >= first.score * BOTH_RATIO) return { intent: named[0]!, confidence: conf, alternatives: [named[0]!, named[1]!] };
   if (

@@ -152,7 +152,7 @@ const MAX_ARTICLES = 2;
 /** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. The words come from the lexicon. */
 function arithmeticPattern({ operators, percentOf }: Lexicon['arithmetic']): RegExp {
   const words = (list: readonly string[]) => alternation(list).replace(/ /g, '\\s+');
-  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*%\\D{0,12}\\b(?:${words(percentOf)})\\s*\\d`, 'i');
+  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*%\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d`, 'i');
 }
 
 /** How many words after "data om" are taken for what the data are about. */
@@ -289,6 +289,9 @@ export class Reader {
   private readonly deathWords: TermList;
   private readonly otherBodies: TermList;
   private readonly deliveryWords: TermList;
+  /** A figure of hours written as one word ("1t", "3,5h") or the unit after a figure ("5 timer"). */
+  private readonly hourFigure: RegExp;
+  private readonly hourUnits: ReadonlySet<string>;
 
   /** `trained`: the `state()` of a Reader built from the same data, taken instead of training the models again. */
   constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon, trained?: ReaderState) {
@@ -337,6 +340,8 @@ export class Reader {
     this.deathWords = list(lexicon.deathWords);
     this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
+    this.hourUnits = new Set(lexicon.hourUnits);
+    this.hourFigure = new RegExp(`^\\d+(?:[.,]\\d+)?(?:${lexicon.hourUnits.join('|')})$`);
     this.andWords = new Set(lexicon.andWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
@@ -393,7 +398,9 @@ export class Reader {
       if (!space && gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
       if (!this.conjunctions.has(read.words[i]!) || i + 1 >= count || i - from < 3) continue;
       const next = read.words[i + 1]!;
-      if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1))) {
+      // ("…, eller er det berre for andre formål?" offers a choice within one question; "…, or what does it cost?" asks another)
+      const choice = read.words[i] === 'eller' || read.words[i] === 'or';
+      if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1) && !(choice && !this.requests.has(read, i + 1, Math.min(i + 3, count))))) {
         // the conjunction opens a second question; the first asks too when it holds a question word
         // of its own ("en forsker spør hva som er lovhjemmelen og hvem som er databehandler")
         const asksWithin = this.whWords.has(next) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
@@ -492,6 +499,13 @@ export class Reader {
     return false;
   }
 
+  /** Whether the word at `at` follows a figure of hours: "1t jobb", "5 timer jobb" name the work, not a workplace. */
+  private followsHours(words: readonly string[], at: number): boolean {
+    const before = words[at - 1];
+    if (before === undefined) return false;
+    return this.hourFigure.test(before) || (this.hourUnits.has(before) && /^\d+(?:[.,]\d+)?$/.test(words[at - 2] ?? ''));
+  }
+
   /** `read`: the words as the models read them (purposes masked); `unmasked`: as written ("Research Council"). */
   /** `ownRefusal`: the model's reading of an attempt to change the rules in these words alone. */
   private part(read: WordParts, features: readonly WordFeatures[], unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: Places): Part {
@@ -525,7 +539,7 @@ export class Reader {
       said,
       conditional: this.conditionals.has(read, from, to),
       anchored: this.anchors.has(read, from, to),
-      namesOtherBody: this.otherBodies.has(unmasked, from, to),
+      namesOtherBody: this.otherBodies.matches(unmasked, from, to).some((m) => !this.followsHours(read.words, m.at)),
       undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to),
       userDeadline: this.userDeadline(read, from, to),
       otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to),
