@@ -193,6 +193,32 @@ describe('every question asked is answered, in order, each with its figure', () 
     // a supposed date is computed, not taken for a complaint
     expect(r.handoff).toBe(false);
   });
+
+  it('hours and a day received in one terse question, joined by nothing but "+": both sums', async () => {
+    const r = await ask('pris 8t eks mva + frist for statistikk, komplett søknad mottatt 2. mars 2027');
+    expect(r.intent).toBe('pricing');
+    expect(r.text).toContain('8 800');
+    expect(r.text).toMatch(/1\. april 2027/);
+  });
+
+  it('hours the user expects to need are no price asked', async () => {
+    const r = await ask('Hvis søknaden kom 3. mars 2027 og saken tar 10 timer, når får vi statistikken?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).not.toContain('11 000');
+  });
+
+  it('a second question that opens with "and" after a question mark is asked too', async () => {
+    const r = await ask('price for 3h? and when does the clock start');
+    expect(r.intent).toBe('pricing');
+    expect(r.text).toContain('3,300');
+    expect(r.text).toMatch(/complete/);
+  });
+
+  it('which days count, asked with no deadline word, then a price', async () => {
+    const r = await ask('60 dagar: kalenderdagar eller vyrkedagar? og kva kostar 3 t?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toContain('3 300');
+  });
 });
 
 describe('dates have roles', () => {

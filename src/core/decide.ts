@@ -55,6 +55,8 @@ const ASK_FOR_PERSON_AT = 0.4;
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
 const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
+/** The other computed answer of a question that gives hours and a day received: price and delivery date. */
+const FIGURED_TOGETHER: Record<string, string | undefined> = { pricing: 'deadlines', deadlines: 'pricing' };
 /** The ways to ask for data: the forms, or e-mail to those one contacts. */
 const WAYS_TO_ASK = new Set([...APPLY, 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
@@ -203,8 +205,13 @@ const stateDay = (iso: string | undefined) => (iso ? new Date(`${iso}T00:00:00Z`
 function answerPart(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer[] {
   const answer = answerOne(u, part, state, purpose, deadlinePassed);
   if (!answer) return [];
-  if (!part.joins || answer.alternatives || !isTopic(answer.intent)) return [answer];
-  const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent));
+  // a question with both hours and the day an application came in asks both sums, joined or not
+  // ("price 15h incl VAT + stats deadline if complete appl. rec'd 20 Nov 2026")
+  // (hours alone are work the user expects, not a price asked: "if it came in on 3 March and takes 10 hours, when do we get it?")
+  const together = part.figuresBoth ? FIGURED_TOGETHER[answer.intent] : undefined;
+  const figured = together === 'pricing' && !part.classification.keywordIntents.includes('pricing') ? undefined : together;
+  if ((!part.joins && !figured) || answer.alternatives || !isTopic(answer.intent)) return [answer];
+  const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent)) ?? figured;
   if (!other) return [answer];
   const settled = Object.assign({}, part, { classification: Object.assign({}, part.classification, { ranking: Ranking.only(part.classification.ranking.intents, other) }) });
   const second = answerOne(u, settled, state, purpose, deadlinePassed);

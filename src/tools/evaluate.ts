@@ -50,6 +50,7 @@ export const QUESTION_SETS = [
   { name: 'dev3', dir: 'test/dev3', kind: 'development', title: 'Development set 3 by persona, mostly the hard kinds (written blind, then tuned on)' },
   { name: 'dev4', dir: 'test/dev4', kind: 'development', title: 'Development set 4 by persona, corrections, long messages and indirect purposes (written blind, then tuned on)' },
   { name: 'dev5', dir: 'test/dev5', kind: 'development', title: 'Development set 5, mostly ordinary questions in many wordings, by persona (written blind, then tuned on)' },
+  { name: 'dev6', dir: 'test/dev6', kind: 'development', title: 'Development set 6 by persona: undocumented questions, two in one, indirect purposes, coverage (written blind, then tuned on)' },
   { name: 'blind1', dir: 'test/blind', kind: 'blind', title: 'Blind set 1, written apart from the training data' },
   { name: 'blind2', dir: 'test/blind2', kind: 'blind', title: 'Blind set 2, long Slack-style messages (partly tuned on since)' },
   { name: 'blind3', dir: 'test/blind3', kind: 'blind', title: 'Blind set 3, many kinds of writers (partly tuned on since)' },
@@ -64,7 +65,7 @@ export const QUESTION_SETS = [
   { name: 'blind12', dir: 'test/blind12', kind: 'blind', title: 'Blind set 12, by persona, half ordinary questions (tuned on since its first measurement)' },
   { name: 'blind13', dir: 'test/blind13', kind: 'blind', title: 'Blind set 13, by persona, 60 % of the hard kinds (tuned on since its first measurement)' },
   { name: 'blind14', dir: 'test/blind14', kind: 'blind', title: 'Blind set 14, by persona, the brief\'s mix (tuned on since its first measurement)' },
-  { name: 'blind15', dir: 'test/blind15', kind: 'blind', title: 'Blind set 15, by persona, the brief\'s mix' },
+  { name: 'blind15', dir: 'test/blind15', kind: 'blind', title: 'Blind set 15, by persona, the brief\'s mix (tuned on since its first measurement)' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 

@@ -28,6 +28,8 @@ export interface Part {
   aboutQuestions: boolean;
   /** Joins two things with "og"/"and": it may ask both ("pris og leveringstid?"). */
   joins: boolean;
+  /** Holds both hours of work and a date an application came in: a price and a delivery date to compute ("12t inkl. mva, og 60d fra 14.12.2026?"). */
+  figuresBoth: boolean;
   /** Offers two things with "eller"/"or": the user may be asking which ("pris eller frist?"). */
   offersChoice: boolean;
   /** Words in it that only questions about other things use ("parkering"). */
@@ -369,9 +371,17 @@ export class Reader {
       from = to;
     };
     const count = places.words.length;
-    const opens = (k: number) => this.questionWords.has(read.words[k]!) || this.requests.has(read, k, Math.min(k + 2, count));
+    // (after a conjunction that opens the sentence: "… 2.5h? and when does the clock start")
+    const opener = (k: number) => (k + 1 < count && this.conjunctions.has(read.words[k]!) ? k + 1 : k);
+    const opens = (at: number) => {
+      const k = opener(at);
+      return this.questionWords.has(read.words[k]!) || this.requests.has(read, k, Math.min(k + 2, count));
+    };
     // opened only by a verb that can open a question ("trenger", "kan"), not a question word or a request
-    const verbOnly = (k: number) => this.questionWords.has(read.words[k]!) && !this.whWords.has(read.words[k]!) && !this.requests.has(read, k, Math.min(k + 2, count));
+    const verbOnly = (at: number) => {
+      const k = opener(at);
+      return this.questionWords.has(read.words[k]!) && !this.whWords.has(read.words[k]!) && !this.requests.has(read, k, Math.min(k + 2, count));
+    };
     let asksAfterComma = false;
     // the part before "…, and who do we contact?": the question mark ends both (not "…, or is it anonymous?": one question)
     let joined: Segment | undefined;
@@ -532,6 +542,7 @@ export class Reader {
       to,
       classification,
       joins,
+      figuresBoth: false,
       offersChoice,
       foreign,
       unknown,
@@ -626,6 +637,14 @@ export class Reader {
         classification = inContext(last.from, s.to);
         parts[parts.length - 1] = this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
       } else parts.push(this.part(topic, topicFeatures, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
+    }
+
+    // (most messages hold at most one of the two figures)
+    if (hours !== undefined && received !== undefined) {
+      for (const p of parts) {
+        const slice = withoutRedactions.slice(places.starts[p.from]!, places.ends[p.to - 1]!);
+        p.figuresBoth = this.slots.hours(slice) !== undefined && this.slots.receivedDate(slice, now) !== undefined;
+      }
     }
 
     const short = words.length <= SHORT_ANSWER_WORDS;
