@@ -415,6 +415,11 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Vi er fra kommunen og trenger tall til planlegging. Hvordan går vi fram for å søke om slike data fra NPR?',
     // the data wanted, described in the context, is no question of its own
     'For our internal report we need the number of patients with sepsis. Do we use the helsedata.no form?',
+    // a short "how do we go about it" after the data and purpose are described asks the way to data
+    'Ledergruppen på sykehuset vil ha tall på liggetid i ortopedien, til styringsformål. Hvordan går vi fram?',
+    'Vi jobbar i eit helseføretak og treng tal til verksemdsstyring. Kvar skal vi søkje?',
+    'The hospital board wants admission figures for a capacity review, not research. Where do we send the request?',
+    'We are a documentary film crew and want a few numbers from NPR. Which route is ours?',
   ])('%s', async (q) => {
     expect((await ask(q)).intent).toBe('apply_non_research');
   });

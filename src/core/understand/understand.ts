@@ -626,8 +626,10 @@ export class Reader {
       // a lone vague question ("hva skjer?", "do you know those?") is about what the message said before it
       let said = 0;
       for (let i = from; i < to; i++) if (features[i]!.content) said++;
-      const vague = questions.length === 1 && said <= VAGUE_PART_WORDS;
-      return blend(classify(from, to), whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
+      // (a short question how to go about it asks the way to data, whatever data the message described: "Korleis går vi fram?")
+      const own = classify(from, to);
+      const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_'));
+      return blend(own, whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
     };
     for (const s of questions) {
       let classification = inContext(s.from, s.to);
