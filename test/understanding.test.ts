@@ -214,6 +214,12 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toMatch(/complete/);
   });
 
+  it('a category named in the second question is not the first one\'s', async () => {
+    const r = await ask('hvorfor er noen frister 30 og andre 60 dager? og koster personidentifiserbare data mer?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toMatch(/30 dager[\s\S]*60 dager|60 dager[\s\S]*30 dager/);
+  });
+
   it('which days count, asked with no deadline word, then a price', async () => {
     const r = await ask('60 dagar: kalenderdagar eller vyrkedagar? og kva kostar 3 t?');
     expect(r.intent).toBe('deadlines');
@@ -640,6 +646,14 @@ describe('in scope, but not in the documentation', () => {
     'Hvor lang er leveringstiden i praksis, i snitt?',
     // a faster delivery for more money: the page gives one rate and two delivery times
     'Can we get the extract sooner if we pay extra?',
+    // how long one's data are kept, said with a duration word: no delivery time
+    'Hvor lenge blir opplysningene om meg liggende i NPR?',
+    // a maximum the page never gives; a receipt; review before publishing; hours usually billed
+    'maks antall diagnosekoder per søknad?',
+    'When do I get a confirmation of receipt for my NPR application?',
+    'Do we have to show the paper to the directorate before publication?',
+    'How many hours does NPR usually bill for a small statistics order?',
+    'løpenummer eller fødselsnummer i filene?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });

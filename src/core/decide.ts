@@ -294,7 +294,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // someone's deadline to do something: the page gives none, only NPR's delivery times
   if (first.intent === 'deadlines' && part.userDeadline && !figures) return notAnswered();
   // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?")
-  if (first.intent === 'deadlines' && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
+  // (also where the duration words would make it a delivery-time question by keyword: "Kor lenge blir opplysningane om meg lagra?")
+  const readsDeadlines = first.intent === 'deadlines' || (keywordIntents.includes('deadlines') && ranking.scoreOf('deadlines') >= first.score * KEYWORD_DECIDES_RATIO);
+  if (readsDeadlines && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
 
   let intent = routes && !isRoute(first.intent) ? ranking.intents.filter(isRoute).reduce((a, b) => (ranking.scoreOf(b) > ranking.scoreOf(a) ? b : a)) : first.intent;
   if (isTopic(intent) || intent === 'help') {
@@ -343,7 +345,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     }
     if (i === 'deadlines') {
       const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);
-      const category = u.category ?? (state?.intent === 'deadlines' ? state.category : undefined);
+      // (a category named in another of the message's questions is that question's)
+      const named = part.namesCategory || !u.parts.some((p) => p !== part && p.namesCategory) ? u.category : undefined;
+      const category = named ?? (state?.intent === 'deadlines' ? state.category : undefined);
       // a complete application whose delivery time has passed: a complaint, for a person
       const sourceCount = u.sourceCount;
       if (u.received && received && !part.conditional && deadlinePassed(received, category, sourceCount, u.today)) return { intent: overdueIntent(u), confidence: c, received, category, sourceCount, overdue: true };

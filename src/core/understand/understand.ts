@@ -28,6 +28,8 @@ export interface Part {
   aboutQuestions: boolean;
   /** Joins two things with "og"/"and": it may ask both ("pris og leveringstid?"). */
   joins: boolean;
+  /** Names a data category itself: a category another question names is not this one's ("30 or 60 days? and do identifiable data cost more?"). */
+  namesCategory: boolean;
   /** Holds both hours of work and a date an application came in: a price and a delivery date to compute ("12t inkl. mva, og 60d fra 14.12.2026?"). */
   figuresBoth: boolean;
   /** Offers two things with "eller"/"or": the user may be asking which ("pris eller frist?"). */
@@ -543,6 +545,7 @@ export class Reader {
       classification,
       joins,
       figuresBoth: false,
+      namesCategory: this.categories.namedIn(read, from, to),
       offersChoice,
       foreign,
       unknown,
@@ -634,7 +637,11 @@ export class Reader {
     for (const s of questions) {
       let classification = inContext(s.from, s.to);
       const last = parts[parts.length - 1];
-      if (last && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
+      // (not a question that names another topic by keyword of its own: "30 or 60 days? and does identifiable data cost more?")
+      const own = questions.length > 1 ? classify(s.from, s.to) : classification;
+      const ownTopic = own.ranking.intent(0);
+      const asksOther = ownTopic !== undefined && ownTopic !== classification.ranking.intent(0) && own.keywordIntents.includes(ownTopic);
+      if (last && !asksOther && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
         parts[parts.length - 1] = this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);

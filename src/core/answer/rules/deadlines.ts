@@ -30,6 +30,11 @@ export class DataCategories {
     return found[0];
   }
 
+  /** Whether words within [from, to) name a category (denied or not). */
+  namedIn(read: WordParts, from: number, to: number): boolean {
+    return this.groups.some((g) => g.terms.has(read, from, to));
+  }
+
   /**
    * "The other kind" after this category: the last one with another delivery time (knowledge
    * lists the plain category of each time last: anonymous data, person-identifiable data).
