@@ -38,6 +38,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How do I apply for the analyst job at the directorate?',
     // a compound whose head is known but whose first part is not is a word never seen
     'Hva er timeprisen til en rørlegger?',
+    // a consultation is a visit to a doctor, not NPR's casework
+    'Hva koster en konsultasjon hos en privat hudlege?',
     // a sum with a percentage, however many words stand between the figure and "av"
     'Hvor mye er 25 % merverdiavgift av 8 000 kroner?',
     'How much does a flight to Bergen cost?',
@@ -351,6 +353,11 @@ describe('a delivery time already past, asked without complaint', () => {
     expect(r).toMatchObject({ intent: 'handoff', rule: 'handoff.overdue', handoff: true });
     expect(r.text).toContain('2 September 2026');
   });
+
+  it('asked for someone to look at the case, it is a request for a person', async () => {
+    const r = await ask('Søknaden om statistikk var komplett 2. juni 2026 og vi har ikke hørt noe. Kan noen se på saken?');
+    expect(r).toMatchObject({ intent: 'handoff', handoff: true });
+  });
 });
 
 describe('no clarifying question nobody needed', () => {
@@ -383,6 +390,7 @@ describe('plain paraphrases get the topic', () => {
     // two readings the purpose routes to one answer need no clarifying question
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
+    ['Kva for nokre år har NPR data for?', 'data_period'],
     ['Are privately paid operations at private hospitals registered in NPR?', 'exclusions'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],
