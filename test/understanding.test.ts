@@ -391,6 +391,8 @@ describe('plain paraphrases get the topic', () => {
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
     ['Kva for nokre år har NPR data for?', 'data_period'],
+    // people referred and still waiting are in it: what NPR contains
+    ['Er pasienter på venteliste med i NPR, eller bare de som er ferdigbehandlet?', 'registry_overview'],
     ['Are privately paid operations at private hospitals registered in NPR?', 'exclusions'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],

@@ -14,7 +14,9 @@ export const CLARIFY_RATIO = 0.8;
 /** A topic the question names by keyword wins over a reading the words favour, down to this share of its probability. */
 export const KEYWORD_DECIDES_RATIO = 0.45;
 /** A second topic one question names by keyword ("pris og leveringstid?") is answered too when it has this share of the first's probability. */
-export const BOTH_RATIO = 0.02;
+export const BOTH_RATIO = 0.05;
+/** Two topics a question offers as a choice ("pris eller frist?") are asked about when the weaker has this share of the stronger's probability. */
+const CHOICE_RATIO = 0.1;
 
 /**
  * Why the bot does not answer from the knowledge: the question is about something else, it is
@@ -255,6 +257,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // opplysninger' into English please" is not, "kan du lage en case til en saksbehandler?" is)
   const asksPerson = keywordIntents.includes('handoff');
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (asksPerson || (!part.task && scope.inScope >= IN_SCOPE_BELOW))) return { intent: 'handoff', confidence: conf };
+  // (also when a topic reads as strongly: "I want to speak to a human about my own records")
+  if (asksPerson && ranking.scoreOf('handoff') >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff')) };
   // hours or a date for a price or a deadline say the question is about NPR's rules
   const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.category !== undefined));
   // one's own data asked for in so many words ("whether my stay … is in there") is asked whatever else is said
@@ -375,7 +379,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // ("I'm doing a PhD. Do I use the forms on helsedata.no, or do I email someone?")
   if (part.offersChoice && u.purpose !== undefined && named.length >= 2 && named.slice(0, 2).every((i) => WAYS_TO_ASK.has(i))) return slots(PURPOSE_ROUTES[u.purpose].intent);
   // (both plausible: "pasientgrupper eller opphold som ikke er med" names two topics' words but asks one)
-  if (part.offersChoice && named.length >= 2 && !routed && Math.min(ranking.scoreOf(named[0]!), ranking.scoreOf(named[1]!)) >= first.score * BOTH_RATIO) return { intent: named[0]!, confidence: conf, alternatives: [named[0]!, named[1]!] };
+  if (part.offersChoice && named.length >= 2 && !routed && Math.min(ranking.scoreOf(named[0]!), ranking.scoreOf(named[1]!)) >= first.score * CHOICE_RATIO) return { intent: named[0]!, confidence: conf, alternatives: [named[0]!, named[1]!] };
   if (
     second &&
     !routed &&

@@ -55,6 +55,8 @@ export const lexiconSchema = lazySchema((z) => {
     deathWords: words,
     /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
     relayPhrases: words,
+    /** Joining words that are mostly adverbs ("Dekker NPR også …?"): they join two questions only before a question word. */
+    alsoWords: words,
     /** Words of arithmetic between figures ("7 ganger 1100", "15 % av 2 300"): a sum to do. */
     arithmetic: z.strictObject({ operators: words, percentOf: words }),
     /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */

@@ -144,8 +144,8 @@ const L2 = 1e-4;
 const TOPIC_BALANCE = 0.5;
 /** Below this, a class's gradient on an example is not worth the update. */
 const NEGLIGIBLE_GRADIENT = 1e-3;
-/** A fixed seed: the same data always trains the same model. */
-const SEED = 20261126;
+/** A fixed seed for the order examples are visited in: the same data always trains the same model. */
+const SEED = 2027;
 /**
  * How much the words a question about something else shares with the questions the bot answers
  * ("hva koster det å …") count when the scope model learns from it: a little, so that its foreign
@@ -605,12 +605,26 @@ export interface ModelState {
   bias: Float32Array;
 }
 
+/** FNV-1a of a string's UTF-16 code units: a stable number per example text. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** A 32-bit finaliser (murmur3's): spreads a number's bits, so each epoch's order is another. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /**
  * Multinomial logistic regression, trained by AdaGrad on examples in a seeded shuffled order:
  * the same data always gives the same weights. Classes can be weighted so that a large class
  * does not win by its size alone.
  */
-function trainSoftmax(classes: readonly string[], features: number, examples: readonly { c: number; x: TrainingVector }[], balance: number): ModelState {
+function trainSoftmax(classes: readonly string[], features: number, examples: readonly { c: number; x: TrainingVector; key: string }[], balance: number): ModelState {
   const C = classes.length;
   const w = new Float64Array(features * C);
   const g2 = new Float64Array(features * C).fill(1e-8);
@@ -619,8 +633,6 @@ function trainSoftmax(classes: readonly string[], features: number, examples: re
   const counts = new Array<number>(C).fill(0);
   for (const e of examples) counts[e.c]!++;
   const weightOf = counts.map((n) => (n ? (examples.length / (C * n)) ** balance : 0));
-  let seed = SEED;
-  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   // each example's features with what each counts (scale × value), worked out once
   const prepared = examples.map(({ c, x }) => {
     const scale = 1 / Math.sqrt(x.n || 1);
@@ -628,14 +640,18 @@ function trainSoftmax(classes: readonly string[], features: number, examples: re
     const values = Float64Array.from([...x.text.map((_, k) => scale * (x.values ? x.values[k]! : 1)), ...x.indicators.map(() => 1)]);
     return { c, ids, values };
   });
-  const order = examples.map((_, i) => i);
+  // Each epoch visits the examples in an order drawn from each example's own text, not from one
+  // shuffle of them all: an example added or removed leaves the others' order as it was, so that
+  // the model moves by what the change teaches rather than by a new shuffle (with a shared
+  // shuffle, one example more moved about seventy answers of the question sets).
   const g = new Float64Array(C);
   const active = new Int32Array(C);
+  const keyHashes = examples.map((e) => fnv1a(e.key));
+  const rank = new Uint32Array(examples.length);
+  const order = examples.map((_, i) => i);
   for (let epoch = 0; epoch < TRAINING_EPOCHS; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    for (let i = 0; i < rank.length; i++) rank[i] = mix(keyHashes[i]! ^ SEED ^ Math.imul(epoch + 1, 0x9e3779b9));
+    order.sort((a, b) => rank[a]! - rank[b]! || a - b);
     for (const i of order) {
       const { c: target, ids, values } = prepared[i]!;
       z.set(b);
@@ -825,6 +841,7 @@ export class IntentClassifier {
       LANGS.flatMap((lang) =>
         intent.examples[lang].map((text) => ({
           intent: intent.intent,
+          text,
           read: mask(dictionary.read(tokenize(text).map((w) => vocabulary.correct(w))), this),
           side: intent.intent === 'fallback' ? ('out' as const) : intent.intent in SCOPE_OF ? ('neither' as const) : ('in' as const),
         })),
@@ -835,13 +852,13 @@ export class IntentClassifier {
     this.space.prepare([...texts.map((t) => ({ words: t.read.words, side: t.side })), ...fallbackKeywords], domainWords);
     const examples = texts.map((t) => {
       const x = this.space.learn(t.read);
-      return { intent: t.intent, x, scopeX: t.intent === 'fallback' || t.intent === 'not_documented' ? this.space.learnForeign(t.read) : x };
+      return { intent: t.intent, key: `${t.intent}\u0000${t.text}`, x, scopeX: t.intent === 'fallback' || t.intent === 'not_documented' ? this.space.learnForeign(t.read) : x };
     });
     const size = this.space.size;
     const topical = examples.filter((e) => !(e.intent in SCOPE_OF));
-    const topics = trainSoftmax(this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x })), TOPIC_BALANCE);
+    const topics = trainSoftmax(this.intents, size, topical.map((e) => ({ c: this.intents.indexOf(e.intent), x: e.x, key: e.key })), TOPIC_BALANCE);
     // unbalanced: most questions people ask the bot are about NPR, and the model may know it
-    this.models = new AnsweringModels(topics, trainSoftmax(SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX })), 0));
+    this.models = new AnsweringModels(topics, trainSoftmax(SCOPE_CLASSES, size, examples.map((e) => ({ c: SCOPE_OF[e.intent] ?? 0, x: e.scopeX, key: e.key })), 0));
     this.space.seal();
   }
 

@@ -276,6 +276,7 @@ export class Reader {
   private readonly requests: TermList;
   private readonly conjunctions: Set<string>;
   private readonly andWords: Set<string>;
+  private readonly alsoWords: ReadonlySet<string>;
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
   private readonly deadlineWords: TermList;
@@ -347,6 +348,7 @@ export class Reader {
     this.hourUnits = new Set(lexicon.hourUnits);
     this.hourFigure = new RegExp(`^\\d+(?:[.,]\\d+)?(?:${lexicon.hourUnits.join('|')})$`);
     this.andWords = new Set(lexicon.andWords);
+    this.alsoWords = new Set(lexicon.alsoWords);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
     this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known?.domain ?? [], (read, classifier) => this.forModels(read, classifier), trained?.classifier);
@@ -530,7 +532,7 @@ export class Reader {
     for (let i = from; i < to; i++) {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
-      else if (this.conjunctions.has(w)) joins = true;
+      else if (this.conjunctions.has(w) && (!this.alsoWords.has(w) || this.questionWords.has(read.words[i + 1] ?? ''))) joins = true;
       const info = features[i]!;
       if (info.content) said++;
       if (info.foreignness === 'foreign') foreign.push(w);
