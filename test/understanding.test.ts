@@ -38,6 +38,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How do I apply for the analyst job at the directorate?',
     // a compound whose head is known but whose first part is not is a word never seen
     'Hva er timeprisen til en rørlegger?',
+    // a data category word that is no delivery-time question ("stats" is statistics)
+    'Can you recommend a stats package for mixed models?',
     // a consultation is a visit to a doctor, not NPR's casework
     'Hva koster en konsultasjon hos en privat hudlege?',
     // a sum with a percentage, however many words stand between the figure and "av"
@@ -222,6 +224,12 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toMatch(/30 dager[\s\S]*60 dager|60 dager[\s\S]*30 dager/);
   });
 
+  it('a law and a controller, joined by "og", both answered', async () => {
+    const r = await ask('lovheimel og dataansvarleg for NPR?');
+    expect(r.text).toMatch(/§ 11/);
+    expect(r.text).toMatch(/Helsedirektoratet/);
+  });
+
   it('which days count, asked with no deadline word, then a price', async () => {
     const r = await ask('60 dagar: kalenderdagar eller vyrkedagar? og kva kostar 3 t?');
     expect(r.intent).toBe('deadlines');
@@ -391,6 +399,9 @@ describe('plain paraphrases get the topic', () => {
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
     ['Kva for nokre år har NPR data for?', 'data_period'],
+    // a context sentence that says "never" does not ask who is left out
+    ['What is NPR exactly? I have never used it.', 'registry_overview'],
+    ['Jeg er stipendiat og skal bruke NPR-data. Hvilket skjema fyller jeg ut?', 'apply_research'],
     // people referred and still waiting are in it: what NPR contains
     ['Er pasienter på venteliste med i NPR, eller bare de som er ferdigbehandlet?', 'registry_overview'],
     ['Are privately paid operations at private hospitals registered in NPR?', 'exclusions'],

@@ -14,7 +14,7 @@ export const CLARIFY_RATIO = 0.8;
 /** A topic the question names by keyword wins over a reading the words favour, down to this share of its probability. */
 export const KEYWORD_DECIDES_RATIO = 0.45;
 /** A second topic one question names by keyword ("pris og leveringstid?") is answered too when it has this share of the first's probability. */
-export const BOTH_RATIO = 0.05;
+export const BOTH_RATIO = 0.02;
 /** Two topics a question offers as a choice ("pris eller frist?") are asked about when the weaker has this share of the stronger's probability. */
 const CHOICE_RATIO = 0.1;
 
@@ -312,8 +312,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     const unknownCounts = !figures && (part.unknown.length >= 2 || part.unknown.length * UNKNOWN_SHARE > part.said || part.unknownObjects.length > 0);
     const strange = part.foreign.length + (unknownCounts ? part.unknown.length : 0);
     const elliptical = state?.intent !== undefined && isTopic(state.intent) && strange <= 1 && part.to - part.from <= FOLLOW_UP_MAX_WORDS;
-    // (a data category named, "identifiable data", ties a delivery-time question to NPR's)
-    const category = first.intent === 'deadlines' && u.category !== undefined;
+    // (a data category named, "identifiable data", ties a question asking a delivery time to NPR's;
+    // not one the model only leans to: "a good stats package")
+    const category = first.intent === 'deadlines' && u.category !== undefined && u.classification.keywordIntents.includes('deadlines');
     // (nor one's own data asked for in so many words, "mitt fnr er …, hva står det om meg?", unless
     // the strange word is what is asked about: "er jeg registrert som blodgiver?")
     const ownData = ownDataAsked && part.unknownObjects.length === 0;
