@@ -675,6 +675,9 @@ describe('in scope, but not in the documentation', () => {
     'Do we have to show the paper to the directorate before publication?',
     'How many hours does NPR usually bill for a small statistics order?',
     'løpenummer eller fødselsnummer i filene?',
+    // deliveries on a schedule, and keeping the data afterwards
+    'Could NPR send us a monthly extract automatically, so we do not have to apply every time?',
+    'Hvor lenge kan vi beholde dataene etter at studien er ferdig?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });
