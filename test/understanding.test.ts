@@ -44,6 +44,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'Hva koster en konsultasjon hos en privat hudlege?',
     // a sum with a percentage, however many words stand between the figure and "av"
     'Hvor mye er 25 % merverdiavgift av 8 000 kroner?',
+    // a translation, asked in nynorsk
+    'Kan du omsetje «anonyme data» til engelsk?',
     'How much does a flight to Bergen cost?',
     'Hva koster sommerkurset i registerepidemiologi?',
     // a holiday word is no figure: this is about another body's parcels
@@ -405,6 +407,7 @@ describe('plain paraphrases get the topic', () => {
     // people referred and still waiting are in it: what NPR contains
     ['Er pasienter på venteliste med i NPR, eller bare de som er ferdigbehandlet?', 'registry_overview'],
     ['Are privately paid operations at private hospitals registered in NPR?', 'exclusions'],
+    ['Er behandling på private sykehus med i NPR?', 'exclusions'],
     ['Does the aim of my study matter for access?', 'access_criteria'],
     ['Kor langt attende går NPR-dataa?', 'data_period'],
     ['Hva er egentlig NPR til for?', 'purpose'],
@@ -447,6 +450,8 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Vi jobbar i eit helseføretak og treng tal til verksemdsstyring. Kvar skal vi søkje?',
     'The hospital board wants admission figures for a capacity review, not research. Where do we send the request?',
     'We are a documentary film crew and want a few numbers from NPR. Which route is ours?',
+    'Hvor sender vi en bestilling av tall til internkontroll?',
+    'Our municipality plans home care and would like NPR figures on residents. How do we request them?',
   ])('%s', async (q) => {
     expect((await ask(q)).intent).toBe('apply_non_research');
   });
@@ -557,6 +562,8 @@ describe('a long message is not small talk because it opens with a greeting', ()
     // a greeting in front of a question that names its topic
     ['hei, kan jeg se journalen min her?', 'own_data'],
     ['hallo! hvor lang tid tar det å få anonyme data?', 'deadlines'],
+    // a vague last question is about the sentences before it, not about the greeting
+    ['Hi there, a bit of background: we run an internal quality review of stroke care on our ward, not research at all. Someone told me to use the helsedata.no form. Correct?', 'apply_non_research'],
   ])('%s', async (q, intent) => {
     expect((await ask(q)).intent).toBe(intent);
   });
@@ -677,6 +684,9 @@ describe('in scope, but not in the documentation', () => {
     'løpenummer eller fødselsnummer i filene?',
     // deliveries on a schedule, and keeping the data afterwards
     'Could NPR send us a monthly extract automatically, so we do not have to apply every time?',
+    // saving a half-written application, a press office's number
+    'Kan jeg lagre søknaden og fortsette senere?',
+    'What is the phone number of the directorate\'s press office?',
     'Hvor lenge kan vi beholde dataene etter at studien er ferdig?',
   ])('%s', async (q) => {
     const r = await ask(q);

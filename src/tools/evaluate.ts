@@ -67,8 +67,8 @@ export const QUESTION_SETS = [
   { name: 'blind13', dir: 'test/blind13', kind: 'blind', title: 'Blind set 13, by persona, 60 % of the hard kinds (tuned on since its first measurement)' },
   { name: 'blind14', dir: 'test/blind14', kind: 'blind', title: 'Blind set 14, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind15', dir: 'test/blind15', kind: 'blind', title: 'Blind set 15, by persona, the brief\'s mix (tuned on since its first measurement)' },
-  { name: 'blind16', dir: 'test/blind16', kind: 'blind', title: 'Blind set 16, by persona, the brief\'s mix' },
-  { name: 'blind17', dir: 'test/blind17', kind: 'blind', title: 'Blind set 17, by persona, half ordinary questions' },
+  { name: 'blind16', dir: 'test/blind16', kind: 'blind', title: 'Blind set 16, by persona, the brief\'s mix (tuned on since its first measurement)' },
+  { name: 'blind17', dir: 'test/blind17', kind: 'blind', title: 'Blind set 17, by persona, half ordinary questions (tuned on since its first measurement)' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 

@@ -145,6 +145,8 @@ const SENTENCE_BREAK = /[?!;:\n]|\.\s|\s[–—-]\s/;
 /** Beside a question part with this few words that say something, the rest of the message counts for more. */
 const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
+/** In a message this long (in words), a greeting is manners: the context of its questions is the rest. */
+const GREETING_IS_MANNERS_WORDS = 15;
 /** Above this probability of a refusal in the whole message, each sentence is checked for one. */
 const REFUSAL_HINT = 0.02;
 /** A refusal is given when an attempt to change the rules has at least this probability anywhere in a message. */
@@ -626,15 +628,19 @@ export class Reader {
     const parts: Part[] = [];
     // (a message of one sentence is its own reading)
     const ownRefusal = (from: number, to: number) => (segments.length === 1 ? whole.scope.refusal : classify(from, to).scope.refusal);
+    // a greeting that opens a message of several sentences is manners, not what the other sentences
+    // are about ("Hey, some context: … Is that right?")
+    let context: Classification | undefined;
     const inContext = (from: number, to: number) => {
       if (segments.length === 1) return whole;
+      context ??= words.length >= GREETING_IS_MANNERS_WORDS ? withoutGreeting(whole) : whole;
       // a lone vague question ("hva skjer?", "do you know those?") is about what the message said before it
       let said = 0;
       for (let i = from; i < to; i++) if (features[i]!.content) said++;
       // (a short question how to go about it asks the way to data, whatever data the message described: "Korleis går vi fram?")
       const own = classify(from, to);
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_'));
-      return blend(own, whole, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
+      return blend(own, context, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
     };
     for (const s of questions) {
       let classification = inContext(s.from, s.to);
@@ -715,6 +721,17 @@ export class Reader {
 }
 
 /** A question read with its context: the question counts most, the rest of the message a little. */
+/** The reading with greeting and thanks taken out (the rest scaled to sum to one), when one of them leads it. */
+function withoutGreeting(c: Classification): Classification {
+  const top = c.ranking.intent(0);
+  if (top !== 'greeting' && top !== 'thanks') return c;
+  const kept = c.ranking.scores.map((p, i) => (c.ranking.intents[i] === 'greeting' || c.ranking.intents[i] === 'thanks' ? 0 : p));
+  const sum = kept.reduce((a, b) => a + b, 0);
+  if (sum === 0) return c;
+  const ranking = new Ranking(c.ranking.intents, kept.map((p) => p / sum));
+  return { ...c, ranking, confidence: ranking.score(0) };
+}
+
 function blend(part: Classification, whole: Classification, weight: number): Classification {
   const mix = (a: number, b: number) => (1 - weight) * a + weight * b;
   const scores = new Array<number>(part.ranking.scores.length);
