@@ -48,7 +48,7 @@ const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
 const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria']);
 /** Topics any body has: a deadline, a price, an application, what it has registered about me. */
-const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research', 'own_data']);
+const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research', 'own_data', 'contact']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
@@ -57,8 +57,6 @@ const ASK_FOR_PERSON_AT = 0.4;
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
 const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
-/** The other computed answer of a question that gives hours and a day received: price and delivery date. */
-const FIGURED_TOGETHER: Record<string, string | undefined> = { pricing: 'deadlines', deadlines: 'pricing' };
 /** The ways to ask for data: the forms, or e-mail to those one contacts. */
 const WAYS_TO_ASK = new Set([...APPLY, 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
@@ -208,10 +206,15 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
   const answer = answerOne(u, part, state, purpose, deadlinePassed);
   if (!answer) return [];
   // a question with both hours and the day an application came in asks both sums, joined or not
-  // ("price 15h incl VAT + stats deadline if complete appl. rec'd 20 Nov 2026")
+  // ("price 15h incl VAT + stats deadline if complete appl. rec'd 20 Nov 2026"); so does a price
+  // joined to a date ("Hva koster det, og rekker vi det før ferien om vi sender 1. april?")
   // (hours alone are work the user expects, not a price asked: "if it came in on 3 March and takes 10 hours, when do we get it?")
-  const together = part.figuresBoth ? FIGURED_TOGETHER[answer.intent] : undefined;
-  const figured = together === 'pricing' && !part.classification.keywordIntents.includes('pricing') ? undefined : together;
+  const figured =
+    answer.intent === 'pricing' && part.namesReceived && (part.namesHours || part.joins)
+      ? 'deadlines'
+      : answer.intent === 'deadlines' && part.namesHours && part.namesReceived && part.classification.keywordIntents.includes('pricing')
+        ? 'pricing'
+        : undefined;
   if ((!part.joins && !figured) || answer.alternatives || !isTopic(answer.intent)) return [answer];
   const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent)) ?? figured;
   if (!other) return [answer];
@@ -298,8 +301,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // someone's deadline to do something: the page gives none, only NPR's delivery times
   if (first.intent === 'deadlines' && part.userDeadline && !figures) return notAnswered();
   // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?")
-  // (also where the duration words would make it a delivery-time question by keyword: "Kor lenge blir opplysningane om meg lagra?")
-  const readsDeadlines = first.intent === 'deadlines' || (keywordIntents.includes('deadlines') && ranking.scoreOf('deadlines') >= first.score * KEYWORD_DECIDES_RATIO);
+  // (also where the duration words would make it a delivery-time question by keyword, or it reads as
+  // one's own data: "Kor lenge blir opplysningane om meg lagra?")
+  const readsDeadlines = first.intent === 'deadlines' || first.intent === 'own_data' || (keywordIntents.includes('deadlines') && ranking.scoreOf('deadlines') >= first.score * KEYWORD_DECIDES_RATIO);
   if (readsDeadlines && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
 
   let intent = routes && !isRoute(first.intent) ? ranking.intents.filter(isRoute).reduce((a, b) => (ranking.scoreOf(b) > ranking.scoreOf(a) ? b : a)) : first.intent;
@@ -365,8 +369,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // the two ways to apply are one question to the model; the purpose told them apart above
   const second = ranking.find((i) => i !== first.intent && !(APPLY.has(first.intent) && APPLY.has(i)));
   // two readings, and only the second named by keyword ("hva koster det å søke?", "what is the legal
-  // basis for NPR keeping identifiable info on everyone?"): the keyword decides
-  if (second && !routed && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent)) {
+  // basis for NPR keeping identifiable info on everyone?"): the keyword decides (not where the message
+  // names the first by keyword too: "I live in Sweden but was operated in Norway. Am I in this register?")
+  if (second && !routed && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);

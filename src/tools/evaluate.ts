@@ -69,8 +69,8 @@ export const QUESTION_SETS = [
   { name: 'blind15', dir: 'test/blind15', kind: 'blind', title: 'Blind set 15, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind16', dir: 'test/blind16', kind: 'blind', title: 'Blind set 16, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind17', dir: 'test/blind17', kind: 'blind', title: 'Blind set 17, by persona, half ordinary questions (tuned on since its first measurement)' },
-  { name: 'blind18', dir: 'test/blind18', kind: 'blind', title: 'Blind set 18, by persona, many near-misses and undocumented questions' },
-  { name: 'blind19', dir: 'test/blind19', kind: 'blind', title: 'Blind set 19, by persona, the brief\'s mix' },
+  { name: 'blind18', dir: 'test/blind18', kind: 'blind', title: 'Blind set 18, by persona, many near-misses and undocumented questions (tuned on since its first measurement)' },
+  { name: 'blind19', dir: 'test/blind19', kind: 'blind', title: 'Blind set 19, by persona, the brief\'s mix (tuned on since its first measurement)' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 

@@ -30,8 +30,9 @@ export interface Part {
   joins: boolean;
   /** Names a data category itself: a category another question names is not this one's ("30 or 60 days? and do identifiable data cost more?"). */
   namesCategory: boolean;
-  /** Holds both hours of work and a date an application came in: a price and a delivery date to compute ("12t inkl. mva, og 60d fra 14.12.2026?"). */
-  figuresBoth: boolean;
+  /** Holds hours of work ("12t inkl. mva"), and the day an application came in ("… og 60d fra 14.12.2026?"): a price, and a delivery date, to compute. */
+  namesHours: boolean;
+  namesReceived: boolean;
   /** Offers two things with "eller"/"or": the user may be asking which ("pris eller frist?"). */
   offersChoice: boolean;
   /** Words in it that only questions about other things use ("parkering"). */
@@ -515,6 +516,15 @@ export class Reader {
     return false;
   }
 
+  private anchoredApartFromBodies(read: WordParts, unmasked: WordParts, from: number, to: number): boolean {
+    if (!this.anchors.has(read, from, to)) return false;
+    if (!this.otherBodies.has(unmasked, from, to)) return true;
+    // (only a body named in more words than the anchor it holds: "REK-godkjenning" is both, and anchors)
+    const bodies = this.otherBodies.matches(unmasked, from, to);
+    const inBody = (a: { at: number; length: number }) => bodies.some((b) => b.length > a.length && b.at <= a.at && a.at + a.length <= b.at + b.length);
+    return this.anchors.matches(read, from, to).some((a) => !inBody(a));
+  }
+
   /** Whether the word at `at` follows a figure of hours: "1t jobb", "5 timer jobb" name the work, not a workplace. */
   private followsHours(words: readonly string[], at: number): boolean {
     const before = words[at - 1];
@@ -548,7 +558,8 @@ export class Reader {
       to,
       classification,
       joins,
-      figuresBoth: false,
+      namesHours: false,
+      namesReceived: false,
       namesCategory: this.categories.namedIn(read, from, to),
       offersChoice,
       foreign,
@@ -556,7 +567,8 @@ export class Reader {
       unknownObjects,
       said,
       conditional: this.conditionals.has(read, from, to),
-      anchored: this.anchors.has(read, from, to),
+      // (not by a word of another body's own name: "project funding")
+      anchored: this.anchoredApartFromBodies(read, unmasked, from, to),
       namesOtherBody: this.otherBodies.matches(unmasked, from, to).some((m) => !this.followsHours(read.words, m.at)),
       undocumented: this.classifier.keywordCount('not_documented', unmasked, from, to),
       userDeadline: this.userDeadline(read, from, to),
@@ -656,11 +668,13 @@ export class Reader {
       } else parts.push(this.part(topic, topicFeatures, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
     }
 
-    // (most messages hold at most one of the two figures)
-    if (hours !== undefined && received !== undefined) {
+    // which question holds the figures (a message of one question holds them all)
+    if (hours !== undefined || received !== undefined) {
       for (const p of parts) {
-        const slice = withoutRedactions.slice(places.starts[p.from]!, places.ends[p.to - 1]!);
-        p.figuresBoth = this.slots.hours(slice) !== undefined && this.slots.receivedDate(slice, now) !== undefined;
+        const whole = p.from === 0 && p.to === words.length;
+        const slice = whole ? '' : withoutRedactions.slice(places.starts[p.from]!, places.ends[p.to - 1]!);
+        p.namesHours = hours !== undefined && (whole || this.slots.hours(slice) !== undefined);
+        p.namesReceived = received !== undefined && (whole || this.slots.receivedDate(slice, now) !== undefined);
       }
     }
 
