@@ -49,6 +49,9 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'Hvilket nummer ringer jeg for å bestille time på sykehuset?',
     'Where can my patients check current waiting times for knee surgery?',
     'We are building a small register for our nursing homes. Can you help us decide which variables to use?',
+    // a patient's own wait for an operation; a sum with "on"
+    'Hvor lenge må jeg vente på en hofteoperasjon på Ullevål?',
+    'what is 25% VAT on 3 000 kr?',
     // a translation, asked in nynorsk
     'Kan du omsetje «anonyme data» til engelsk?',
     'How much does a flight to Bergen cost?',
@@ -414,6 +417,10 @@ describe('plain paraphrases get the topic', () => {
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
     ['Kva for nokre år har NPR data for?', 'data_period'],
+    ['Jeg har aldri søkt om registerdata før. Hvor starter jeg?', 'apply_research'],
+    ['hvor mange dager for anonyme data?', 'deadlines'],
+    ['hvem er det som styrer NPR?', 'data_controller'],
+    ['eksklusjonskriterier i NPR?', 'exclusions'],
     // a context sentence that says "never" does not ask who is left out
     ['What is NPR exactly? I have never used it.', 'registry_overview'],
     ['Jeg er stipendiat og skal bruke NPR-data. Hvilket skjema fyller jeg ut?', 'apply_research'],
@@ -468,6 +475,7 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'The hospital board wants admission figures for a capacity review, not research. Where do we send the request?',
     'We are a documentary film crew and want a few numbers from NPR. Which route is ours?',
     'Hvor sender vi en bestilling av tall til internkontroll?',
+    'We need NPR figures for the hospital\'s annual report. Which form do we use?',
     'Our municipality plans home care and would like NPR figures on residents. How do we request them?',
   ])('%s', async (q) => {
     expect((await ask(q)).intent).toBe('apply_non_research');
@@ -691,6 +699,7 @@ describe('in scope, but not in the documentation', () => {
     'Hvor lang er leveringstiden i praksis, i snitt?',
     // a faster delivery for more money: the page gives one rate and two delivery times
     'Can we get the extract sooner if we pay extra?',
+    'Can we get the data faster than the usual deadline, since they are our own patients?',
     // how long one's data are kept, said with a duration word: no delivery time
     'Hvor lenge blir opplysningene om meg liggende i NPR?',
     // a maximum the page never gives; a receipt; review before publishing; hours usually billed

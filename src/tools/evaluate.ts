@@ -71,8 +71,8 @@ export const QUESTION_SETS = [
   { name: 'blind17', dir: 'test/blind17', kind: 'blind', title: 'Blind set 17, by persona, half ordinary questions (tuned on since its first measurement)' },
   { name: 'blind18', dir: 'test/blind18', kind: 'blind', title: 'Blind set 18, by persona, many near-misses and undocumented questions (tuned on since its first measurement)' },
   { name: 'blind19', dir: 'test/blind19', kind: 'blind', title: 'Blind set 19, by persona, the brief\'s mix (tuned on since its first measurement)' },
-  { name: 'blind20', dir: 'test/blind20', kind: 'blind', title: 'Blind set 20, by persona, the brief\'s mix' },
-  { name: 'blind21', dir: 'test/blind21', kind: 'blind', title: 'Blind set 21, by persona, the brief\'s mix' },
+  { name: 'blind20', dir: 'test/blind20', kind: 'blind', title: 'Blind set 20, by persona, the brief\'s mix (tuned on since its first measurement)' },
+  { name: 'blind21', dir: 'test/blind21', kind: 'blind', title: 'Blind set 21, by persona, the brief\'s mix (tuned on since its first measurement)' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
