@@ -248,6 +248,13 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toMatch(/Helsedirektoratet/);
   });
 
+  it('two questions joined by a plus: both answered', async () => {
+    const r = await ask('stats turnaround + cost 3h incl VAT?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toContain('30 days');
+    expect(r.text).toContain('4,125');
+  });
+
   it('which days count, asked with no deadline word, then a price', async () => {
     const r = await ask('60 dagar: kalenderdagar eller vyrkedagar? og kva kostar 3 t?');
     expect(r.intent).toBe('deadlines');
@@ -636,6 +643,14 @@ describe('own data in a conversation', () => {
   });
 });
 
+describe('a message that goes on from the last with "and"', () => {
+  it('"and if it is only anonymous statistics after all?" is the delivery date for that category', async () => {
+    const replies = await conversation('How long for identifiable data?', 'if the complete application arrives on 4 January 2027, which date is that?', 'and if it turns out we only need anonymous statistics in the end?');
+    expect(replies.map((r) => r.intent)).toEqual(['deadlines', 'deadlines', 'deadlines']);
+    expect(replies[2]!.text).toMatch(/3 February 2027/);
+  });
+});
+
 describe('corrections in a conversation', () => {
   it('"3 hours" → "no, make it 12" → "and with VAT?" answers for 12', async () => {
     const replies = await conversation('3 hours', 'no, make it 12', 'and with VAT?');
@@ -691,6 +706,7 @@ describe('in scope, but not in the documentation', () => {
     'Hvor mange pasienter er registrert i NPR i dag?',
     'Oppdateres NPR hver måned?',
     // counts of what NPR holds: the page gives none
+    'antall unike pasienter i 2024?',
     'Hvor mange hjerteinfarktpasienter finnes i NPR for 2022?',
     'Roughly how many stroke admissions does NPR hold per year?',
     'Kan NPR sende dataene på en USB-pinne?',

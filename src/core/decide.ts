@@ -147,8 +147,9 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     pricing: u.hours !== undefined || u.bareNumber !== undefined,
     deadlines: u.received !== undefined || u.category !== undefined || otherCategory !== undefined,
   };
-  // (a correction at sentence length too: "sorry, my mistake – it's only aggregated statistics actually")
-  const short = u.tokens.length <= (u.corrects ? CORRECTION_MAX_WORDS : FOLLOW_UP_MAX_WORDS);
+  // (a correction at sentence length too: "sorry, my mistake – it's only aggregated statistics actually";
+  // and a message that goes on from the last: "and if it turns out I only need anonymous statistics?")
+  const short = u.tokens.length <= (u.corrects || u.continues ? CORRECTION_MAX_WORDS : FOLLOW_UP_MAX_WORDS);
   const followsUp = previous !== undefined && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || short);
   // an attempt to change the rules anywhere in a message is refused, whatever else it asks
   const refusal = Math.max(scope.refusal, u.refusalInSentences);

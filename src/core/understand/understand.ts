@@ -86,6 +86,8 @@ export interface Understanding {
   otherCategory?: (category: string) => string | undefined;
   /** Corrects what the conversation said ("sorry, my mistake", "I meant"). */
   corrects: boolean;
+  /** Opens with "and"/"og"/"but": it goes on from the conversation ("and if it turns out I only need anonymous statistics?"). */
+  continues: boolean;
   /** Some sentence asks something (a question mark, a question word, a request); else its parts are its sentences. */
   asks: boolean;
   hours?: number;
@@ -545,6 +547,11 @@ export class Reader {
       const w = read.words[i]!;
       if (w === 'eller' || w === 'or') offersChoice = true;
       else if (this.conjunctions.has(w) && (!this.alsoWords.has(w) || this.questionWords.has(read.words[i + 1] ?? ''))) joins = true;
+      // ("anon data turnaround + cost 4h ex VAT?": a plus or an ampersand joins like "and")
+      if (i > from && !joins) {
+        const gap = text.slice(places.ends[i - 1]!, places.starts[i]!);
+        if (gap.includes('+') || gap.includes('&')) joins = true;
+      }
       const info = features[i]!;
       if (info.content) said++;
       if (info.foreignness === 'foreign') foreign.push(w);
@@ -698,6 +705,7 @@ export class Reader {
       injection,
       asks: asking.length > 0,
       corrects: this.correctionWords.has(read),
+      continues: words.length > 0 && this.conjunctions.has(words[0]!),
       ...(this.otherKindWords.has(read) ? { otherCategory: this.categories.otherThan } : {}),
       hours,
       bareNumber: this.slots.bareNumber(withoutRedactions, raws),
