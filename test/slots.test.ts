@@ -51,6 +51,10 @@ describe('dates in a question', () => {
     ['mottatt i dag', '2026-11-25'],
     ['received yesterday', '2026-11-24'],
     ['1/12/26', '2026-12-01'],
+    // a time back from today
+    ['sendte komplett søknad for ni uker siden', '2026-09-23'],
+    ['70 dagar sidan me sende søknaden', '2026-09-16'],
+    ['it went in 3 weeks ago', '2026-11-04'],
   ])('%s → %s', (text, expected) => {
     expect(iso(slots.receivedDate(text, now))).toBe(expected);
   });

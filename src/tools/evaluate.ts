@@ -52,6 +52,7 @@ export const QUESTION_SETS = [
   { name: 'dev5', dir: 'test/dev5', kind: 'development', title: 'Development set 5, mostly ordinary questions in many wordings, by persona (written blind, then tuned on)' },
   { name: 'dev6', dir: 'test/dev6', kind: 'development', title: 'Development set 6 by persona: undocumented questions, two in one, indirect purposes, coverage (written blind, then tuned on)' },
   { name: 'dev7', dir: 'test/dev7', kind: 'development', title: 'Development set 7 by persona: ordinary questions in many wordings and the hard kinds (written blind, then tuned on)' },
+  { name: 'dev8', dir: 'test/dev8', kind: 'development', title: 'Development set 8 by persona: two questions in one, long messages, undocumented questions, near-misses (written blind, then tuned on)' },
   { name: 'blind1', dir: 'test/blind', kind: 'blind', title: 'Blind set 1, written apart from the training data' },
   { name: 'blind2', dir: 'test/blind2', kind: 'blind', title: 'Blind set 2, long Slack-style messages (partly tuned on since)' },
   { name: 'blind3', dir: 'test/blind3', kind: 'blind', title: 'Blind set 3, many kinds of writers (partly tuned on since)' },

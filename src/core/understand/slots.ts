@@ -151,6 +151,9 @@ export class SlotReader {
   private readonly weekday: RegExp;
   private readonly roleWords: Map<string, DateRole>;
   private readonly nextWords: Set<string>;
+  private readonly agoWords: Set<string>;
+  private readonly agoUnits: Map<string, number>;
+  private readonly timeAgo: RegExp;
 
   constructor(lexicon: Lexicon) {
     const calendar = calendarNames();
@@ -183,6 +186,12 @@ export class SlotReader {
     this.dayMonth = new RegExp(`(?<![\\p{N}])(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?(${months})\\.?(?:,?\\s+(\\d{4}))?(?![\\p{L}])`, 'giu');
     this.monthDay = new RegExp(`(?<![\\p{L}])(${months})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?(?![\\p{L}\\p{N}])`, 'giu');
     this.weekday = new RegExp(`(?<![\\p{L}])(${alternation([...this.weekdays.keys()])})(?![\\p{L}])`, 'giu');
+    this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
+    this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));
+    this.timeAgo = new RegExp(
+      `(?<![\\p{L}\\p{N}])(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})\\s+(?:${alternation([...this.agoWords])})(?![\\p{L}])`,
+      'iu',
+    );
     this.roleWords = new Map<string, DateRole>();
     for (const [role, words] of Object.entries(lexicon.dateRoles) as [Exclude<DateRole, 'other'>, string[]][]) for (const w of words) this.roleWords.set(w.toLowerCase(), role);
     this.nextWords = new Set(lexicon.nextWords.map((w) => w.toLowerCase()));
@@ -236,7 +245,8 @@ export class SlotReader {
     // a relative day's phrase is words of the message, its first and its last ("i" alone is not)
     const enders = this.relativeEnders;
     const relative = words.some((w) => this.relativeStarters.has(w)) && (!enders || words.some((w) => enders.has(w)));
-    if (!digits && !weekdays && !relative) return [];
+    const ago = words.some((w) => this.agoWords.has(w));
+    if (!digits && !weekdays && !relative && !ago) return [];
     const base = today(now);
     const found: { day: Day | undefined; at: number; end: number }[] = [];
     const withYear = (y: string | undefined, m: number, d: number) => {
@@ -274,6 +284,13 @@ export class SlotReader {
     if (relative) {
       const m = this.relativeDays.exec(text);
       if (m) push(addDays(base, this.relativeValues.get(m[1]!.toLowerCase().replace(/\s+/g, ' '))!), m.index, m[0].length);
+    }
+    if (ago) {
+      const m = this.timeAgo.exec(text);
+      if (m) {
+        const n = /^\d/.test(m[1]!) ? Number(m[1]) : this.numberWords.get(m[1]!.toLowerCase())!;
+        push(addDays(base, -n * this.agoUnits.get(m[2]!.toLowerCase())!), m.index, m[0].length);
+      }
     }
     return found
       .filter((f): f is { day: Day; at: number; end: number } => f.day !== undefined)
