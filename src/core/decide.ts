@@ -177,8 +177,14 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   }
 
   const answers: Answer[] = [];
+  let previousOutOfScope = false;
   for (const part of asked) {
-    for (const answer of answerPart(u, part, state, purpose, deadlinePassed)) {
+    // a vague question after one about something else asks about that too ("Hvor kan jeg parkere
+    // ved Haukeland, og hva koster det per time?")
+    const aboutTheLast: boolean = previousOutOfScope && part.pointsBack && !part.anchored && !part.namesHours && !part.namesReceived;
+    const given: Answer[] = aboutTheLast ? [] : answerPart(u, part, state, purpose, deadlinePassed);
+    previousOutOfScope = given.length > 0 && given.every((a) => a.fallback === 'out_of_scope');
+    for (const answer of given) {
       const last = answers[answers.length - 1];
       if (last && last.intent === answer.intent && !answer.alternatives && !last.alternatives) continue;
       answers.push(answer);

@@ -57,6 +57,8 @@ export const lexiconSchema = lazySchema((z) => {
     deathWords: words,
     /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
     relayPhrases: words,
+    /** Words that point back to what was just said ("og hva koster det?"). */
+    backReferences: words,
     /** Joining words that are mostly adverbs ("Dekker NPR også …?"): they join two questions only before a question word. */
     alsoWords: words,
     /** Words of arithmetic between figures ("7 ganger 1100", "15 % av 2 300"): a sum to do. */

@@ -28,6 +28,8 @@ export interface Part {
   aboutQuestions: boolean;
   /** Joins two things with "og"/"and": it may ask both ("pris og leveringstid?"). */
   joins: boolean;
+  /** Few telling words and one pointing back ("og hva koster det per time?"): about what was just said. */
+  pointsBack: boolean;
   /** Names a data category itself: a category another question names is not this one's ("30 or 60 days? and do identifiable data cost more?"). */
   namesCategory: boolean;
   /** Holds hours of work ("12t inkl. mva"), and the day an application came in ("… og 60d fra 14.12.2026?"): a price, and a delivery date, to compute. */
@@ -148,6 +150,8 @@ const SENTENCE_BREAK = /[?!;:\n]|\.\s|\s[–—-]\s/;
 /** Beside a question part with this few words that say something, the rest of the message counts for more. */
 const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
+/** A question of at most this many telling words with a word pointing back is about what was just said. */
+const POINTS_BACK_WORDS = 3;
 /** In a message this long (in words), a greeting is manners: the context of its questions is the rest. */
 const GREETING_IS_MANNERS_WORDS = 15;
 /** Above this probability of a refusal in the whole message, each sentence is checked for one. */
@@ -282,6 +286,7 @@ export class Reader {
   private readonly conjunctions: Set<string>;
   private readonly andWords: Set<string>;
   private readonly alsoWords: ReadonlySet<string>;
+  private readonly backReferences: ReadonlySet<string>;
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
   private readonly deadlineWords: TermList;
@@ -354,6 +359,7 @@ export class Reader {
     this.hourFigure = new RegExp(`^\\d+(?:[.,]\\d+)?(?:${lexicon.hourUnits.join('|')})$`);
     this.andWords = new Set(lexicon.andWords);
     this.alsoWords = new Set(lexicon.alsoWords);
+    this.backReferences = new Set(lexicon.backReferences);
     this.conjunctions = new Set(lexicon.andWords.filter((w) => !w.includes(' ')).concat(['men', 'but', 'or', 'eller']));
     // last: training reads the examples with every list above in place
     this.classifier = new IntentClassifier(intents, this.vocabulary, this.dictionary, known?.domain ?? [], (read, classifier) => this.forModels(read, classifier), trained?.classifier);
@@ -565,6 +571,7 @@ export class Reader {
       to,
       classification,
       joins,
+      pointsBack: said <= POINTS_BACK_WORDS && read.words.slice(from, to).some((w) => this.backReferences.has(w)),
       namesHours: false,
       namesReceived: false,
       namesCategory: this.categories.namedIn(read, from, to),
