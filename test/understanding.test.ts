@@ -51,6 +51,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'We are building a small register for our nursing homes. Can you help us decide which variables to use?',
     // a vague question pointing back at one about something else asks about that too
     'Hvor parkerer jeg ved St. Olavs, og hva koster det for en dag?',
+    'What is the minimum charge for an electrician in Bergen – is it two hours there as well?',
     // code for the bot to write, a copy of one's hospital record
     'Eg treng ein R-kode som reknar ut insidensratar.',
     'Hva koster en kopi av journalen min fra sykehuset?',
@@ -259,6 +260,12 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.intent).toBe('deadlines');
     expect(r.text).toContain('30 days');
     expect(r.text).toContain('4,125');
+  });
+
+  it('a question with hours after a choice of names is a question of its own', async () => {
+    const r = await ask('Hvem har ansvaret for registeret – FHI eller Helsedirektoratet? Og hva må vi budsjettere hvis det tar 4 timer?');
+    expect(r.intent).toBe('data_controller');
+    expect(r.text).toContain('4 400');
   });
 
   it('which days count, asked with no deadline word, then a price', async () => {

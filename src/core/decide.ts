@@ -181,7 +181,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   for (const part of asked) {
     // a vague question after one about something else asks about that too ("Hvor kan jeg parkere
     // ved Haukeland, og hva koster det per time?")
-    const aboutTheLast: boolean = previousOutOfScope && part.pointsBack && !part.anchored && !part.namesHours && !part.namesReceived;
+    const aboutTheLast: boolean = previousOutOfScope && part.pointsBack && !part.anchored;
     const given: Answer[] = aboutTheLast ? [] : answerPart(u, part, state, purpose, deadlinePassed);
     previousOutOfScope = given.length > 0 && given.every((a) => a.fallback === 'out_of_scope');
     for (const answer of given) {

@@ -668,6 +668,12 @@ export class Reader {
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_'));
       return blend(own, context, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
     };
+    // the figures a range of the message holds (only looked for where the message holds them)
+    const figuresIn = (from: number, to: number) => {
+      if (from === 0 && to === words.length) return { hours: hours !== undefined, received: received !== undefined };
+      const slice = withoutRedactions.slice(places.starts[from]!, places.ends[to - 1]!);
+      return { hours: hours !== undefined && this.slots.hours(slice) !== undefined, received: received !== undefined && this.slots.receivedDate(slice, now) !== undefined };
+    };
     for (const s of questions) {
       let classification = inContext(s.from, s.to);
       const last = parts[parts.length - 1];
@@ -675,7 +681,10 @@ export class Reader {
       const own = questions.length > 1 ? classify(s.from, s.to) : classification;
       const ownTopic = own.ranking.intent(0);
       const asksOther = ownTopic !== undefined && ownTopic !== classification.ranking.intent(0) && own.keywordIntents.includes(ownTopic);
-      if (last && !asksOther && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
+      // (nor one that gives hours to compute with where the one before gave none: "FHI eller
+      // Helsedirektoratet? Og hvor mye må jeg sette av hvis det tar 5 timer?")
+      const hoursApart = last !== undefined && hours !== undefined && figuresIn(s.from, s.to).hours !== figuresIn(last.from, last.to).hours;
+      if (last && !asksOther && !hoursApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
         parts[parts.length - 1] = this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
@@ -685,10 +694,9 @@ export class Reader {
     // which question holds the figures (a message of one question holds them all)
     if (hours !== undefined || received !== undefined) {
       for (const p of parts) {
-        const whole = p.from === 0 && p.to === words.length;
-        const slice = whole ? '' : withoutRedactions.slice(places.starts[p.from]!, places.ends[p.to - 1]!);
-        p.namesHours = hours !== undefined && (whole || this.slots.hours(slice) !== undefined);
-        p.namesReceived = received !== undefined && (whole || this.slots.receivedDate(slice, now) !== undefined);
+        const held = figuresIn(p.from, p.to);
+        p.namesHours = held.hours;
+        p.namesReceived = held.received;
       }
     }
 
