@@ -52,6 +52,10 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     // a vague question pointing back at one about something else asks about that too
     'Hvor parkerer jeg ved St. Olavs, og hva koster det for en dag?',
     'What is the minimum charge for an electrician in Bergen – is it two hours there as well?',
+    'Convert 2200 NOK to dollars please',
+    'fortell en vits om statistikere, takk',
+    'Hvor lang er leveringstiden på en ny laptop fra IT-avdelingen?',
+    'Families keep asking me: what does it cost per hour to park at the hospital?',
     // code for the bot to write, a copy of one's hospital record
     'Eg treng ein R-kode som reknar ut insidensratar.',
     'Hva koster en kopi av journalen min fra sykehuset?',
@@ -441,6 +445,8 @@ describe('plain paraphrases get the topic', () => {
     ['hvor mange dager for anonyme data?', 'deadlines'],
     ['hvem er det som styrer NPR?', 'data_controller'],
     ['eksklusjonskriterier i NPR?', 'exclusions'],
+    ['Hvilken e-postadresse kan jeg skrive til om NPR-data?', 'contact'],
+    ['Sender jeg søknaden i en portal, eller kan jeg maile den? Det er til et forskningsprosjekt.', 'apply_research'],
     // a context sentence that says "never" does not ask who is left out
     ['What is NPR exactly? I have never used it.', 'registry_overview'],
     ['Jeg er stipendiat og skal bruke NPR-data. Hvilket skjema fyller jeg ut?', 'apply_research'],
@@ -732,6 +738,9 @@ describe('in scope, but not in the documentation', () => {
     // who corrects errors in the registry; when NPR became identifiable
     'Tallene i NPR stemmer ikke med våre egne. Hvem retter opp feil?',
     'Når ble NPR personidentifiserbart?',
+    'Må søkeren ha norsk fødselsnummer?',
+    'Is there a fast-track for urgent NPR applications?',
+    'antall episoder per år i NPR?',
     // how long one's data are kept, said with a duration word: no delivery time
     'Hvor lenge blir opplysningene om meg liggende i NPR?',
     // a maximum the page never gives; a receipt; review before publishing; hours usually billed

@@ -74,8 +74,8 @@ export const QUESTION_SETS = [
   { name: 'blind19', dir: 'test/blind19', kind: 'blind', title: 'Blind set 19, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind20', dir: 'test/blind20', kind: 'blind', title: 'Blind set 20, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind21', dir: 'test/blind21', kind: 'blind', title: 'Blind set 21, by persona, the brief\'s mix (tuned on since its first measurement)' },
-  { name: 'blind22', dir: 'test/blind22', kind: 'blind', title: 'Blind set 22, by persona, the brief\'s mix' },
-  { name: 'blind23', dir: 'test/blind23', kind: 'blind', title: 'Blind set 23, by persona, the brief\'s mix' },
+  { name: 'blind22', dir: 'test/blind22', kind: 'blind', title: 'Blind set 22, by persona, the brief\'s mix (tuned on since its first measurement)' },
+  { name: 'blind23', dir: 'test/blind23', kind: 'blind', title: 'Blind set 23, by persona, the brief\'s mix (tuned on since its first measurement)' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
