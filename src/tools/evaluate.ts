@@ -76,8 +76,8 @@ export const QUESTION_SETS = [
   { name: 'blind21', dir: 'test/blind21', kind: 'blind', title: 'Blind set 21, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind22', dir: 'test/blind22', kind: 'blind', title: 'Blind set 22, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind23', dir: 'test/blind23', kind: 'blind', title: 'Blind set 23, by persona, the brief\'s mix (tuned on since its first measurement)' },
-  { name: 'blind24', dir: 'test/blind24', kind: 'blind', title: 'Blind set 24, by persona, the brief\'s mix' },
-  { name: 'blind25', dir: 'test/blind25', kind: 'blind', title: 'Blind set 25, by persona, the brief\'s mix' },
+  { name: 'blind24', dir: 'test/blind24', kind: 'blind', title: 'Blind set 24, by persona, the brief\'s mix (tuned on since its first measurement)' },
+  { name: 'blind25', dir: 'test/blind25', kind: 'blind', title: 'Blind set 25, by persona, the brief\'s mix (tuned on since its first measurement)' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
