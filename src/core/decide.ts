@@ -426,11 +426,8 @@ function withoutSmallTalk(c: Classification, words: number, messageKeywords: rea
   const long = words >= LONG_MESSAGE_WORDS;
   const dropped = (intent: string) => SMALL_TALK.has(intent) && (intent === 'help' ? long && !c.keywordIntents.includes(intent) : namesTopic || !c.keywordIntents.includes(intent));
   if (!dropped(top)) return c;
-  const kept = c.ranking.scores.map((p, i) => (dropped(c.ranking.intents[i]!) ? 0 : p));
-  const sum = kept.reduce((a, b) => a + b, 0);
-  if (sum === 0) return c;
-  const ranking = new Ranking(c.ranking.intents, kept.map((p) => p / sum));
-  return { ...c, ranking, confidence: ranking.score(0) };
+  const ranking = c.ranking.without(dropped);
+  return ranking ? { ...c, ranking, confidence: ranking.score(0) } : c;
 }
 
 /** The second topic one question names by keyword ("pris og leveringstid?"), if it asks two. */

@@ -54,6 +54,13 @@ export class Ranking {
     return new Ranking(intents, scores);
   }
 
+  /** The intents `drop` names taken out and the rest scaled to sum to one; undefined when nothing is left. */
+  without(drop: (intent: string) => boolean): Ranking | undefined {
+    const kept = this.scores.map((p, i) => (drop(this.intents[i]!) ? 0 : p));
+    const sum = kept.reduce((a, b) => a + b, 0);
+    return sum === 0 ? undefined : new Ranking(this.intents, kept.map((p) => p / sum));
+  }
+
   get length(): number {
     return this.scores.length;
   }

@@ -762,11 +762,8 @@ export class Reader {
 function withoutGreeting(c: Classification): Classification {
   const top = c.ranking.intent(0);
   if (top !== 'greeting' && top !== 'thanks') return c;
-  const kept = c.ranking.scores.map((p, i) => (c.ranking.intents[i] === 'greeting' || c.ranking.intents[i] === 'thanks' ? 0 : p));
-  const sum = kept.reduce((a, b) => a + b, 0);
-  if (sum === 0) return c;
-  const ranking = new Ranking(c.ranking.intents, kept.map((p) => p / sum));
-  return { ...c, ranking, confidence: ranking.score(0) };
+  const ranking = c.ranking.without((intent) => intent === 'greeting' || intent === 'thanks');
+  return ranking ? { ...c, ranking, confidence: ranking.score(0) } : c;
 }
 
 function blend(part: Classification, whole: Classification, weight: number): Classification {
