@@ -47,7 +47,7 @@ const FOLLOW_UP_CONFIDENCE = 0.8;
 const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
 const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria']);
-/** Topics any body has: a deadline, a price, an application, what it has registered about me. */
+/** Topics any body has: a deadline, a price, an application, what it has registered about me, whom to contact. */
 const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research', 'own_data', 'contact']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
@@ -310,8 +310,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?")
   // (also where the duration words would make it a delivery-time question by keyword, or it reads as
   // one's own data: "Kor lenge blir opplysningane om meg lagra?")
-  const readsDeadlines = first.intent === 'deadlines' || first.intent === 'own_data' || (keywordIntents.includes('deadlines') && ranking.scoreOf('deadlines') >= first.score * KEYWORD_DECIDES_RATIO);
-  if (readsDeadlines && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
+  const readsAsDeliveryOrOwnData = first.intent === 'deadlines' || first.intent === 'own_data' || (keywordIntents.includes('deadlines') && ranking.scoreOf('deadlines') >= first.score * KEYWORD_DECIDES_RATIO);
+  if (readsAsDeliveryOrOwnData && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
 
   let intent = routes && !isRoute(first.intent) ? ranking.intents.filter(isRoute).reduce((a, b) => (ranking.scoreOf(b) > ranking.scoreOf(a) ? b : a)) : first.intent;
   if (isTopic(intent) || intent === 'help') {
