@@ -55,6 +55,8 @@ describe('dates in a question', () => {
     ['sendte komplett søknad for ni uker siden', '2026-09-23'],
     ['70 dagar sidan me sende søknaden', '2026-09-16'],
     ['it went in 3 weeks ago', '2026-11-04'],
+    ['received tomorrow', '2026-11-26'],
+    ['mottatt i morgen', '2026-11-26'],
   ])('%s → %s', (text, expected) => {
     expect(iso(slots.receivedDate(text, now))).toBe(expected);
   });

@@ -273,6 +273,18 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('4 400');
   });
 
+  it('two data categories named before a duration: the delivery times, not "the page does not say"', async () => {
+    const r = await ask('Er det forskjell på anonyme og personidentifiserbare data her? Hvor lenge må vi regne med?');
+    expect(r.text).toContain('30 dager');
+    expect(r.text).toContain('60 dager');
+  });
+
+  it('"…, and also how long …" asks a second question', async () => {
+    const r = await ask('I have to state who the data controller is for NPR, and also how long we should expect to wait for anonymous data.');
+    expect(r.intent).toBe('data_controller');
+    expect(r.text).toContain('30 days');
+  });
+
   it('which days count, asked with no deadline word, then a price', async () => {
     const r = await ask('60 dagar: kalenderdagar eller vyrkedagar? og kva kostar 3 t?');
     expect(r.intent).toBe('deadlines');
@@ -451,6 +463,8 @@ describe('plain paraphrases get the topic', () => {
     ['Bydelen vår trenger tall fra NPR til planarbeid, ikke forskning. Hvordan går vi fram?', 'apply_non_research'],
     ['Can you look up whether I am in NPR? My ID number is 01017000027', 'own_data'],
     ['startår?', 'data_period'],
+    // two data categories named before a duration that asks the delivery time
+    ['Who actually runs NPR, is it Helsedirektoratet or FHI?', 'data_controller'],
     ['var list?', 'variables'],
     ['Sender jeg søknaden i en portal, eller kan jeg maile den? Det er til et forskningsprosjekt.', 'apply_research'],
     // a context sentence that says "never" does not ask who is left out

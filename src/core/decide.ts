@@ -63,7 +63,7 @@ const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSE
 /** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
 const LINKAGE_CONTEXT = 0.2;
 /** A topic this certain, whose answer is a name, answers a question that offers one undocumented alternative ("… or FHI?"). */
-const SETTLES_CHOICE = 0.9;
+const SETTLES_CHOICE = 0.85;
 /** Topics whose answer names who or which: the data controller, the law, whom to contact. */
 const NAMING_TOPICS = new Set(['data_controller', 'legal_basis', 'contact']);
 /** Greeting, thanks and help are what short messages say (help in so many words: "what can you do?"). */
@@ -311,7 +311,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (also where the duration words would make it a delivery-time question by keyword, or it reads as
   // one's own data: "Kor lenge blir opplysningane om meg lagra?")
   const readsAsDeliveryOrOwnData = first.intent === 'deadlines' || first.intent === 'own_data' || (keywordIntents.includes('deadlines') && ranking.scoreOf('deadlines') >= first.score * KEYWORD_DECIDES_RATIO);
-  if (readsAsDeliveryOrOwnData && part.otherDuration && !figures && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
+  // (not beside data categories: "forskjell på anonyme og personidentifiserbare data? Hvor lenge må jeg regne med?")
+  if (readsAsDeliveryOrOwnData && part.otherDuration && !figures && !u.namesCategory && !keywordIntents.some((k) => k !== 'deadlines' && isTopic(k))) return notAnswered();
 
   let intent = routes && !isRoute(first.intent) ? ranking.intents.filter(isRoute).reduce((a, b) => (ranking.scoreOf(b) > ranking.scoreOf(a) ? b : a)) : first.intent;
   if (isTopic(intent) || intent === 'help') {

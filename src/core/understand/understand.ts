@@ -103,6 +103,8 @@ export interface Understanding {
   freeCase?: string;
   purpose?: Purpose;
   namesNpr: boolean;
+  /** Names a data category anywhere, one or several ("anonyme og personidentifiserbare data"). */
+  namesCategory: boolean;
   namesOtherRegistry: boolean;
 
   /** Other registries named, as the user wrote them. */
@@ -422,7 +424,8 @@ export class Reader {
       // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
       if (!space && gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
       if (!this.conjunctions.has(read.words[i]!) || i + 1 >= count || i - from < 3) continue;
-      const next = read.words[i + 1]!;
+      // (past an "also" after it: "…, and also how long should we expect to wait?")
+      const next = this.alsoWords.has(read.words[i + 1]!) && i + 2 < count ? read.words[i + 2]! : read.words[i + 1]!;
       // ("…, eller er det berre for andre formål?" offers a choice within one question; "…, or what does it cost?" asks another)
       const choice = read.words[i] === 'eller' || read.words[i] === 'or';
       if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1) && !(choice && !this.requests.has(read, i + 1, Math.min(i + 3, count))))) {
@@ -730,6 +733,7 @@ export class Reader {
       freeCase: this.freeCases.find(read),
       purpose: this.purposes.find(read),
       namesNpr: this.npr.has(read),
+      namesCategory: this.categories.namedIn(read, 0, words.length),
       namesOtherRegistry: registries.length > 0,
       registries,
       yes: short && this.yes.has(read) && !this.no.has(read) && !this.acknowledgements.has(read),
