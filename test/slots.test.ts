@@ -57,6 +57,11 @@ describe('dates in a question', () => {
     ['it went in 3 weeks ago', '2026-11-04'],
     ['received tomorrow', '2026-11-26'],
     ['mottatt i morgen', '2026-11-26'],
+    // a weekday: the last one, the coming one after "neste", "til", or in a sentence that supposes
+    ['mottatt på mandag', '2026-11-23'],
+    ['hvis dere får den på mandag?', '2026-11-30'],
+    ['og om vi venter til fredag med å sende?', '2026-11-27'],
+    ['deadline if received last Friday?', '2026-11-20'],
   ])('%s → %s', (text, expected) => {
     expect(iso(slots.receivedDate(text, now))).toBe(expected);
   });

@@ -39,6 +39,7 @@ export const lexiconSchema = lazySchema((z) => {
     noWords: words,
     dateRoles: z.strictObject({ complete: words, received: words, sent: words }),
     nextWords: words,
+    lastWords: words,
     questionWords: perLang(words),
     whWords: words,
     requestWords: words,

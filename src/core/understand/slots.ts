@@ -151,6 +151,8 @@ export class SlotReader {
   private readonly weekday: RegExp;
   private readonly roleWords: Map<string, DateRole>;
   private readonly nextWords: Set<string>;
+  private readonly conditionals: Set<string>;
+  private readonly lastWords: Set<string>;
   private readonly agoWords: Set<string>;
   private readonly agoUnits: Map<string, number>;
   private readonly timeAgo: RegExp;
@@ -195,6 +197,8 @@ export class SlotReader {
     this.roleWords = new Map<string, DateRole>();
     for (const [role, words] of Object.entries(lexicon.dateRoles) as [Exclude<DateRole, 'other'>, string[]][]) for (const w of words) this.roleWords.set(w.toLowerCase(), role);
     this.nextWords = new Set(lexicon.nextWords.map((w) => w.toLowerCase()));
+    this.lastWords = new Set(lexicon.lastWords.map((w) => w.toLowerCase()));
+    this.conditionals = new Set(lexicon.conditionalWords.filter((w) => !w.includes(' ')).map((w) => w.toLowerCase()));
   }
 
   /**
@@ -275,7 +279,7 @@ export class SlotReader {
     if (weekdays) {
       for (const m of allMatches(this.weekday, text)) {
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
-        const next = before !== undefined && this.nextWords.has(before);
+        const next = before !== undefined && (this.nextWords.has(before) || (!this.lastWords.has(before) && this.supposes(text.slice(0, m.index))));
         const target = this.weekdays.get(m[1]!.toLowerCase())!;
         const back = (base.getUTCDay() - target + 7) % 7;
         push(next ? addDays(base, 7 - back || 7) : addDays(base, -back), m.index, m[0].length);
@@ -296,6 +300,12 @@ export class SlotReader {
       .filter((f): f is { day: Day; at: number; end: number } => f.day !== undefined)
       .sort((a, b) => a.at - b.at)
       .map((f) => ({ day: f.day, at: f.at, ...this.roleOf(text, f.at, f.end) }));
+  }
+
+  /** Whether the sentence before this point supposes ("hvis", "if"): a weekday in it is to come. */
+  private supposes(before: string): boolean {
+    const sentence = before.slice(Math.max(before.lastIndexOf('.'), before.lastIndexOf('?'), before.lastIndexOf('!')) + 1);
+    return tokenize(sentence).some((w) => this.conditionals.has(w));
   }
 
   /** The role words nearest a date, within its sentence, say what it is the date of. */
