@@ -761,6 +761,8 @@ describe('in scope, but not in the documentation', () => {
     'Må søkeren ha norsk fødselsnummer?',
     'Is there a fast-track for urgent NPR applications?',
     'antall episoder per år i NPR?',
+    // "mennesker" (people) is no request for a human
+    'Hvor mange mennesker er registrert i NPR til sammen?',
     // how long one's data are kept, said with a duration word: no delivery time
     'Hvor lenge blir opplysningene om meg liggende i NPR?',
     // a maximum the page never gives; a receipt; review before publishing; hours usually billed
