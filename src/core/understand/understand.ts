@@ -358,7 +358,7 @@ export class Reader {
     this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
     this.hourUnits = new Set(lexicon.hourUnits);
-    this.hourFigure = new RegExp(`^\\d+(?:[.,]\\d+)?(?:${lexicon.hourUnits.join('|')})$`);
+    this.hourFigure = new RegExp(`^\\d+(?:[.,]\\d+)?(?:${alternation(lexicon.hourUnits)})$`);
     this.andWords = new Set(lexicon.andWords);
     this.alsoWords = new Set(lexicon.alsoWords);
     this.backReferences = new Set(lexicon.backReferences);
