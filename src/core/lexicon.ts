@@ -39,6 +39,7 @@ export const lexiconSchema = lazySchema((z) => {
     noWords: words,
     dateRoles: z.strictObject({ complete: words, received: words, sent: words }),
     nextWords: words,
+    /** Words after which a weekday is the last one, whatever the sentence supposes ("if received last Friday"). */
     lastWords: words,
     questionWords: perLang(words),
     whWords: words,
