@@ -461,6 +461,11 @@ describe('plain paraphrases get the topic', () => {
     ['Hvilken e-postadresse kan jeg skrive til om NPR-data?', 'contact'],
     // a district that asks is not a breakdown by district; a pasted ID number is one's own data
     ['Bydelen vår trenger tall fra NPR til planarbeid, ikke forskning. Hvordan går vi fram?', 'apply_non_research'],
+    // data asked for in so many words, with a purpose other than research: that purpose's way to data
+    ['Eg jobbar med helseplanlegging i fylkeskommunen. Kan vi få tal frå NPR om kor mange eldre som vert innlagde?', 'apply_non_research'],
+    ['Our hospital board wants a quarterly report on readmissions. Can we get the figures from NPR for that?', 'apply_non_research'],
+    // (not when another topic's keyword says what is asked about the data, nor with figures)
+    ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
     ['Can you look up whether I am in NPR? My ID number is 01017000027', 'own_data'],
     ['startår?', 'data_period'],
     // two data categories named before a duration that asks the delivery time

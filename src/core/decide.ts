@@ -277,7 +277,16 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // in the question to show what else it is about (no foreign or unknown word, no other body or
   // registry) and a sure topic reading, it is the bot's topic ("kor lang tid tek det?")
   const nothingElse = part.foreign.length === 0 && part.unknown.length === 0 && !part.namesOtherBody && !u.namesOtherRegistry && !part.task && confidence >= SURE_TOPIC && scope.outOfScope >= scope.notDocumented;
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse) {
+  // a question that asks for NPR's data in so many words, for a purpose other than research, asks
+  // that purpose's way to data, whatever the data are about, and is in scope ("Vi jobber med
+  // planlegging i kommunen. Kan vi få tall fra NPR over …?")
+  // (not where another topic's keyword or figures say what about the data is asked: "hva koster det å
+  // få tall til kommunen?", "if we send a complete request for anonymous data on dec 14, when is it
+  // due?"; nor data already published: "can I get statistics without filing an application?"; nor
+  // one's own data: "when will I get my data?")
+  const otherTopicNamed = [...keywordIntents, ...part.classification.keywordIntents].some((k) => isTopic(k) && !isRoute(k));
+  const asksWay = u.purpose === 'non_research' && part.asksForData && (part.anchored || u.namesNpr) && !otherTopicNamed && u.hours === undefined && u.received === undefined && first.intent !== 'open_data';
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
@@ -293,8 +302,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // Hvordan går jeg fram for å få slike tall fra NPR?")
   const otherPurpose = u.purpose !== undefined && u.purpose !== 'research';
   const routeSum = otherPurpose ? ranking.intents.reduce((sum, i) => sum + (isRoute(i) ? ranking.scoreOf(i) : 0), 0) : 0;
-  const routes = otherPurpose && (isRoute(first.intent) || routeSum > first.score);
-  const routeConfidence = routes ? routeSum : confidence;
+  // (also when the question asks for data in so many words, above)
+  const routes = otherPurpose && (isRoute(first.intent) || routeSum > first.score || asksWay);
+  // (asked in so many words, the way is what is asked however little the model reads of it)
+  const routeConfidence = routes ? Math.max(routeSum, asksWay ? Math.max(confidence, FALLBACK_BELOW) : 0) : confidence;
   // a message's one question, vague on its own ("What should I tell her?"), is as sure as the whole
   // message when the whole reads the same topic
   const wholeAgrees = u.parts.length === 1 && u.classification.ranking.intent(0) === first.intent;

@@ -80,6 +80,8 @@ export const lexiconSchema = lazySchema((z) => {
     /** Words after which a question names what it is about ("søke om …", "time hos …", "apply for …"). */
     objectIntroducers: words,
     injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
+    /** A verb of asking for data with its object just after it ("kan vi få tall fra NPR"): a way to data is asked. */
+    dataRequests: z.strictObject({ verbs: words, objects: words }),
   });
 });
 export type Lexicon = z.infer<ReturnType<typeof lexiconSchema>>;

@@ -87,9 +87,15 @@ export class TermDictionary {
   private longer = new NumberTable([]);
   private longerPatterns: Pattern[][] = [];
   private longerLists = -1;
+  /**
+   * Parts that end a word ("*planlegging": "helseplanlegging"), or stand anywhere in it
+   * ("*kommune*": "fylkeskommunen"): the last part of Norwegian compounds. Few, so each new
+   * word is checked against all of them.
+   */
+  private readonly endings: { text: string; within: boolean; id: number }[] = [];
 
-  private part(word: string, prefix: boolean): number {
-    const key = `${prefix ? '*' : '='}${word}`;
+  private part(word: string, prefix: boolean, suffix = false): number {
+    const key = `${suffix ? (prefix ? '~*' : '~') : prefix ? '*' : '='}${word}`;
     let id = this.partIds.get(key);
     if (id !== undefined) return id;
     id = this.partIds.size;
@@ -97,7 +103,9 @@ export class TermDictionary {
     this.partIds.set(key, id);
     this.byFirst.push(undefined);
     this.cache.clear();
-    if (!prefix) {
+    if (suffix) {
+      this.endings.push({ text: word, within: prefix, id });
+    } else if (!prefix) {
       this.exact.set(word, [...(this.exact.get(word) ?? []), id]);
     } else {
       let node = this.prefixes;
@@ -111,7 +119,10 @@ export class TermDictionary {
     return id;
   }
 
-  /** A list of terms; a term ending in * matches any word that starts with it. */
+  /**
+   * A list of terms; a term ending in * matches any word that starts with it; a word of one
+   * starting with * any word that ends with it ("*planlegging"), or holds it ("*kommune*").
+   */
   list(terms: readonly string[]): TermList {
     const list = this.lists++;
     // what a word is to the lists changes with every list
@@ -125,8 +136,9 @@ export class TermDictionary {
         .split(/\s+/)
         .flatMap((w) => {
           const prefix = w.endsWith('*');
+          const suffix = w.startsWith('*') && w.length > 1;
           const words = tokenize(w);
-          return words.map((word, i) => this.part(word, prefix && i === words.length - 1));
+          return words.map((word, i) => this.part(word, prefix && i === words.length - 1, suffix && words.length === 1));
         }),
     }));
     for (const p of patterns) {
@@ -154,6 +166,7 @@ export class TermDictionary {
       if (!node) break;
       if (node.parts.length) ids.push(...node.parts);
     }
+    for (const ending of this.endings) if (ending.within ? word.includes(ending.text) : word.endsWith(ending.text)) ids.push(ending.id);
     const singles: number[] = [];
     const longerFirsts: number[] = [];
     for (const id of ids) {

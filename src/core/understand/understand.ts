@@ -55,6 +55,8 @@ export interface Part {
   namesOtherBody: boolean;
   /** Asks the bot to do a task: translate, write, compute, read through ("oversett …", "what is 1100 times 7?"). */
   task: boolean;
+  /** Asks for data in so many words ("kan vi få tall fra NPR", "can we get an extract"): with a purpose, that purpose's way to data. */
+  asksForData: boolean;
   /** Asks for someone's deadline to do something ("the deadline for the municipality to submit …"). */
   userDeadline: boolean;
   /** Asks how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?"). */
@@ -169,6 +171,9 @@ function arithmeticPattern({ operators, percentOf }: Lexicon['arithmetic']): Reg
   const words = (list: readonly string[]) => alternation(list).replace(/ /g, '\\s+');
   return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*%\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d`, 'i');
 }
+
+/** How many words may stand between a verb of asking for data and the data ("få alle tala frå NPR"). */
+const DATA_REQUEST_WINDOW = 4;
 
 /** How many words after "data om" are taken for what the data are about. */
 const MAX_TOPIC_WORDS = 5;
@@ -295,6 +300,8 @@ export class Reader {
   private readonly userActions: TermList;
   private readonly taskRequests: TermList;
   private readonly questionNouns: TermList;
+  private readonly dataRequestVerbs: TermList;
+  private readonly dataRequestObjects: TermList;
   private readonly acknowledgements: TermList;
   private readonly correctionWords: TermList;
   private readonly countWords: TermList;
@@ -351,6 +358,8 @@ export class Reader {
     this.userActions = list(lexicon.userActions);
     this.taskRequests = list(lexicon.taskRequests);
     this.questionNouns = list(lexicon.questionNouns);
+    this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
+    this.dataRequestObjects = list(lexicon.dataRequests.objects);
     this.otherKindWords = list(lexicon.otherKindWords);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
@@ -439,6 +448,17 @@ export class Reader {
       }
     }
     return out;
+  }
+
+  /** A verb of asking for data with data at most a few words after it, within [from, to). */
+  private asksForData(read: WordParts, from: number, to: number): boolean {
+    if (!this.dataRequestVerbs.has(read, from, to)) return false;
+    const objects = this.dataRequestObjects.starts(read);
+    for (const end of this.dataRequestVerbs.startsOf(read)) {
+      if (end <= from || end > to) continue;
+      if (objects.some((at) => at >= end && at <= end + DATA_REQUEST_WINDOW && at < to)) return true;
+    }
+    return false;
   }
 
   /** A full stop after a short form, a small letter next: "saksbeh. per søknad", not a new sentence. */
@@ -592,6 +612,7 @@ export class Reader {
       otherDuration: this.durationWords.has(read, from, to) && !this.deliveryWords.has(read, from, to),
       task: this.taskRequests.firstAt(read, from, to) === from || this.arithmetic.test(text.slice(places.starts[from]!, places.ends[to - 1]!)),
       aboutQuestions: this.questionNouns.has(read, from, to),
+      asksForData: this.asksForData(read, from, to),
       asksCount: this.asksCount(read, from, to),
       injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
     };
