@@ -466,6 +466,12 @@ describe('plain paraphrases get the topic', () => {
     ['Our hospital board wants a quarterly report on readmissions. Can we get the figures from NPR for that?', 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
+    // a patient's wish to see what NPR holds about her, relayed: the own-data route, also when the
+    // question only points on; "om ho" (whether she) is no own data
+    ['A patient wants to know what the hospital has sent to NPR about him. Who should I refer him to?', 'own_data'],
+    ['Ein pasient vil sjå sine eigne opplysningar i NPR. Kven skal eg vise han til?', 'own_data'],
+    ['Pasienten min spør om hun kan få vite hva som er registrert om henne i pasientregisteret. Hvem kontakter hun?', 'own_data'],
+    ['Ein stipendiat lurer på om ho kan søkje om NPR-data til doktorgraden. Kvar sender ho søknaden?', 'apply_research'],
     ['Can you look up whether I am in NPR? My ID number is 01017000027', 'own_data'],
     ['startår?', 'data_period'],
     // two data categories named before a duration that asks the delivery time

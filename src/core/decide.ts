@@ -51,6 +51,8 @@ const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'h
 const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research', 'own_data', 'contact']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
+/** A question with this few telling words only points on to what the message said before it ("Where should I send her?"). */
+const POINTING_ON_WORDS = 2;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
 const ASK_FOR_PERSON_AT = 0.4;
 /** How to apply: the purpose decides which route (research, the default, or another purpose). */
@@ -296,6 +298,13 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     ).sort((a, b) => b[1] - a[1])[0]!;
     // a question that names NPR is about NPR, even when the model reads it as about something else
     return fallback(kind === 'out_of_scope' && u.namesNpr && u.anchored ? 'not_documented' : kind, p);
+  }
+  // a message's one question that only points on ("What should I tell her?", "Who should I refer him
+  // to?"), naming no data itself, after someone's wish to see what NPR holds about them asks the
+  // own-data route, when the model has it
+  // among its first readings (not for the data of someone who died: the page says nothing of that)
+  if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && ranking.top(3).some((r) => r.intent === 'own_data') && !u.namesDeath) {
+    return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
   }
   // with a purpose other than research, the ways to ask for data are one reading: how to apply, whom to ask
   // (also when together they outweigh the best single reading: "Redaktøren vil ha landsdekkende tall.
