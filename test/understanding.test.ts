@@ -267,6 +267,13 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('4,125');
   });
 
+  // "kor lang tid må vi rekne med" asks a delivery time: reckoning with it is waiting for a delivery
+  it('how to apply and how long to reckon with: both answered', async () => {
+    const r = await ask('Korleis søkjer vi om data til forskingsprosjektet, og kor lang tid må vi rekne med?');
+    expect(r.intent).toBe('apply_research');
+    expect(r.text).toContain('60');
+  });
+
   it('a question with hours after a choice of names is a question of its own', async () => {
     const r = await ask('Hvem har ansvaret for registeret – FHI eller Helsedirektoratet? Og hva må vi budsjettere hvis det tar 4 timer?');
     expect(r.intent).toBe('data_controller');
