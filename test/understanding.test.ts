@@ -48,6 +48,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'How does a municipality apply for project funding from the directorate?',
     'Hvilket nummer ringer jeg for å bestille time på sykehuset?',
     'Where can my patients check current waiting times for knee surgery?',
+    'Kor lang er ventetida hjå augelegen i Førde for tida?',
     'We are building a small register for our nursing homes. Can you help us decide which variables to use?',
     // a vague question pointing back at one about something else asks about that too
     'Hvor parkerer jeg ved St. Olavs, og hva koster det for en dag?',
