@@ -64,6 +64,12 @@ describe('the vocabulary', () => {
     expect(typos.correct('parkering')).toBe('parkering');
   });
 
+  // who writes is said before the question: a professor is no data processor ("databehandler")
+  it('keeps the words for the people who write as they are', () => {
+    const words = testBot().reader.read('My professor, a statistician and an epidemiologist ask', new Date()).tokens;
+    expect(words).toEqual(expect.arrayContaining(['professor', 'statistician', 'epidemiologist']));
+  });
+
   it('reads two neighbouring letters swapped as one slip, in short words too, never the first letter', () => {
     const swaps = new Vocabulary(['registry', 'frist', 'what', 'who', 'registeret']);
     expect(swaps.correct('regsitry')).toBe('registry');
