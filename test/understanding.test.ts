@@ -474,6 +474,8 @@ describe('plain paraphrases get the topic', () => {
     ['Our hospital board wants a quarterly report on readmissions. Can we get the figures from NPR for that?', 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
+    // a vague last question is most about the sentence just before it that says what the writer wants to know
+    ['Hei! Jeg er lege på Haukeland og holder på med protokollen til en registerstudie sammen med to kolleger. Veilederen min ba meg finne ut hvilken lov NPR bygger på. Vet du det?', 'legal_basis'],
     // a patient's wish to see what NPR holds about her, relayed: the own-data route, also when the
     // question only points on; "om ho" (whether she) is no own data
     ['A patient wants to know what the hospital has sent to NPR about him. Who should I refer him to?', 'own_data'],

@@ -172,6 +172,10 @@ function arithmeticPattern({ operators, percentOf }: Lexicon['arithmetic']): Reg
   return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*%\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d`, 'i');
 }
 
+/** How much the sentence that says what the writer wants to know counts in a vague question's context. */
+const WISH_WEIGHT = 0.5;
+/** How many words may stand between a wish to know and its question word ("vite omtrent hvor", "find out on which"). */
+const EMBEDDED_GAP = 2;
 /** How many words may stand between a verb of asking for data and the data ("få alle tala frå NPR"). */
 const DATA_REQUEST_WINDOW = 4;
 
@@ -301,6 +305,8 @@ export class Reader {
   private readonly taskRequests: TermList;
   private readonly questionNouns: TermList;
   private readonly dataRequestVerbs: TermList;
+  private readonly wantToKnow: TermList;
+  private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
   private readonly acknowledgements: TermList;
   private readonly correctionWords: TermList;
@@ -359,6 +365,8 @@ export class Reader {
     this.taskRequests = list(lexicon.taskRequests);
     this.questionNouns = list(lexicon.questionNouns);
     this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
+    this.wantToKnow = list(lexicon.wantToKnow.phrases);
+    this.whetherWords = new Set(lexicon.wantToKnow.whether);
     this.dataRequestObjects = list(lexicon.dataRequests.objects);
     this.otherKindWords = list(lexicon.otherKindWords);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
@@ -488,6 +496,16 @@ export class Reader {
    */
   private indirectQuestion(read: WordParts, from: number, to: number): boolean {
     for (const end of this.relayPhrases.startsOf(read)) if (end > from && end < to && this.whWords.has(read.words[end]!)) return true;
+    return false;
+  }
+
+  /** A wish to know with a question word or "whether" at most EMBEDDED_GAP words after it ("find out on which law …"). */
+  private embeddedQuestion(read: WordParts, from: number, to: number): boolean {
+    for (const end of this.wantToKnow.startsOf(read)) {
+      if (end <= from || end >= to) continue;
+      // (not "know what to tell her": a question word before "to" asks how to act, not what is so)
+      for (let k = end; k < Math.min(end + EMBEDDED_GAP + 1, to); k++) if ((this.whWords.has(read.words[k]!) && read.words[k + 1] !== 'to') || this.whetherWords.has(read.words[k]!)) return true;
+    }
     return false;
   }
 
@@ -690,7 +708,12 @@ export class Reader {
       // (a short question how to go about it asks the way to data, whatever data the message described: "Korleis går vi fram?")
       const own = classify(from, to);
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_'));
-      return blend(own, context, vague ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
+      if (!vague) return blend(own, context, CONTEXT_WEIGHT);
+      // (and most about the sentence just before it when that says what the writer wants to know: "My professor
+      // asked me to find out on which law NPR is based … Can you tell me?")
+      const before = segments.filter((g) => g.to <= from).pop();
+      const wish = before && this.embeddedQuestion(read, before.from, before.to) ? before : undefined;
+      return blend(own, wish ? blend(context, classify(wish.from, wish.to), WISH_WEIGHT) : context, VAGUE_CONTEXT_WEIGHT);
     };
     // the figures a range of the message holds (only looked for where the message holds them)
     const figuresIn = (from: number, to: number) => {
