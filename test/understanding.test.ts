@@ -271,6 +271,13 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('4,125');
   });
 
+  // in a message where nothing asks, the sentence that says what the writer wants to know does
+  it('a forwarded wish to know, after a sentence saying who it comes from: one answer, to the wish', async () => {
+    const r = await ask('Videresender fra en stipendiat på avdelingen: hun vil vite om timeprisen på 1100 kr er uten mva.');
+    expect(r.intent).toBe('pricing');
+    expect(r.text).not.toContain('helsedata.no');
+  });
+
   // "kor lang tid må vi rekne med" asks a delivery time: reckoning with it is waiting for a delivery
   it('how to apply and how long to reckon with: both answered', async () => {
     const r = await ask('Korleis søkjer vi om data til forskingsprosjektet, og kor lang tid må vi rekne med?');

@@ -678,7 +678,10 @@ export class Reader {
     // ("… nytt pass? trenger det før en sykehusbehandling i utlandet")
     const marked = /\?/.test(withoutRedactions);
     const asking = segments.filter((s) => s.asks && !(marked && s.byVerb));
-    const questions = asking.length > 0 ? asking : segments;
+    // (in a message where nothing asks, the sentences that say what the writer wants to know do:
+    // "Forwarding for a user in our research group: they want to know whether the 1100 kr per hour includes VAT.")
+    const wishes = asking.length === 0 && segments.length > 1 ? segments.filter((s) => this.embeddedQuestion(read, s.from, s.to)) : [];
+    const questions = asking.length > 0 ? asking : wishes.length > 0 ? wishes : segments;
     // each range of the message is classified once, whatever asks for it (a message of one
     // sentence never asks for a range)
     let classified: Map<number, Classification> | undefined;
