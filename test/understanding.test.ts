@@ -482,6 +482,7 @@ describe('plain paraphrases get the topic', () => {
     // data asked for in so many words, with a purpose other than research: that purpose's way to data
     ['Eg jobbar med helseplanlegging i fylkeskommunen. Kan vi få tal frå NPR om kor mange eldre som vert innlagde?', 'apply_non_research'],
     ['Our hospital board wants a quarterly report on readmissions. Can we get the figures from NPR for that?', 'apply_non_research'],
+    ['We are building a quality dashboard for the ward. How do we request numbers from NPR?', 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
     // a vague last question is most about the sentence just before it that says what the writer wants to know
