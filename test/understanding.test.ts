@@ -485,6 +485,9 @@ describe('plain paraphrases get the topic', () => {
     ['We are building a quality dashboard for the ward. How do we request numbers from NPR?', 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
+    // the link to a page is no linkage of registries
+    ['Har du linken til søknadsskjemaet for forskning?', 'apply_research'],
+    ['Kan vi linke NPR-data med Reseptregisteret?', 'linkage'],
     // a vague last question is most about the sentence just before it that says what the writer wants to know
     ['Hei! Jeg er lege på Haukeland og holder på med protokollen til en registerstudie sammen med to kolleger. Veilederen min ba meg finne ut hvilken lov NPR bygger på. Vet du det?', 'legal_basis'],
     // a patient's wish to see what NPR holds about her, relayed: the own-data route, also when the

@@ -78,8 +78,8 @@ export const QUESTION_SETS = [
   { name: 'blind23', dir: 'test/blind23', kind: 'blind', title: 'Blind set 23, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind24', dir: 'test/blind24', kind: 'blind', title: 'Blind set 24, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind25', dir: 'test/blind25', kind: 'blind', title: 'Blind set 25, by persona, the brief\'s mix (tuned on since its first measurement)' },
-  { name: 'blind26', dir: 'test/blind26', kind: 'blind', title: 'Blind set 26, by persona, a quarter long messages and many undocumented questions' },
-  { name: 'blind27', dir: 'test/blind27', kind: 'blind', title: 'Blind set 27, by persona, indirect purposes, near-misses and non-native English' },
+  { name: 'blind26', dir: 'test/blind26', kind: 'blind', title: 'Blind set 26, by persona, a quarter long messages and many undocumented questions (tuned on since its first measurement)' },
+  { name: 'blind27', dir: 'test/blind27', kind: 'blind', title: 'Blind set 27, by persona, indirect purposes, near-misses and non-native English (tuned on since its first measurement)' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
