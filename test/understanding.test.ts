@@ -485,6 +485,8 @@ describe('plain paraphrases get the topic', () => {
     ['We are building a quality dashboard for the ward. How do we request numbers from NPR?', 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
+    // a full stop after a short form ("godkj.") ends no sentence
+    ['Trenger vi REK-godkj. før vi søker om NPR-data?', 'access_criteria'],
     // the link to a page is no linkage of registries
     ['Har du linken til søknadsskjemaet for forskning?', 'apply_research'],
     ['Kan vi linke NPR-data med Reseptregisteret?', 'linkage'],

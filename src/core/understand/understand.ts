@@ -469,9 +469,9 @@ export class Reader {
     return false;
   }
 
-  /** A full stop after a short form, a small letter next: "saksbeh. per søknad", not a new sentence. */
+  /** A full stop after a short form, a small letter or a digit next: "saksbeh. per søknad", "ca. 6 t", not a new sentence. */
   private abbreviationDot(gap: string, before: string, next: string): boolean {
-    return gap === '. ' && next !== next.toUpperCase() && this.abbreviations.has(before.toLowerCase());
+    return gap === '. ' && (next !== next.toUpperCase() || (next >= '0' && next <= '9')) && this.abbreviations.has(before.toLowerCase());
   }
 
   /**
