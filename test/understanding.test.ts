@@ -485,6 +485,8 @@ describe('plain paraphrases get the topic', () => {
     ['We are building a quality dashboard for the ward. How do we request numbers from NPR?', 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
+    // a question relayed with a pronoun ("Han spør hvilken lov …") is asked
+    ['Videresender fra en kollega på Ahus. Han spør hvilken lov NPR er hjemlet i. Kan du svare kort?', 'legal_basis'],
     // a full stop after a short form ("godkj.") ends no sentence
     ['Trenger vi REK-godkj. før vi søker om NPR-data?', 'access_criteria'],
     // the link to a page is no linkage of registries
