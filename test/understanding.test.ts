@@ -483,6 +483,9 @@ describe('plain paraphrases get the topic', () => {
     ['Eg jobbar med helseplanlegging i fylkeskommunen. Kan vi få tal frå NPR om kor mange eldre som vert innlagde?', 'apply_non_research'],
     ['Our hospital board wants a quarterly report on readmissions. Can we get the figures from NPR for that?', 'apply_non_research'],
     ['We are building a quality dashboard for the ward. How do we request numbers from NPR?', 'apply_non_research'],
+    // a compound's last part says what it is ("lokalavis" is a newspaper); internal use is no research
+    ['Jeg skriver for en lokalavis på Sørlandet. Hvor sender jeg en forespørsel om tall fra NPR?', 'apply_non_research'],
+    ['We need readmission figures from NPR for internal use only. How do we ask for them?', 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
     // a question relayed with a pronoun ("Han spør hvilken lov …") is asked
