@@ -278,6 +278,14 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).not.toContain('helsedata.no');
   });
 
+  // the ways to data are one family: an application named by keyword and read as whom to contact is another question
+  it('a price and whom to send the order to: both answered', async () => {
+    const r = await ask('Hva koster statistikk til styringsformål, og hvem sender vi bestillingen til?');
+    expect(r.intent).toBe('pricing');
+    expect(r.text).toContain('1 100');
+    expect(r.text).toContain('helseregistre@helsedir.no');
+  });
+
   // "kor lang tid må vi rekne med" asks a delivery time: reckoning with it is waiting for a delivery
   it('how to apply and how long to reckon with: both answered', async () => {
     const r = await ask('Korleis søkjer vi om data til forskingsprosjektet, og kor lang tid må vi rekne med?');

@@ -176,6 +176,8 @@ function arithmeticPattern({ operators, percentOf }: Lexicon['arithmetic']): Reg
 const WISH_WEIGHT = 0.5;
 /** How many words may stand between a wish to know and its question word ("vite omtrent hvor", "find out on which"). */
 const EMBEDDED_GAP = 2;
+/** The ways to data: the two routes to apply and whom to contact. */
+const WAYS_TO_DATA: ReadonlySet<string> = new Set(['apply_research', 'apply_non_research', 'contact']);
 /** How many words may stand between a verb of asking for data and the data ("få alle tala frå NPR"). */
 const DATA_REQUEST_WINDOW = 4;
 
@@ -730,7 +732,9 @@ export class Reader {
       // (not a question that names another topic by keyword of its own: "30 or 60 days? and does identifiable data cost more?")
       const own = questions.length > 1 ? classify(s.from, s.to) : classification;
       const ownTopic = own.ranking.intent(0);
-      const asksOther = ownTopic !== undefined && ownTopic !== classification.ranking.intent(0) && own.keywordIntents.includes(ownTopic);
+      // (the ways to data are one family: "… og hvem sender vi bestillingen til?" names an application and reads as whom to contact)
+      const named = (intent: string) => own.keywordIntents.includes(intent) || (WAYS_TO_DATA.has(intent) && own.keywordIntents.some((k: string) => WAYS_TO_DATA.has(k)));
+      const asksOther = ownTopic !== undefined && ownTopic !== classification.ranking.intent(0) && named(ownTopic);
       // (nor one that gives hours to compute with where the one before gave none: "FHI eller
       // Helsedirektoratet? Og hvor mye må jeg sette av hvis det tar 5 timer?")
       const hoursApart = last !== undefined && hours !== undefined && figuresIn(s.from, s.to).hours !== figuresIn(last.from, last.to).hours;
