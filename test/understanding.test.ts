@@ -498,6 +498,11 @@ describe('plain paraphrases get the topic', () => {
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
     // a question relayed with a pronoun ("Han spør hvilken lov …") is asked
     ['Videresender fra en kollega på Ahus. Han spør hvilken lov NPR er hjemlet i. Kan du svare kort?', 'legal_basis'],
+    // whether a kind of care is in NPR is what NPR contains (specialist care), not who is in it; one's own data asked for stays so
+    ['Blir konsultasjoner hos avtalespesialist registrert i NPR?', 'registry_overview'],
+    ['Kjem helsestasjonen med i NPR?', 'registry_overview'],
+    ['Are visits to the out-of-hours clinic in NPR?', 'registry_overview'],
+    ['Kan jeg se mine data fra poliklinikken i NPR?', 'own_data'],
     // a full stop after a short form ("godkj.") ends no sentence
     ['Trenger vi REK-godkj. før vi søker om NPR-data?', 'access_criteria'],
     // the link to a page is no linkage of registries

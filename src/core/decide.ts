@@ -51,6 +51,8 @@ const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'h
 const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research', 'own_data', 'contact']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
+/** Readings of a question whether a kind of care is in NPR: its contents answer it. */
+const COVERAGE_READINGS = new Set(['registry_overview', 'population', 'own_data']);
 /** A question with this few telling words only points on to what the message said before it ("Where should I send her?"). */
 const POINTING_ON_WORDS = 2;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
@@ -320,7 +322,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // a message's one question, vague on its own ("What should I tell her?"), is as sure as the whole
   // message when the whole reads the same topic
   const wholeAgrees = u.parts.length === 1 && u.classification.ranking.intent(0) === first.intent;
-  const sureEnough = Math.max(routeConfidence, wholeAgrees ? u.classification.confidence : 0);
+  // (a kind of care asked about: the readings of what NPR contains, who is in it and one's own data are
+  // one, below; not where one's own data are asked for: "Kan jeg se mine data fra poliklinikken?")
+  const coverage = COVERAGE_READINGS.has(first.intent) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked;
+  const coverageConfidence = coverage ? [...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0) : 0;
+  const sureEnough = Math.max(routeConfidence, coverageConfidence, wholeAgrees ? u.classification.confidence : 0);
   if (sureEnough < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
@@ -364,6 +370,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // a deceased relative's data: the own-data route is for one's own (and one's children's); the page says no more
   if (intent === 'own_data' && u.namesDeath) return fallback('not_documented');
 
+  // whether a kind of care is in NPR ("Is my visit to the GP registered in NPR?", "Er avtalespesialister
+  // med?") is what NPR contains: specialist care, in hospitals, outpatient clinics and at contract
+  // specialists; not who is in it, nor one's own data
+  if (coverage) intent = 'registry_overview';
+
   // what to check or how to apply, when the message links NPR with another registry, is the linkage
   // rules' question ("We will link NPR with the Cancer Registry. Anything to check before we apply?")
   if ((intent === 'access_criteria' || APPLY.has(intent)) && u.namesLinkage && u.namesOtherRegistry && ranking.scoreOf('linkage') >= LINKAGE_CONTEXT) intent = 'linkage';
@@ -401,7 +412,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // two readings, and only the second named by keyword ("hva koster det å søke?", "what is the legal
   // basis for NPR keeping identifiable info on everyone?"): the keyword decides (not where the message
   // names the first by keyword too: "I live in Sweden but was operated in Norway. Am I in this register?")
-  if (second && !routed && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
+  if (second && !routed && !coverage && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
@@ -425,7 +436,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByFigures &&
     !settledByKeyword &&
     !settledByConversation &&
-    !sameAnswer
+    !sameAnswer &&
+    !coverage
   ) {
     if (state?.intent === second.intent) return slots(second.intent);
     return { intent, confidence: conf, alternatives: [first.intent, second.intent] };

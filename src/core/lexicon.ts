@@ -82,6 +82,8 @@ export const lexiconSchema = lazySchema((z) => {
     injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
     /** A verb of asking for data with its object just after it ("kan vi få tall fra NPR"): a way to data is asked. */
     dataRequests: z.strictObject({ verbs: words, objects: words }),
+    /** Kinds of care ("fastlege", "outpatient"): whether NPR holds them is what it contains. */
+    careSettings: words,
     /** Wanting to know, then a question word or "whether" a word or two later: what a vague question asks. */
     wantToKnow: z.strictObject({ phrases: words, whether: words }),
   });

@@ -55,6 +55,8 @@ export interface Part {
   namesOtherBody: boolean;
   /** Asks the bot to do a task: translate, write, compute, read through ("oversett …", "what is 1100 times 7?"). */
   task: boolean;
+  /** Names a kind of care ("fastlege", "outpatient contacts"): asked whether NPR holds it, what NPR contains. */
+  namesCareSetting: boolean;
   /** Asks for data in so many words ("kan vi få tall fra NPR", "can we get an extract"): with a purpose, that purpose's way to data. */
   asksForData: boolean;
   /** Asks for someone's deadline to do something ("the deadline for the municipality to submit …"). */
@@ -307,6 +309,7 @@ export class Reader {
   private readonly taskRequests: TermList;
   private readonly questionNouns: TermList;
   private readonly dataRequestVerbs: TermList;
+  private readonly careSettings: TermList;
   private readonly wantToKnow: TermList;
   private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
@@ -367,6 +370,7 @@ export class Reader {
     this.taskRequests = list(lexicon.taskRequests);
     this.questionNouns = list(lexicon.questionNouns);
     this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
+    this.careSettings = list(lexicon.careSettings);
     this.wantToKnow = list(lexicon.wantToKnow.phrases);
     this.whetherWords = new Set(lexicon.wantToKnow.whether);
     this.dataRequestObjects = list(lexicon.dataRequests.objects);
@@ -633,6 +637,7 @@ export class Reader {
       task: this.taskRequests.firstAt(read, from, to) === from || this.arithmetic.test(text.slice(places.starts[from]!, places.ends[to - 1]!)),
       aboutQuestions: this.questionNouns.has(read, from, to),
       asksForData: this.asksForData(read, from, to),
+      namesCareSetting: this.careSettings.has(unmasked, from, to),
       asksCount: this.asksCount(read, from, to),
       injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
     };
