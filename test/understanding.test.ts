@@ -838,6 +838,9 @@ describe('in scope, but not in the documentation', () => {
     'Kan jeg lagre søknaden og fortsette senere?',
     'What is the phone number of the directorate\'s press office?',
     'Hvor lenge kan vi beholde dataene etter at studien er ferdig?',
+    // amendments to an application, and the language it may be written in
+    'Kan vi sende en endringssøknad til NPR i stedet for en ny søknad når vi vil ha ett år til?',
+    'Is there an English version of the NPR application form?',
   ])('%s', async (q) => {
     const r = await ask(q);
     expect(r).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented', sources: [], handoff: true });
