@@ -82,6 +82,9 @@ describe('rule-backed answers', () => {
     ['hva koster halvannen time', ['minst to timer', '2 200 kr', '2 750 kr']],
     ['What does half an hour cost?', ['at least two hours', 'NOK 2,200', 'NOK 2,750']],
     ['price for 12 hours', ['NOK 13,200', 'NOK 16,500']],
+    // the least an invoice can be, asked with no hours: the minimum hours' price, computed
+    ['Hva er minimumsprisen for et uttrekk fra NPR?', ['minst to timer', '2 200 kr', '2 750 kr']],
+    ["What's the minimum charge for NPR data?", ['at least two hours', 'NOK 2,200', 'NOK 2,750']],
   ])('pricing "%s"', async (q, facts) => {
     const r = await ask(bot, q);
     expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.estimate' });

@@ -95,6 +95,8 @@ export interface Answer {
   sourceCount?: SourceCount;
   /** A case the price entry names as free of charge ("klage"). */
   freeCase?: string;
+  /** Asks the least an invoice can be, with no hours: the price of the minimum hours is computed. */
+  minimum?: boolean;
   /** Asks whether weekends count: the answer says what the documentation says of days. */
   dayKind?: boolean;
   /** A non-research purpose and a question about the research forms: the answer starts with "no". */
@@ -391,7 +393,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (i === 'pricing') {
       // "and with VAT?" after an estimate keeps the hours of the conversation
       const hours = u.hours ?? (state?.intent === 'pricing' && u.tokens.length <= KEEP_HOURS_MAX_WORDS ? state.hours : undefined);
-      return { intent: i, confidence: c, hours, sourceCount: u.sourceCount, freeCase: u.freeCase };
+      return { intent: i, confidence: c, hours, sourceCount: u.sourceCount, freeCase: u.freeCase, minimum: hours === undefined && u.asksMinimum };
     }
     if (i === 'deadlines') {
       const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);

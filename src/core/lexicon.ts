@@ -84,6 +84,8 @@ export const lexiconSchema = lazySchema((z) => {
     dataRequests: z.strictObject({ verbs: words, objects: words }),
     /** Kinds of care ("fastlege", "outpatient"): whether NPR holds them is what it contains. */
     careSettings: words,
+    /** The least an invoice can be: with no hours, the price of the minimum hours. */
+    minimumWords: words,
     /** Wanting to know, then a question word or "whether" a word or two later: what a vague question asks. */
     wantToKnow: z.strictObject({ phrases: words, whether: words }),
   });

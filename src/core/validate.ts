@@ -34,7 +34,7 @@ export const CODE_ENTRIES: Record<string, string[]> = {
 const RULE_SECTIONS: Record<string, (e: KnowledgeEntry) => string[]> = {
   price: (e) => [
     ...(e.facts.baseFeeOneSourceNok !== undefined ? ['estimate-one', 'estimate-several', 'estimate-both'] : ['estimate']),
-    ...(e.facts.minimumHours !== undefined ? ['estimate-minimum'] : []),
+    ...(e.facts.minimumHours !== undefined ? ['estimate-minimum', 'minimum'] : []),
     ...(e.facts.billing === 'started-hour' ? ['estimate-started'] : []),
     ...Object.keys(e.freeCases ?? {}).map((c) => `free-${c}`),
   ],

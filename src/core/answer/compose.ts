@@ -142,14 +142,15 @@ export class Composer {
 
   private pricing(d: Answer, lang: Lang): Composed {
     if (d.freeCase) return composed(this.render('price', lang, `free-${d.freeCase}`), 'pricing.free');
-    if (d.hours === undefined) {
-      return composed(this.render('price', lang, undefined, { rateIncl: rateWithVat(this.priceFacts) }), 'pricing.rate');
-    }
     const facts = this.priceFacts;
+    // the least an invoice can be, asked with no hours: the price of the minimum hours, computed
+    const hours = d.hours ?? (d.minimum ? facts.minimumHours : undefined);
+    if (hours === undefined) return composed(this.render('price', lang, undefined, { rateIncl: rateWithVat(this.priceFacts) }), 'pricing.rate');
+    const minimum = d.hours === undefined;
     // with a base fee by number of sources, and the question not saying, both prices are given
     const counts: SourceCount[] = !hasBaseFee(facts) ? ['one'] : d.sourceCount ? [d.sourceCount] : ['one', 'several'];
-    const [first, second] = counts.map((c) => estimatePrice(facts, d.hours!, c)) as [PriceEstimate, PriceEstimate?];
-    const lead = first.raisedBy ? this.render('price', lang, `estimate-${first.raisedBy === 'minimum' ? 'minimum' : 'started'}`, { hours: first.hours, billedHours: first.billedHours }).text : undefined;
+    const [first, second] = counts.map((c) => estimatePrice(facts, hours, c)) as [PriceEstimate, PriceEstimate?];
+    const lead = minimum ? this.render('price', lang, 'minimum').text : first.raisedBy ? this.render('price', lang, `estimate-${first.raisedBy === 'minimum' ? 'minimum' : 'started'}`, { hours: first.hours, billedHours: first.billedHours }).text : undefined;
     const figures: Figure[] = [{ name: 'billedHours', display: formatNumber(first.billedHours, lang) }];
     let calculation: Rendered;
     if (!hasBaseFee(facts)) {

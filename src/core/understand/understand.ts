@@ -121,6 +121,8 @@ export interface Understanding {
   namesLinkage: boolean;
   /** Names registry data, NPR or a research project: what ties the question to the registry. */
   anchored: boolean;
+  /** Asks the least an invoice can be ("minimumsprisen", "the minimum charge"). */
+  asksMinimum: boolean;
   /** Says someone has died ("mor døde i fjor"). */
   namesDeath: boolean;
   /** Asks whether weekends or holidays count in the delivery time. */
@@ -310,6 +312,7 @@ export class Reader {
   private readonly questionNouns: TermList;
   private readonly dataRequestVerbs: TermList;
   private readonly careSettings: TermList;
+  private readonly minimumWords: TermList;
   private readonly wantToKnow: TermList;
   private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
@@ -371,6 +374,7 @@ export class Reader {
     this.questionNouns = list(lexicon.questionNouns);
     this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
     this.careSettings = list(lexicon.careSettings);
+    this.minimumWords = list(lexicon.minimumWords);
     this.wantToKnow = list(lexicon.wantToKnow.phrases);
     this.whetherWords = new Set(lexicon.wantToKnow.whether);
     this.dataRequestObjects = list(lexicon.dataRequests.objects);
@@ -798,6 +802,7 @@ export class Reader {
       namesLinkage,
       anchored: this.anchors.has(read),
       asksDayKind: this.dayKind.has(read),
+      asksMinimum: this.minimumWords.has(read),
       namesDeath: this.deathWords.has(read),
       namesForms: this.forms.has(read),
       today: today(now),
