@@ -20,6 +20,10 @@ describe('hours in a question', () => {
     ['twelve hours', 12],
     ['3 og en halv time', 3.5],
     ['2 timer og 30 minutter', 2.5],
+    // an amount denied is not the one meant
+    ['hun mente 30 minutter, ikke 3 timer', 0.5],
+    ['not 5 hours but 7 hours', 7],
+    ['ikkje 4 timar, men 6 timar', 6],
     ['8t', 8],
     // a number word and unit joined to numerals or other words are still read (the checks that
     // spare most messages the hour patterns look for whole words)

@@ -10,6 +10,8 @@ export function utcDay(year: number, month: number, day: number): Day | undefine
 }
 
 const DAY_MS = 86_400_000;
+/** Words for minutes after a number ("40 minutes", "30 min"): a part of an hour. */
+const MINUTE_UNITS = 'minutter|minutes|minutt|minute|mins|min';
 
 export function addDays(day: Day, days: number): Day {
   return new Date(day.getTime() + days * DAY_MS);
@@ -144,8 +146,9 @@ export class SlotReader {
   private readonly relativeDays: RegExp;
   private readonly relativeValues: Map<string, number>;
   private readonly hoursAfterNumber: RegExp;
+  private readonly deniedAmount: RegExp;
   private readonly hoursAfterWord: RegExp;
-  private readonly minutesAfterNumber = /(?<![\p{N},.])(\d+)\s*(?:min|minutt|minutter|minutes|minute|mins)(?![\p{L}])/iu;
+  private readonly minutesAfterNumber = new RegExp(`(?<![\\p{N},.])(\\d+)\\s*(?:${MINUTE_UNITS})(?![\\p{L}])`, 'iu');
   private readonly dayMonth: RegExp;
   private readonly monthDay: RegExp;
   private readonly weekday: RegExp;
@@ -183,6 +186,9 @@ export class SlotReader {
     const units = alternation(lexicon.hourUnits);
     const half = `(?:\\s+(${alternation(lexicon.halfWords).replace(/ /g, '\\s+')}))?`;
     this.hoursAfterNumber = new RegExp(`(?<![\\p{N},.])(\\d+(?:[.,]\\d+)?)${half}\\s*-?\\s*(?:${units})(?![\\p{L}])`, 'iu');
+    // an amount denied ("30 minutter, ikke 3 timer", "not 5 hours but 7") is not the one meant
+    const negations = alternation(lexicon.negationWords.filter((w) => !/\s/.test(w)));
+    this.deniedAmount = new RegExp(`(?<![\\p{L}])(${negations})\\s+\\d+(?:[.,]\\d+)?${half}\\s*-?\\s*(?:${units}|${MINUTE_UNITS})(?![\\p{L}])`, 'giu');
     this.hoursAfterWord = new RegExp(`(?<![\\p{L}])(${alternation([...this.numberWords.keys()])})${half}\\s+(?:${units})(?![\\p{L}])`, 'iu');
     const months = alternation([...this.months.keys()]);
     this.dayMonth = new RegExp(`(?<![\\p{N}])(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?(${months})\\.?(?:,?\\s+(\\d{4}))?(?![\\p{L}])`, 'giu');
@@ -205,8 +211,9 @@ export class SlotReader {
    * Hours of work named in the text: "5 timer", "3,5 t", "halvannen time", "twelve hours".
    * Where several readings overlap ("half an hour" holds "an hour"), the longest wins.
    */
-  hours(text: string, words: readonly string[] = tokenize(text)): number | undefined {
-    const digits = /\d/.test(text);
+  hours(written: string, words: readonly string[] = tokenize(written)): number | undefined {
+    const digits = /\d/.test(written);
+    const text = digits ? written.replace(this.deniedAmount, '$1') : written;
     if (!digits && !words.some((w) => this.hourStarters.has(w))) return undefined;
     // A reading's words are words of the message, so "a" or "to" alone ("what does it cost to
     // apply?") is no reason to search it for one: an hour phrase's first and last words (its
