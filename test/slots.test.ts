@@ -20,6 +20,9 @@ describe('hours in a question', () => {
     ['twelve hours', 12],
     ['3 og en halv time', 3.5],
     ['2 timer og 30 minutter', 2.5],
+    ['2 hours and 15 minutes', 2.25],
+    // minutes apart from the hours are another amount: the hours stand
+    ['an invoice for 3 hours, but the case officer spent 40 minutes', 3],
     // an amount denied is not the one meant
     ['hun mente 30 minutter, ikke 3 timer', 0.5],
     ['not 5 hours but 7 hours', 7],

@@ -12,6 +12,8 @@ export function utcDay(year: number, month: number, day: number): Day | undefine
 const DAY_MS = 86_400_000;
 /** Words for minutes after a number ("40 minutes", "30 min"): a part of an hour. */
 const MINUTE_UNITS = 'minutter|minutes|minutt|minute|mins|min';
+/** What may stand between hours and the minutes that add to them ("2 t 30 min", "2 hours and 30 minutes"). */
+const MINUTES_JOIN = /^[\s,]*(?:og|and|\+)?\s*$/i;
 
 export function addDays(day: Day, days: number): Day {
   return new Date(day.getTime() + days * DAY_MS);
@@ -226,16 +228,19 @@ export class SlotReader {
     const numberWord =
       OTHER_NUMERALS.test(text) ||
       ((!units || words.some((w) => units.has(beforeDigits(w)))) && (digits || !this.numberWordNeeded || words.some((w) => this.numberWords.has(w))));
-    const readings: { length: number; hours: number }[] = [];
+    const readings: { length: number; end: number; hours: number }[] = [];
     const p = phrase ? this.hourPhrases.exec(text) : null;
-    if (p) readings.push({ length: p[0].length, hours: this.hourPhraseValues.get(p[1]!.toLowerCase().replace(/\s+/g, ' '))! });
+    if (p) readings.push({ length: p[0].length, end: p.index + p[0].length, hours: this.hourPhraseValues.get(p[1]!.toLowerCase().replace(/\s+/g, ' '))! });
     const numeric = digits ? this.hoursAfterNumber.exec(text) : null;
-    if (numeric) readings.push({ length: numeric[0].length, hours: Number(numeric[1]!.replace(',', '.')) + (numeric[2] ? 0.5 : 0) });
+    if (numeric) readings.push({ length: numeric[0].length, end: numeric.index + numeric[0].length, hours: Number(numeric[1]!.replace(',', '.')) + (numeric[2] ? 0.5 : 0) });
     const word = numberWord ? this.hoursAfterWord.exec(text) : null;
-    if (word) readings.push({ length: word[0].length, hours: this.numberWords.get(word[1]!.toLowerCase())! + (word[2] ? 0.5 : 0) });
-    let hours = readings.sort((a, b) => b.length - a.length)[0]?.hours;
+    if (word) readings.push({ length: word[0].length, end: word.index + word[0].length, hours: this.numberWords.get(word[1]!.toLowerCase())! + (word[2] ? 0.5 : 0) });
+    const reading = readings.sort((a, b) => b.length - a.length)[0];
+    let hours = reading?.hours;
+    // minutes add to the hours they follow ("2 timer og 30 minutter"); apart from them they are
+    // another amount ("an invoice for 2 hours, but he spent 40 minutes"), and the hours stand
     const minutes = digits ? this.minutesAfterNumber.exec(text) : null;
-    if (minutes) hours = (hours ?? 0) + Number(minutes[1]) / 60;
+    if (minutes && (!reading || MINUTES_JOIN.test(text.slice(reading.end, minutes.index)))) hours = (hours ?? 0) + Number(minutes[1]) / 60;
     return hours !== undefined && hours > 0 && hours <= 10_000 ? hours : undefined;
   }
 
