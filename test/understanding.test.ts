@@ -286,6 +286,14 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('helseregistre@helsedir.no');
   });
 
+  // a price asked after a sentence giving the day the application came in, reading as much a delivery date: both, the date first
+  it('a day the application was complete, then a price question that reads as a delivery date too: both', async () => {
+    const r = await ask('Our application was complete on 10 February 2027. She wants the delivery date. And what is the price?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toContain('2027');
+    expect(r.text).toContain('1,100');
+  });
+
   // "kor lang tid må vi rekne med" asks a delivery time: reckoning with it is waiting for a delivery
   it('how to apply and how long to reckon with: both answered', async () => {
     const r = await ask('Korleis søkjer vi om data til forskingsprosjektet, og kor lang tid må vi rekne med?');

@@ -51,6 +51,8 @@ const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'h
 const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'pricing', 'apply_research', 'apply_non_research', 'own_data', 'contact']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
+/** How strongly a price question must also read as a delivery date to answer both, when a sentence before it gives the day the application came in. */
+const DATE_BEFORE_READS = 0.3;
 /** Readings of a question whether a kind of care is in NPR: its contents answer it. */
 const COVERAGE_READINGS = new Set(['registry_overview', 'population', 'own_data']);
 /** A question with this few telling words only points on to what the message said before it ("Where should I send her?"). */
@@ -222,12 +224,18 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
   // ("price 15h incl VAT + stats deadline if complete appl. rec'd 20 Nov 2026"); so does a price
   // joined to a date ("Hva koster det, og rekker vi det før ferien om vi sender 1. april?")
   // (hours alone are work the user expects, not a price asked: "if it came in on 3 March and takes 10 hours, when do we get it?")
+  // (and a price asked after a sentence giving the day an application came in, where the question
+  // reads as much a delivery date: "… fikk komplett søknad registrert 3. mars 2027. Hun vil vite
+  // leveringsdatoen. Og hva er minimumsprisen?")
+  const dateBefore = answer.intent === 'pricing' && u.received !== undefined && !part.namesReceived && part.classification.ranking.scoreOf('deadlines') >= DATE_BEFORE_READS;
   const figured =
     answer.intent === 'pricing' && part.namesReceived && (part.namesHours || part.joins)
       ? 'deadlines'
       : answer.intent === 'deadlines' && part.namesHours && part.namesReceived && part.classification.keywordIntents.includes('pricing')
         ? 'pricing'
-        : undefined;
+        : dateBefore
+          ? 'deadlines'
+          : undefined;
   if ((!part.joins && !figured) || answer.alternatives || !isTopic(answer.intent)) return [answer];
   const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent)) ?? figured;
   if (!other) return [answer];
@@ -239,6 +247,8 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
   const at = (given: Answer, asked: string) => (order.includes(given.intent) ? order.indexOf(given.intent) : order.indexOf(asked));
   const firstAt = at(answer, part.classification.ranking.intent(0)!);
   const secondAt = at(second, other);
+  // (the date's question was asked first, in the sentence before)
+  if (dateBefore) return [second, answer];
   return firstAt >= 0 && secondAt >= 0 && secondAt < firstAt ? [second, answer] : [answer, second];
 }
 
