@@ -294,6 +294,14 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('1,100');
   });
 
+  // a date asked beside the day the application goes in is the delivery date, a question of its own
+  it('which date to promise, and the hourly rate: the delivery date, then the price', async () => {
+    const r = await ask('Vi sender komplett søknad om anonyme data 4. mars 2027. Hvilken dato kan vi love prosjektgruppen, og hva er timeprisen?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toContain('3. april 2027');
+    expect(r.text).toContain('1 100');
+  });
+
   // "kor lang tid må vi rekne med" asks a delivery time: reckoning with it is waiting for a delivery
   it('how to apply and how long to reckon with: both answered', async () => {
     const r = await ask('Korleis søkjer vi om data til forskingsprosjektet, og kor lang tid må vi rekne med?');

@@ -253,9 +253,14 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
-  const { ranking, confidence, keywordIntents } = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents);
-  const first = ranking.at(0);
+  const read = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents);
+  const { ranking, keywordIntents } = read;
+  // a date asked beside the day an application came in is the delivery date ("They plan to submit on
+  // 18 December. What date can we promise them?")
+  const asksDeliveryDate = part.asksDate && u.received !== undefined;
+  const first = asksDeliveryDate ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) } : ranking.at(0);
   if (!first) return undefined;
+  const confidence = asksDeliveryDate ? first.score : read.confidence;
   const conf = round(confidence);
   const fallback = (kind: FallbackKind, c = conf): Answer => ({ intent: 'fallback', fallback: kind, confidence: round(c) });
   // not what the documentation answers: "it does not say" when the message is about NPR, else "I only know NPR"

@@ -86,6 +86,8 @@ export const lexiconSchema = lazySchema((z) => {
     careSettings: words,
     /** The least an invoice can be: with no hours, the price of the minimum hours. */
     minimumWords: words,
+    /** Asking for a date: beside the day an application came in, the delivery date asked. */
+    dateQuestions: words,
     /** Wanting to know, then a question word or "whether" a word or two later: what a vague question asks. */
     wantToKnow: z.strictObject({ phrases: words, whether: words }),
   });

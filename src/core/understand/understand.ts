@@ -55,6 +55,8 @@ export interface Part {
   namesOtherBody: boolean;
   /** Asks the bot to do a task: translate, write, compute, read through ("oversett …", "what is 1100 times 7?"). */
   task: boolean;
+  /** Asks for a date ("what date can we promise them?"). */
+  asksDate: boolean;
   /** Names a kind of care ("fastlege", "outpatient contacts"): asked whether NPR holds it, what NPR contains. */
   namesCareSetting: boolean;
   /** Asks for data in so many words ("kan vi få tall fra NPR", "can we get an extract"): with a purpose, that purpose's way to data. */
@@ -313,6 +315,7 @@ export class Reader {
   private readonly dataRequestVerbs: TermList;
   private readonly careSettings: TermList;
   private readonly minimumWords: TermList;
+  private readonly dateQuestions: TermList;
   private readonly wantToKnow: TermList;
   private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
@@ -375,6 +378,7 @@ export class Reader {
     this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
     this.careSettings = list(lexicon.careSettings);
     this.minimumWords = list(lexicon.minimumWords);
+    this.dateQuestions = list(lexicon.dateQuestions);
     this.wantToKnow = list(lexicon.wantToKnow.phrases);
     this.whetherWords = new Set(lexicon.wantToKnow.whether);
     this.dataRequestObjects = list(lexicon.dataRequests.objects);
@@ -642,6 +646,7 @@ export class Reader {
       aboutQuestions: this.questionNouns.has(read, from, to),
       asksForData: this.asksForData(read, from, to),
       namesCareSetting: this.careSettings.has(unmasked, from, to),
+      asksDate: this.dateQuestions.has(read, from, to),
       asksCount: this.asksCount(read, from, to),
       injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
     };
@@ -743,7 +748,10 @@ export class Reader {
       const ownTopic = own.ranking.intent(0);
       // (the ways to data are one family: "… og hvem sender vi bestillingen til?" names an application and reads as whom to contact)
       const named = (intent: string) => own.keywordIntents.includes(intent) || (WAYS_TO_DATA.has(intent) && own.keywordIntents.some((k: string) => WAYS_TO_DATA.has(k)));
-      const asksOther = ownTopic !== undefined && ownTopic !== classification.ranking.intent(0) && named(ownTopic);
+      // (nor where one of the two asks a date, beside the day an application came in: "What date can we
+      // promise them, and what's the hourly rate?")
+      const asksDeliveryDate = received !== undefined && last !== undefined && this.dateQuestions.has(read, s.from, s.to) !== this.dateQuestions.has(read, last.from, last.to);
+      const asksOther = asksDeliveryDate || (ownTopic !== undefined && ownTopic !== classification.ranking.intent(0) && named(ownTopic));
       // (nor one that gives hours to compute with where the one before gave none: "FHI eller
       // Helsedirektoratet? Og hvor mye må jeg sette av hvis det tar 5 timer?")
       const hoursApart = last !== undefined && hours !== undefined && figuresIn(s.from, s.to).hours !== figuresIn(last.from, last.to).hours;
