@@ -1,7 +1,7 @@
 import type { ConversationState } from './state/store.js';
 import { REFUSE_AT, type Part, type Understanding } from './understand/understand.js';
 import { Ranking, type Classification } from './understand/classifier.js';
-import { PURPOSE_ROUTES, type Purpose } from './answer/rules/routing.js';
+import { PURPOSE_ROUTES, WAYS_TO_DATA, type Purpose } from './answer/rules/routing.js';
 import type { Day } from './understand/slots.js';
 import type { SourceCount } from './answer/rules/deadlines.js';
 
@@ -63,8 +63,6 @@ const ASK_FOR_PERSON_AT = 0.4;
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
 const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
-/** The ways to ask for data: the forms, or e-mail to those one contacts. */
-const WAYS_TO_ASK = new Set([...APPLY, 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
 /** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
 const LINKAGE_CONTEXT = 0.2;
@@ -307,7 +305,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // få tall til kommunen?", "if we send a complete request for anonymous data on dec 14, when is it
   // due?"; nor data already published: "can I get statistics without filing an application?"; nor
   // one's own data: "when will I get my data?")
-  const otherTopicNamed = [...keywordIntents, ...part.classification.keywordIntents].some((k) => isTopic(k) && !isRoute(k));
+  const otherTopicNamed = keywordIntents.some((k) => isTopic(k) && !isRoute(k));
   const asksWay = u.purpose === 'non_research' && part.asksForData && (part.anchored || u.namesNpr) && !otherTopicNamed && u.hours === undefined && u.received === undefined && first.intent !== 'open_data';
   if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay) {
     const [kind, p] = (
@@ -322,8 +320,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   }
   // a message's one question that only points on ("What should I tell her?", "Who should I refer him
   // to?"), naming no data itself, after someone's wish to see what NPR holds about them asks the
-  // own-data route, when the model has it
-  // among its first readings (not for the data of someone who died: the page says nothing of that)
+  // own-data route, when the model has it among its first readings (not for the data of someone
+  // who died: the page says nothing of that)
   if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && ranking.top(3).some((r) => r.intent === 'own_data') && !u.namesDeath) {
     return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
   }
@@ -441,7 +439,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const named = keywordIntents.filter(isTopic);
   // two ways to ask for data offered by a user who said what the data are for: the purpose picks one
   // ("I'm doing a PhD. Do I use the forms on helsedata.no, or do I email someone?")
-  if (part.offersChoice && u.purpose !== undefined && named.length >= 2 && named.slice(0, 2).every((i) => WAYS_TO_ASK.has(i))) return slots(PURPOSE_ROUTES[u.purpose].intent);
+  if (part.offersChoice && u.purpose !== undefined && named.length >= 2 && named.slice(0, 2).every((i) => WAYS_TO_DATA.has(i))) return slots(PURPOSE_ROUTES[u.purpose].intent);
   // (both plausible: "pasientgrupper eller opphold som ikke er med" names two topics' words but asks one)
   if (part.offersChoice && named.length >= 2 && !routed && Math.min(ranking.scoreOf(named[0]!), ranking.scoreOf(named[1]!)) >= first.score * CHOICE_RATIO) return { intent: named[0]!, confidence: conf, alternatives: [named[0]!, named[1]!] };
   if (

@@ -88,9 +88,9 @@ export class TermDictionary {
   private longerPatterns: Pattern[][] = [];
   private longerLists = -1;
   /**
-   * Parts that end a word ("*planlegging": "helseplanlegging"), or stand anywhere in it
-   * ("*kommune*": "fylkeskommunen"): the last part of Norwegian compounds. Few, so each new
-   * word is checked against all of them.
+   * Parts that end a word ("*avis": "lokalavis"), or stand anywhere in it ("*planlegging*":
+   * "helseplanleggingen"): the last part of Norwegian compounds. Few, so each new word is
+   * checked against all of them.
    */
   private readonly endings: { text: string; within: boolean; id: number }[] = [];
 
@@ -121,7 +121,7 @@ export class TermDictionary {
 
   /**
    * A list of terms; a term ending in * matches any word that starts with it; a word of one
-   * starting with * any word that ends with it ("*planlegging"), or holds it ("*kommune*").
+   * starting with * any word that ends with it ("*avis"), or holds it ("*planlegging*").
    */
   list(terms: readonly string[]): TermList {
     const list = this.lists++;

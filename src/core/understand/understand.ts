@@ -7,7 +7,7 @@ import { REDACTED, redactIdentityNumbers } from '../privacy.js';
 import { FALLBACK_CLASSES } from '../decide.js';
 import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
 import { FreeCases } from '../answer/rules/pricing.js';
-import { PurposeReader, type Purpose } from '../answer/rules/routing.js';
+import { PurposeReader, WAYS_TO_DATA, type Purpose } from '../answer/rules/routing.js';
 import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState, type WordFeatures } from './classifier.js';
 import { LanguageDetector, type LanguageState, type WordScore } from './language.js';
 import { hasReadableText, normalise, tokenize } from './normalise.js';
@@ -182,8 +182,6 @@ function arithmeticPattern({ operators, percentOf }: Lexicon['arithmetic']): Reg
 const WISH_WEIGHT = 0.5;
 /** How many words may stand between a wish to know and its question word ("vite omtrent hvor", "find out on which"). */
 const EMBEDDED_GAP = 2;
-/** The ways to data: the two routes to apply and whom to contact. */
-const WAYS_TO_DATA: ReadonlySet<string> = new Set(['apply_research', 'apply_non_research', 'contact']);
 /** How many words may stand between a verb of asking for data and the data ("få alle tala frå NPR"). */
 const DATA_REQUEST_WINDOW = 4;
 

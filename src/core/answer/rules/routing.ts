@@ -11,6 +11,9 @@ export const PURPOSE_ROUTES: Record<Purpose, { intent: string; knowledge: string
   research: { intent: 'apply_research', knowledge: 'applying' },
 };
 
+/** The ways to data: the two routes to apply, and whom to contact. */
+export const WAYS_TO_DATA: ReadonlySet<string> = new Set(['apply_research', 'apply_non_research', 'contact']);
+
 /** How many words before a research word a negation denies it ("ikke tenkt som forskning"). */
 const DENIAL_REACH = 3;
 
