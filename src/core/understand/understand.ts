@@ -374,12 +374,12 @@ export class Reader {
     this.taskRequests = list(lexicon.taskRequests);
     this.questionNouns = list(lexicon.questionNouns);
     this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
+    this.dataRequestObjects = list(lexicon.dataRequests.objects);
     this.careSettings = list(lexicon.careSettings);
     this.minimumWords = list(lexicon.minimumWords);
     this.dateQuestions = list(lexicon.dateQuestions);
     this.wantToKnow = list(lexicon.wantToKnow.phrases);
     this.whetherWords = new Set(lexicon.wantToKnow.whether);
-    this.dataRequestObjects = list(lexicon.dataRequests.objects);
     this.otherKindWords = list(lexicon.otherKindWords);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
@@ -726,8 +726,8 @@ export class Reader {
       const own = classify(from, to);
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_'));
       if (!vague) return blend(own, context, CONTEXT_WEIGHT);
-      // (and most about the sentence just before it when that says what the writer wants to know: "My professor
-      // asked me to find out on which law NPR is based … Can you tell me?")
+      // (and most about the sentence just before it, when that says what the writer wants to know: "My
+      // professor asked me to find out on which law NPR is based … Can you tell me?")
       const before = segments.filter((g) => g.to <= from).pop();
       const wish = before && this.embeddedQuestion(read, before.from, before.to) ? before : undefined;
       return blend(own, wish ? blend(context, classify(wish.from, wish.to), WISH_WEIGHT) : context, VAGUE_CONTEXT_WEIGHT);
@@ -748,7 +748,7 @@ export class Reader {
       const named = (intent: string) => own.keywordIntents.includes(intent) || (WAYS_TO_DATA.has(intent) && own.keywordIntents.some((k: string) => WAYS_TO_DATA.has(k)));
       // (nor where one of the two asks a date, beside the day an application came in: "What date can we
       // promise them, and what's the hourly rate?")
-      const asksDeliveryDate = received !== undefined && last !== undefined && this.dateQuestions.has(read, s.from, s.to) !== this.dateQuestions.has(read, last.from, last.to);
+      const asksDeliveryDate = received !== undefined && last !== undefined && this.dateQuestions.has(read, s.from, s.to) !== last.asksDate;
       const asksOther = asksDeliveryDate || (ownTopic !== undefined && ownTopic !== classification.ranking.intent(0) && named(ownTopic));
       // (nor one that gives hours to compute with where the one before gave none: "FHI eller
       // Helsedirektoratet? Og hvor mye må jeg sette av hvis det tar 5 timer?")
