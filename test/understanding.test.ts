@@ -519,6 +519,9 @@ describe('plain paraphrases get the topic', () => {
     ['Kjem helsestasjonen med i NPR?', 'registry_overview'],
     ['Are visits to the out-of-hours clinic in NPR?', 'registry_overview'],
     ['Kan jeg se mine data fra poliklinikken i NPR?', 'own_data'],
+    // whom to send questions to, said so, is not decided by a keyword in what the questions are about
+    ['Hvor sender vi spørsmål om NPR som veilederne ikke dekker?', 'contact'],
+    ["For a colleague: where can researchers send questions about NPR that the online guides don't cover?", 'contact'],
     // a full stop after a short form ("godkj.") ends no sentence
     ['Trenger vi REK-godkj. før vi søker om NPR-data?', 'access_criteria'],
     // the link to a page is no linkage of registries

@@ -427,7 +427,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // two readings, and only the second named by keyword ("hva koster det å søke?", "what is the legal
   // basis for NPR keeping identifiable info on everyone?"): the keyword decides (not where the message
   // names the first by keyword too: "I live in Sweden but was operated in Norway. Am I in this register?")
-  if (second && !routed && !coverage && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
+  // (nor where the first is whom to send questions to, and says so: "where do they send questions
+  // about NPR that the guides don't cover?")
+  const whomToAsk = first.intent === 'contact' && part.aboutQuestions;
+  if (second && !routed && !coverage && !whomToAsk && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
@@ -452,7 +455,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByKeyword &&
     !settledByConversation &&
     !sameAnswer &&
-    !coverage
+    !coverage &&
+    !whomToAsk
   ) {
     if (state?.intent === second.intent) return slots(second.intent);
     return { intent, confidence: conf, alternatives: [first.intent, second.intent] };
