@@ -519,6 +519,8 @@ describe('plain paraphrases get the topic', () => {
     ['Kjem helsestasjonen med i NPR?', 'registry_overview'],
     ['Are visits to the out-of-hours clinic in NPR?', 'registry_overview'],
     ['Kan jeg se mine data fra poliklinikken i NPR?', 'own_data'],
+    // a question of its own asking for a person, beside context the page does not cover, is for a person
+    ['Our case is tricky: international partners and a rejected application. Can you pass this on to a human on the team?', 'handoff'],
     // whom to send questions to, said so, is not decided by a keyword in what the questions are about
     ['Hvor sender vi spørsmål om NPR som veilederne ikke dekker?', 'contact'],
     ["For a colleague: where can researchers send questions about NPR that the online guides don't cover?", 'contact'],

@@ -272,7 +272,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const namesConfidently = NAMING_TOPICS.has(first.intent) && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
   const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && namesConfidently;
   const inContext = u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented') && !namesConfidently;
-  const undocumented = !choiceTheTopicSettles && (keywordIntents.includes('not_documented') || inContext);
+  // (a question of its own asking for a person is for a person, whatever its context leaves undocumented:
+  // "… international partners and a rejected application. Can you pass this on to a human?")
+  const asksOnlyPerson = first.intent === 'handoff' && keywordIntents.includes('handoff') && !keywordIntents.includes('not_documented');
+  const undocumented = !choiceTheTopicSettles && (keywordIntents.includes('not_documented') || (inContext && !asksOnlyPerson));
   // (about another body or a thing never seen, it is not NPR's matter: "fristen for å
   // søke om dagpenger hos NAV", "fristen for å søke om foreldrepenger")
   const otherBodyAsked = u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored;
