@@ -537,6 +537,9 @@ describe('plain paraphrases get the topic', () => {
     ['Ein pasient vil sjå sine eigne opplysningar i NPR. Kven skal eg vise han til?', 'own_data'],
     ['Pasienten min spør om hun kan få vite hva som er registrert om henne i pasientregisteret. Hvem kontakter hun?', 'own_data'],
     ['Ein stipendiat lurer på om ho kan søkje om NPR-data til doktorgraden. Kvar sender ho søknaden?', 'apply_research'],
+    // "my data request" is a request for data, not one's own data
+    ["I'm writing for a newspaper, not research. Where do I send my data request to NPR?", 'apply_non_research'],
+    ['Kan jeg se mine data i NPR?', 'own_data'],
     ['Can you look up whether I am in NPR? My ID number is 01017000027', 'own_data'],
     ['startår?', 'data_period'],
     // two data categories named before a duration that asks the delivery time

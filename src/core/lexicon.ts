@@ -88,6 +88,8 @@ export const lexiconSchema = lazySchema((z) => {
     minimumWords: words,
     /** Asking for a date: beside the day an application came in, the delivery date asked. */
     dateQuestions: words,
+    /** Words that, just after an own-data term, make it about something else ("my data request"). */
+    ownDataExceptions: words,
     /** Wanting to know, then a question word or "whether" a word or two later: what a vague question asks. */
     wantToKnow: z.strictObject({ phrases: words, whether: words }),
   });

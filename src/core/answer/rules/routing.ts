@@ -14,6 +14,8 @@ export const PURPOSE_ROUTES: Record<Purpose, { intent: string; knowledge: string
 /** The ways to data: the two routes to apply, and whom to contact. */
 export const WAYS_TO_DATA: ReadonlySet<string> = new Set(['apply_research', 'apply_non_research', 'contact']);
 
+/** How many words after an own-data term may make it about something else ("innsyn i aggregerte tall"). */
+const OWN_DATA_EXCEPTION_REACH = 2;
 /** How many words before a research word a negation denies it ("ikke tenkt som forskning"). */
 const DENIAL_REACH = 3;
 
@@ -28,6 +30,8 @@ export class PurposeReader {
     kb: KnowledgeBase,
     list: (terms: readonly string[]) => TermList,
     private readonly negations: ReadonlySet<string> = new Set(),
+    /** Words that, just after an own-data term, make it about something else ("my data request"). */
+    private readonly ownDataExceptions: ReadonlySet<string> = new Set(),
   ) {
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
@@ -60,7 +64,9 @@ export class PurposeReader {
    * audit … the helsedata.no form looks like it's for research").
    */
   find(read: WordParts): Purpose | undefined {
-    if (this.terms.own_data.has(read)) return 'own_data';
+    // (not an own-data term followed by what makes it about something else: "my data request")
+    const ownData = this.terms.own_data.has(read) && this.terms.own_data.matches(read).some((m) => !read.words.slice(m.at + m.length, m.at + m.length + OWN_DATA_EXCEPTION_REACH).some((w) => this.ownDataExceptions.has(w)));
+    if (ownData) return 'own_data';
     if (this.notResearch.has(read)) return 'non_research';
     // research denied a few words before it ("det er ikke tenkt som forskning") is not the purpose
     const denied = (at: number) => read.words.slice(Math.max(0, at - DENIAL_REACH), at).some((w) => this.negations.has(w));
