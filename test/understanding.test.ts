@@ -519,6 +519,8 @@ describe('plain paraphrases get the topic', () => {
     ['Kjem helsestasjonen med i NPR?', 'registry_overview'],
     ['Are visits to the out-of-hours clinic in NPR?', 'registry_overview'],
     ['Kan jeg se mine data fra poliklinikken i NPR?', 'own_data'],
+    // someone to look at this: a person
+    ['Søknaden vår har ligget der lenge. Kan noen se på dette for oss?', 'handoff'],
     // a question of its own asking for a person, beside context the page does not cover, is for a person
     ['Our case is tricky: international partners and a rejected application. Can you pass this on to a human on the team?', 'handoff'],
     // whom to send questions to, said so, is not decided by a keyword in what the questions are about
