@@ -519,6 +519,9 @@ describe('plain paraphrases get the topic', () => {
     ['Kjem helsestasjonen med i NPR?', 'registry_overview'],
     ['Are visits to the out-of-hours clinic in NPR?', 'registry_overview'],
     ['Kan jeg se mine data fra poliklinikken i NPR?', 'own_data'],
+    // (also where no reading is sure enough to answer)
+    ['Does NPR have data from outpatient visits too, or only admissions?', 'registry_overview'],
+    ['Har NPR data fra dagbehandling også, eller bare innleggelser?', 'registry_overview'],
     // someone to look at this: a person
     ['Søknaden vår har ligget der lenge. Kan noen se på dette for oss?', 'handoff'],
     // a question of its own asking for a person, beside context the page does not cover, is for a person

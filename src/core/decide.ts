@@ -341,9 +341,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // message when the whole reads the same topic
   const wholeAgrees = u.parts.length === 1 && u.classification.ranking.intent(0) === first.intent;
   // (a kind of care asked about: the readings of what NPR contains, who is in it and one's own data are
-  // one, below; not where one's own data are asked for: "Kan jeg se mine data fra poliklinikken?")
-  const coverage = COVERAGE_READINGS.has(first.intent) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked;
-  const coverageConfidence = coverage ? [...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0) : 0;
+  // one, below, and so is a reading too unsure to answer, unless the question is whom to send
+  // questions to: "Does NPR have data from outpatient clinics too, or just admissions?"; not where
+  // one's own data are asked for: "Kan jeg se mine data fra poliklinikken?")
+  const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked;
+  const coverageConfidence = coverage ? Math.max([...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0), FALLBACK_BELOW) : 0;
   const sureEnough = Math.max(routeConfidence, coverageConfidence, wholeAgrees ? u.classification.confidence : 0);
   if (sureEnough < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
