@@ -522,6 +522,9 @@ describe('plain paraphrases get the topic', () => {
     // (also where no reading is sure enough to answer)
     ['Does NPR have data from outpatient visits too, or only admissions?', 'registry_overview'],
     ['Har NPR data fra dagbehandling også, eller bare innleggelser?', 'registry_overview'],
+    // help asked for in so many words in one sentence of a long message is asked
+    ["A colleague wants your help text for our wiki – which questions do you answer? I'll paste it in.", 'help'],
+    ['Support here: we need the help text for our intranet page. What sort of things can this bot answer?', 'help'],
     // someone to look at this: a person
     ['Søknaden vår har ligget der lenge. Kan noen se på dette for oss?', 'handoff'],
     // a question of its own asking for a person, beside context the page does not cover, is for a person

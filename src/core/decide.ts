@@ -483,7 +483,9 @@ function withoutSmallTalk(c: Classification, words: number, messageKeywords: rea
   const unnamed = words >= SHORT_MESSAGE_WORDS && !messageKeywords.some((k) => SMALL_TALK.has(k));
   if (words < LONG_MESSAGE_WORDS && !namesTopic && !unnamed) return c;
   const long = words >= LONG_MESSAGE_WORDS;
-  const dropped = (intent: string) => SMALL_TALK.has(intent) && (intent === 'help' ? long && !c.keywordIntents.includes(intent) : namesTopic || !c.keywordIntents.includes(intent));
+  // (help asked for in so many words anywhere in the message is asked: "User wants the help text – what
+  // kinds of questions can this bot answer?")
+  const dropped = (intent: string) => SMALL_TALK.has(intent) && (intent === 'help' ? long && !c.keywordIntents.includes(intent) && !messageKeywords.includes(intent) : namesTopic || !c.keywordIntents.includes(intent));
   if (!dropped(top)) return c;
   const ranking = c.ranking.without(dropped);
   return ranking ? { ...c, ranking, confidence: ranking.score(0) } : c;
