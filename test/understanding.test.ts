@@ -522,6 +522,8 @@ describe('plain paraphrases get the topic', () => {
     // (also where no reading is sure enough to answer)
     ['Does NPR have data from outpatient visits too, or only admissions?', 'registry_overview'],
     ['Har NPR data fra dagbehandling også, eller bare innleggelser?', 'registry_overview'],
+    // a greeting before a question about one's own data is manners
+    ['Hi there, what does NPR hold about me?', 'own_data'],
     // help asked for in so many words in one sentence of a long message is asked
     ["A colleague wants your help text for our wiki – which questions do you answer? I'll paste it in.", 'help'],
     ['Support here: we need the help text for our intranet page. What sort of things can this bot answer?', 'help'],

@@ -251,7 +251,7 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
-  const read = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents);
+  const read = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents, u.purpose === 'own_data');
   const { ranking, keywordIntents } = read;
   // a date asked beside the day an application came in is the delivery date ("They plan to submit on
   // 18 December. What date can we promise them?")
@@ -475,10 +475,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
  * topic ("hei, er det her jeg kan få se journalen min?") whatever greeting or thanks it names. Help
  * stays help in a shorter message, and when named in so many words ("what can you do?").
  */
-function withoutSmallTalk(c: Classification, words: number, messageKeywords: readonly string[]): Classification {
+function withoutSmallTalk(c: Classification, words: number, messageKeywords: readonly string[], namesOwnData = false): Classification {
   const top = c.ranking.intent(0);
   if (top === undefined || !SMALL_TALK.has(top)) return c;
-  const namesTopic = words >= SHORT_MESSAGE_WORDS && c.keywordIntents.some(isTopic);
+  // (one's own data named is a topic too: "Hei, kan dere slette opplysningene om meg fra NPR?")
+  const namesTopic = words >= SHORT_MESSAGE_WORDS && (c.keywordIntents.some(isTopic) || namesOwnData);
   // (anywhere in the message: "Hallo! Korleis går det med deg?")
   const unnamed = words >= SHORT_MESSAGE_WORDS && !messageKeywords.some((k) => SMALL_TALK.has(k));
   if (words < LONG_MESSAGE_WORDS && !namesTopic && !unnamed) return c;
