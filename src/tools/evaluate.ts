@@ -80,6 +80,8 @@ export const QUESTION_SETS = [
   { name: 'blind25', dir: 'test/blind25', kind: 'blind', title: 'Blind set 25, by persona, the brief\'s mix (tuned on since its first measurement)' },
   { name: 'blind26', dir: 'test/blind26', kind: 'blind', title: 'Blind set 26, by persona, a quarter long messages and many undocumented questions (tuned on since its first measurement)' },
   { name: 'blind27', dir: 'test/blind27', kind: 'blind', title: 'Blind set 27, by persona, indirect purposes, near-misses and non-native English (tuned on since its first measurement)' },
+  { name: 'blind28', dir: 'test/blind28', kind: 'blind', title: 'Blind set 28, by persona, the brief\'s mix' },
+  { name: 'blind29', dir: 'test/blind29', kind: 'blind', title: 'Blind set 29, by persona, long messages, two questions in one, plain questions in many wordings' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
