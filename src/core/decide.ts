@@ -472,20 +472,19 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 /**
  * A message read as small talk that asks something: its topic reading, renormalised. A long one
  * ("Hei. Eg er psykiater … Kva er rett veg å gå?") unless it names its small talk; one that names a
- * topic ("hei, er det her jeg kan få se journalen min?") whatever greeting or thanks it names. Help
- * stays help in a shorter message, and when named in so many words ("what can you do?").
+ * topic by keyword, or one's own data (`namesOwnData`: "Hei, kan dere slette opplysningene om meg
+ * fra NPR?"), whatever greeting or thanks it names. Help stays help in a shorter message, and when
+ * named in so many words anywhere in the message ("what can you do?").
  */
 function withoutSmallTalk(c: Classification, words: number, messageKeywords: readonly string[], namesOwnData = false): Classification {
   const top = c.ranking.intent(0);
   if (top === undefined || !SMALL_TALK.has(top)) return c;
-  // (one's own data named is a topic too: "Hei, kan dere slette opplysningene om meg fra NPR?")
   const namesTopic = words >= SHORT_MESSAGE_WORDS && (c.keywordIntents.some(isTopic) || namesOwnData);
   // (anywhere in the message: "Hallo! Korleis går det med deg?")
   const unnamed = words >= SHORT_MESSAGE_WORDS && !messageKeywords.some((k) => SMALL_TALK.has(k));
   if (words < LONG_MESSAGE_WORDS && !namesTopic && !unnamed) return c;
   const long = words >= LONG_MESSAGE_WORDS;
-  // (help asked for in so many words anywhere in the message is asked: "User wants the help text – what
-  // kinds of questions can this bot answer?")
+  // (help's keyword may stand in another sentence: "User wants the help text – what kinds of questions can this bot answer?")
   const dropped = (intent: string) => SMALL_TALK.has(intent) && (intent === 'help' ? long && !c.keywordIntents.includes(intent) && !messageKeywords.includes(intent) : namesTopic || !c.keywordIntents.includes(intent));
   if (!dropped(top)) return c;
   const ranking = c.ranking.without(dropped);

@@ -58,15 +58,19 @@ export class PurposeReader {
     return this.purposeWords.some((list) => list.has(read));
   }
 
+  /** An own-data term not followed by what makes it about something else ("my data request", "innsyn i aggregerte tall"). */
+  private namesOwnData(read: WordParts): boolean {
+    const followedByException = (end: number) => read.words.slice(end, end + OWN_DATA_EXCEPTION_REACH).some((w) => this.ownDataExceptions.has(w));
+    return this.terms.own_data.matches(read).some((m) => !followedByException(m.at + m.length));
+  }
+
   /**
    * Own data first; then a denial of research ("not a research study"); then the purpose named
    * first: people say what they do before they ask about the routes ("we're doing a clinical
    * audit … the helsedata.no form looks like it's for research").
    */
   find(read: WordParts): Purpose | undefined {
-    // (not an own-data term followed by what makes it about something else: "my data request")
-    const ownData = this.terms.own_data.has(read) && this.terms.own_data.matches(read).some((m) => !read.words.slice(m.at + m.length, m.at + m.length + OWN_DATA_EXCEPTION_REACH).some((w) => this.ownDataExceptions.has(w)));
-    if (ownData) return 'own_data';
+    if (this.namesOwnData(read)) return 'own_data';
     if (this.notResearch.has(read)) return 'non_research';
     // research denied a few words before it ("det er ikke tenkt som forskning") is not the purpose
     const denied = (at: number) => read.words.slice(Math.max(0, at - DENIAL_REACH), at).some((w) => this.negations.has(w));
