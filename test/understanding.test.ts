@@ -278,6 +278,19 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).not.toContain('helsedata.no');
   });
 
+  // a last sentence asking for answers to "both" asks nothing of its own: the questions are before it,
+  // one of them perhaps a wish to know or a part opened by "and if"
+  it.each([
+    ['Ein kollega lurer på om vi kan kople NPR med Medisinsk fødselsregister, og kor lang tid tek det å få anonyme data? Kan du svare på begge?', 'linkage', ['30']],
+    ['A student asked me which law NPR is based on and if Helsedirektoratet is the data controller. Can you help with both?', 'legal_basis', ['Helsedirektoratet']],
+    ['Vi diskuterte i går om private sykehus er med i NPR. Og hva koster en time saksbehandling? Kan du svare på begge deler?', 'exclusions', ['1 100']],
+  ])('"%s": both questions answered, not the pointer', async (text, intent, facts) => {
+    const r = await ask(text);
+    expect(r.intent).toBe(intent);
+    for (const f of facts) expect(r.text).toContain(f);
+    expect(r.intent).not.toBe('handoff');
+  });
+
   // the ways to data are one family: an application named by keyword and read as whom to contact is another question
   it('a price and whom to send the order to: both answered', async () => {
     const r = await ask('Hva koster statistikk til styringsformål, og hvem sender vi bestillingen til?');

@@ -92,6 +92,8 @@ export const lexiconSchema = lazySchema((z) => {
     ownDataExceptions: words,
     /** Wanting to know, then a question word or "whether" a word or two later: what a vague question asks. */
     wantToKnow: z.strictObject({ phrases: words, whether: words }),
+    /** A short sentence asking for answers to the questions before it ("Kan du svare på begge deler?"): no question of its own. */
+    bothPointers: words,
   });
 });
 export type Lexicon = z.infer<ReturnType<typeof lexiconSchema>>;

@@ -184,6 +184,8 @@ const WISH_WEIGHT = 0.5;
 const EMBEDDED_GAP = 2;
 /** How many words may stand between a verb of asking for data and the data ("få alle tala frå NPR"). */
 const DATA_REQUEST_WINDOW = 4;
+/** How long a sentence asking for answers to the questions before it may be ("Kan nokon svare på begge delar?"). */
+const POINTER_WORDS = 8;
 
 /** How many words after "data om" are taken for what the data are about. */
 const MAX_TOPIC_WORDS = 5;
@@ -315,6 +317,7 @@ export class Reader {
   private readonly minimumWords: TermList;
   private readonly dateQuestions: TermList;
   private readonly wantToKnow: TermList;
+  private readonly bothPointers: TermList;
   private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
   private readonly acknowledgements: TermList;
@@ -380,6 +383,7 @@ export class Reader {
     this.dateQuestions = list(lexicon.dateQuestions);
     this.wantToKnow = list(lexicon.wantToKnow.phrases);
     this.whetherWords = new Set(lexicon.wantToKnow.whether);
+    this.bothPointers = list(lexicon.bothPointers);
     this.otherKindWords = list(lexicon.otherKindWords);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
@@ -519,6 +523,32 @@ export class Reader {
       for (let k = end; k < Math.min(end + EMBEDDED_GAP + 1, to); k++) if ((this.whWords.has(read.words[k]!) && read.words[k + 1] !== 'to') || this.whetherWords.has(read.words[k]!)) return true;
     }
     return false;
+  }
+
+  /**
+   * The questions of a message whose last words ask for answers to them ("… og kor langt tilbake går
+   * dataa? Kan nokon svare på begge delar?"): the sentences before that pointer that ask, say what
+   * someone wants to know ("ein forskar lurer på om …") or relay a question, and a part opened by
+   * "and if" ("which years are in NPR and if the patients living abroad are included"). Undefined
+   * where the message holds no such pointer or nothing before it asks.
+   */
+  private pointedAt(read: WordParts, segments: readonly Segment[], asks: (s: Segment) => boolean): Segment[] | undefined {
+    if (segments.length < 2 || !this.bothPointers.has(read)) return undefined;
+    const at = segments.findIndex((s) => s.to - s.from <= POINTER_WORDS && this.bothPointers.has(read, s.from, s.to));
+    if (at < 1) return undefined;
+    const found = segments
+      .slice(0, at)
+      .flatMap((s) => this.splitAtWhether(read, s))
+      .filter((s) => asks(s) || this.embeddedQuestion(read, s.from, s.to) || this.indirectQuestion(read, s.from, s.to));
+    return found.length > 0 ? found : undefined;
+  }
+
+  /** A sentence parted before "and if", "og om": the part after asks ("… are in NPR and if the patients … are included"). */
+  private splitAtWhether(read: WordParts, s: Segment): Segment[] {
+    for (let i = s.from + 3; i + 1 < s.to; i++) {
+      if (this.andWords.has(read.words[i]!) && this.whetherWords.has(read.words[i + 1]!)) return [{ ...s, to: i }, { from: i + 1, to: s.to, asks: true, byVerb: false }];
+    }
+    return [s];
   }
 
   /** The words with those that name a purpose replaced: the models read what is asked, not what for. */
@@ -691,11 +721,12 @@ export class Reader {
     // beside a sentence with a question mark, one without it that only a verb opens states something
     // ("… nytt pass? trenger det før en sykehusbehandling i utlandet")
     const marked = /\?/.test(withoutRedactions);
-    const asking = segments.filter((s) => s.asks && !(marked && s.byVerb));
+    const asks = (s: Segment) => s.asks && !(marked && s.byVerb);
+    const asking = segments.filter(asks);
     // (in a message where nothing asks, the sentences that say what the writer wants to know do:
     // "Forwarding for a user in our research group: they want to know whether the 1100 kr per hour includes VAT.")
     const wishes = asking.length === 0 && segments.length > 1 ? segments.filter((s) => this.embeddedQuestion(read, s.from, s.to)) : [];
-    const questions = asking.length > 0 ? asking : wishes.length > 0 ? wishes : segments;
+    const questions = this.pointedAt(read, segments, asks) ?? (asking.length > 0 ? asking : wishes.length > 0 ? wishes : segments);
     // each range of the message is classified once, whatever asks for it (a message of one
     // sentence never asks for a range)
     let classified: Map<number, Classification> | undefined;
