@@ -82,6 +82,7 @@ export const QUESTION_SETS = [
   { name: 'blind27', dir: 'test/blind27', kind: 'blind', title: 'Blind set 27, by persona, indirect purposes, near-misses and non-native English (tuned on since its first measurement)' },
   { name: 'blind28', dir: 'test/blind28', kind: 'blind', title: 'Blind set 28, by persona, the brief\'s mix' },
   { name: 'blind29', dir: 'test/blind29', kind: 'blind', title: 'Blind set 29, by persona, long messages, two questions in one, plain questions in many wordings' },
+  { name: 'blind30', dir: 'test/blind30', kind: 'blind', title: 'Blind set 30, by persona, the brief\'s mix as busy staff type it in Slack' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
