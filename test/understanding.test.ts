@@ -271,6 +271,16 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('4,125');
   });
 
+  // two things listed with a plus are each asked, however little the model reads the second
+  it.each([
+    ['kostnad 12 t inkl mva + frist pid', ['13 200', '60']],
+    ['price 9h incl VAT + deadline pid', ['9,900', '60']],
+  ])('"%s": the price and the deadline', async (text, facts) => {
+    const r = await ask(text);
+    expect(r.intent).toBe('pricing');
+    for (const f of facts) expect(r.text).toContain(f);
+  });
+
   // in a message where nothing asks, the sentence that says what the writer wants to know does
   it('a forwarded wish to know, after a sentence saying who it comes from: one answer, to the wish', async () => {
     const r = await ask('Videresender fra en stipendiat på avdelingen: hun vil vite om timeprisen på 1100 kr er uten mva.');

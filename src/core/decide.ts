@@ -235,7 +235,7 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
           ? 'deadlines'
           : undefined;
   if ((!part.joins && !figured) || answer.alternatives || !isTopic(answer.intent)) return [answer];
-  const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent)) ?? figured;
+  const other = secondTopic(part.classification.ranking, part.classification.keywordIntents.filter((k) => k !== answer.intent), part.joinsBySymbol) ?? figured;
   if (!other) return [answer];
   const settled = Object.assign({}, part, { classification: Object.assign({}, part.classification, { ranking: Ranking.only(part.classification.ranking.intents, other) }) });
   const second = answerOne(u, settled, state, purpose, deadlinePassed);
@@ -492,10 +492,11 @@ function withoutSmallTalk(c: Classification, words: number, messageKeywords: rea
 }
 
 /** The second topic one question names by keyword ("pris og leveringstid?"), if it asks two. */
-export function secondTopic(ranking: Ranking, keywordIntents: readonly string[]): string | undefined {
+export function secondTopic(ranking: Ranking, keywordIntents: readonly string[], listed = false): string | undefined {
   const first = ranking.at(0);
   if (!first) return undefined;
   const other = keywordIntents.find((k) => isTopic(k));
   const score = other ? ranking.scoreOf(other) : 0;
-  return other && score >= first.score * BOTH_RATIO ? other : undefined;
+  // (two things listed with a plus are each asked, however little the model reads the second: "pris 20 t + frist pid")
+  return other && (listed || score >= first.score * BOTH_RATIO) ? other : undefined;
 }

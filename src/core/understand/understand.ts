@@ -28,6 +28,8 @@ export interface Part {
   aboutQuestions: boolean;
   /** Joins two things with "og"/"and": it may ask both ("pris og leveringstid?"). */
   joins: boolean;
+  /** Joins by a plus or an ampersand ("pris 20 t inkl mva + frist pid"): two things listed, each asked however little the model reads it. */
+  joinsBySymbol: boolean;
   /** Few telling words and one pointing back ("og hva koster det per time?"): about what was just said. */
   pointsBack: boolean;
   /** Names a data category itself: a category another question names is not this one's ("30 or 60 days? and do identifiable data cost more?"). */
@@ -627,6 +629,7 @@ export class Reader {
   /** `ownRefusal`: the model's reading of an attempt to change the rules in these words alone. */
   private part(read: WordParts, features: readonly WordFeatures[], unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: Places): Part {
     let joins = false;
+    let joinsBySymbol = false;
     let offersChoice = false;
     const foreign: string[] = [];
     const unknown: string[] = [];
@@ -639,7 +642,7 @@ export class Reader {
       // ("anon data turnaround + cost 4h ex VAT?": a plus or an ampersand joins like "and")
       if (i > from && !joins) {
         const gap = text.slice(places.ends[i - 1]!, places.starts[i]!);
-        if (gap.includes('+') || gap.includes('&')) joins = true;
+        if (gap.includes('+') || gap.includes('&')) joins = joinsBySymbol = true;
       }
       const info = features[i]!;
       if (info.content) said++;
@@ -654,6 +657,7 @@ export class Reader {
       to,
       classification,
       joins,
+      joinsBySymbol,
       pointsBack: said <= POINTS_BACK_WORDS && read.words.slice(from, to).some((w) => this.backReferences.has(w)),
       namesHours: false,
       namesReceived: false,
