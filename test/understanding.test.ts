@@ -271,6 +271,16 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('4,125');
   });
 
+  // after a question word, "and" and a verb open a second question, comma or not (not "… and are rejected")
+  it.each([
+    ['Which years does NPR cover and are patients treated abroad included?', 'data_period', ['1997', 'specialist health service']],
+    ['Hvilke år dekker NPR og er private sykehus med?', 'data_period', ['1997', 'selvbetalende']],
+  ])('"%s": both questions answered', async (text, intent, facts) => {
+    const r = await ask(text);
+    expect(r.intent).toBe(intent);
+    for (const f of facts) expect(r.text).toContain(f);
+  });
+
   // two things listed with a plus are each asked, however little the model reads the second
   it.each([
     ['kostnad 12 t inkl mva + frist pid', ['13 200', '60']],
@@ -513,6 +523,8 @@ describe('plain paraphrases get the topic', () => {
     ['Are outpatient clinic visits in NPR too?', 'registry_overview'],
     ['Do contract specialists report to NPR too?', 'registry_overview'],
     ['which paragraph is it?', 'legal_basis'],
+    // a data management plan is a research document, not "management"'s other purpose
+    ['what approvals do I need? REK, a data management plan, anything else?', 'access_criteria'],
     // a price asked by a municipality is a price, not the municipality's route
     ['As a municipality, what would we pay for NPR data?', 'pricing'],
     // two readings the purpose routes to one answer need no clarifying question
@@ -836,6 +848,9 @@ describe('in scope, but not in the documentation', () => {
     'Kan dere rette opp en feil diagnose som står om meg i NPR?',
     'Kan jeg få opplysningene mine slettet fra NPR?',
     'Må vi betale for saksbehandlingen hvis søknaden blir avslått?',
+    // what happens when an application is turned down: the page says nothing of refusals or appeals
+    'What happens if we apply and are rejected?',
+    'Kan vi klage om søknaden blir avslått?',
     // a deceased relative's data
     'Far min gikk bort i vår. Hvordan får jeg se hva NPR har registrert om ham?',
     // things the page never mentions

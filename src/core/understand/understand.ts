@@ -186,6 +186,8 @@ const WISH_WEIGHT = 0.5;
 const EMBEDDED_GAP = 2;
 /** How many words may stand between a verb of asking for data and the data ("få alle tala frå NPR"). */
 const DATA_REQUEST_WINDOW = 4;
+/** How many words a clause after "and" holds at least to be a question of its own without a comma before it ("og er private sykehus med?"). */
+const MIN_CLAUSE_WORDS = 4;
 /** How long a sentence asking for answers to the questions before it may be ("Kan nokon svare på begge delar?"). */
 const POINTER_WORDS = 8;
 
@@ -434,6 +436,11 @@ export class Reader {
       const k = opener(at);
       return this.questionWords.has(read.words[k]!) && !this.whWords.has(read.words[k]!) && !this.requests.has(read, k, Math.min(k + 2, count));
     };
+    // where the sentence that holds word k ends
+    const sentenceEnd = (k: number) => {
+      for (let j = k + 1; j < count; j++) if (SENTENCE_BREAK.test(text.slice(places.ends[j - 1]!, places.starts[j]!))) return j;
+      return count;
+    };
     let asksAfterComma = false;
     // the part before "…, and who do we contact?": the question mark ends both (not "…, or is it anonymous?": one question)
     let joined: Segment | undefined;
@@ -463,7 +470,11 @@ export class Reader {
       const next = this.alsoWords.has(read.words[i + 1]!) && i + 2 < count ? read.words[i + 2]! : read.words[i + 1]!;
       // ("…, eller er det berre for andre formål?" offers a choice within one question; "…, or what does it cost?" asks another)
       const choice = read.words[i] === 'eller' || read.words[i] === 'or';
-      if (this.whWords.has(next) || (gap.includes(',') && opens(i + 1) && !(choice && !this.requests.has(read, i + 1, Math.min(i + 3, count))))) {
+      // (a verb after "and" opens a second question where a question word opened the first, comma or
+      // not: "What years does NPR cover and are patients with private health insurance included?")
+      // (a clause of its own: not "What happens if we apply and are rejected?")
+      const afterQuestion = gap.includes(',') || (!choice && this.whWords.has(read.words[opener(from)]!) && sentenceEnd(i + 1) - (i + 1) >= MIN_CLAUSE_WORDS);
+      if (this.whWords.has(next) || (afterQuestion && opens(i + 1) && !(choice && !this.requests.has(read, i + 1, Math.min(i + 3, count))))) {
         // the conjunction opens a second question; the first asks too when it holds a question word
         // of its own ("en forsker spør hva som er lovhjemmelen og hvem som er databehandler")
         const asksWithin = this.whWords.has(next) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
