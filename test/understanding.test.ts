@@ -281,6 +281,14 @@ describe('every question asked is answered, in order, each with its figure', () 
     for (const f of facts) expect(r.text).toContain(f);
   });
 
+  // an unsure question one of whose readings the next question settles asks that: no clarifying question before the answer
+  it('a vague question, then one that settles it: one answer, no choice offered', async () => {
+    const r = await ask('Hei. Jeg er lege på et lokalsykehus og lurer på hvordan registeret håndterer pasienter som kommer inn med ambulanse, men som allerede er døde ved ankomst. Vi snakket om dette på morgenmøtet. Er de med i NPR, og er det andre grupper som ikke blir registrert?');
+    expect(r.intent).toBe('exclusions');
+    expect(r.text).toContain('død ved ankomst');
+    expect(r.text).not.toMatch(/Mener du|Er det /);
+  });
+
   // two things listed with a plus are each asked, however little the model reads the second
   it.each([
     ['kostnad 12 t inkl mva + frist pid', ['13 200', '60']],

@@ -199,7 +199,10 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // small talk or a fallback beside a real answer is manners or noise: the answer is what counts
   // (but beside a question the documentation does not answer, an unsure reading of another is no answer)
   const undocumentedToo = answers.some((a) => a.namesUndocumented);
-  const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED));
+  // (and an unsure question one of whose readings another question settles asks that: "Why do our
+  // numbers differ from NPR? Are insurance-funded patients at private hospitals left out?")
+  const settledElsewhere = (a: Answer) => a.alternatives !== undefined && answers.some((b) => b !== a && !b.alternatives && a.alternatives!.includes(b.intent));
+  const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED) && !settledElsewhere(a));
   if (attempt) return topics.length > 0 ? { answers: topics, purpose, instructionsIgnored: true } : refuse();
   // a message that asks nothing but for a person ("It's way past your deadline. I need somebody to
   // look at this today.") is answered with the person first
