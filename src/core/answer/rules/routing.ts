@@ -16,6 +16,8 @@ export const WAYS_TO_DATA: ReadonlySet<string> = new Set(['apply_research', 'app
 
 /** How many words after an own-data term may make it about something else ("innsyn i aggregerte tall"). */
 const OWN_DATA_EXCEPTION_REACH = 2;
+/** How many words before a research word an other purpose's word describes it ("planning a research project"). */
+const DESCRIBES_RESEARCH_REACH = 3;
 /** How many words before a research word a negation denies it ("ikke tenkt som forskning"). */
 const DENIAL_REACH = 3;
 
@@ -77,7 +79,10 @@ export class PurposeReader {
     const mentions = this.terms.research.starts(read);
     if (mentions.length > 0 && mentions.every(denied)) return 'non_research';
     const research = mentions.find((at) => !denied(at)) ?? -1;
-    const other = this.terms.non_research.firstAt(read);
+    // an other purpose's word just before research describes the research ("I'm planning a research
+    // project", "planning a study on …"): not the purpose
+    const describesResearch = (at: number) => mentions.some((r) => r > at && r - at <= DESCRIBES_RESEARCH_REACH);
+    const other = this.terms.non_research.starts(read).find((at) => !describesResearch(at)) ?? -1;
     if (research < 0) return other < 0 ? undefined : 'non_research';
     return other >= 0 && other < research ? 'non_research' : 'research';
   }
