@@ -289,6 +289,16 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).not.toMatch(/Mener du|Er det /);
   });
 
+  // after a comma and "og"/"and", a question word after a preposition or a hedge opens a second question
+  it.each([
+    ['Hva koster det å få anonyme data, og fra hvilket år har NPR data?', 'pricing', ['1 100', '1997']],
+    ["We need person-level data for a cohort. What will NPR charge, and roughly how long before we have the data in hand?", 'pricing', ['1,100', '60']],
+  ])('"%s": both questions answered', async (text, intent, facts) => {
+    const r = await ask(text);
+    expect(r.intent).toBe(intent);
+    for (const f of facts) expect(r.text).toContain(f);
+  });
+
   // two things listed with a plus are each asked, however little the model reads the second
   it.each([
     ['kostnad 12 t inkl mva + frist pid', ['13 200', '60']],
@@ -670,6 +680,13 @@ describe('routing by purpose, only when the question asks how to get data', () =
     expect((await ask('Vi i kommunen trenger tall om innleggelser til planlegging. Hvem skal vi kontakte?')).intent).toBe('apply_non_research');
   });
 
+  // an other purpose's word just before research describes the research, it is not the purpose
+  it.each(["We're planning a study on hip fractures. How do we apply for NPR data?", "I'm planning a research project on readmissions. How do I apply?"])('%s: the research route', async (q) => {
+    const r = await ask(q);
+    expect(r.intent).toBe('apply_research');
+    expect(r.text).toContain('helsedata.no');
+  });
+
   it('a choice between two ways to ask for data is settled by the purpose the user gave', async () => {
     expect((await ask('I am writing my master thesis on stroke care. Should I fill in the form on helsedata.no, or do I email somebody?')).intent).toBe('apply_research');
     expect((await ask('Vi lager en intern kvalitetsrapport. Skal vi bruke skjemaet på helsedata.no, eller sende e-post?')).intent).toBe('apply_non_research');
@@ -727,6 +744,8 @@ describe('terse questions', () => {
     ['avtalespes. inkludert?', 'registry_overview', 'nb'],
     // a full stop after a short form ends no sentence
     ['hva er saksbeh. tid for pers. data?', 'deadlines', 'nb'],
+    // "persondata" names identifiable data: a delivery, not how long something else lasts
+    ['kor lenge for persondata?', 'deadlines', 'nn'],
     ['Hva bruker NPR opplysningene til?', 'purpose', 'nb'],
     // with hours, a word never seen is an abbreviation, not what the question is about
     ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],

@@ -43,6 +43,8 @@ export const lexiconSchema = lazySchema((z) => {
     lastWords: words,
     questionWords: perLang(words),
     whWords: words,
+    /** Prepositions and hedges before a question word that opens a second question ("…, og fra hvilket år …", "…, and roughly what …"). */
+    whPrepositions: words,
     requestWords: words,
     dataAnchors: words,
     researchAnchors: words,

@@ -305,6 +305,7 @@ export class Reader {
   private readonly questionWords: Set<string>;
   /** Question words that open a question anywhere ("hvor", "what"), not only at a sentence's start. */
   private readonly whWords: Set<string>;
+  private readonly whPrepositions: ReadonlySet<string>;
   private readonly requests: TermList;
   private readonly conjunctions: Set<string>;
   private readonly andWords: Set<string>;
@@ -373,6 +374,7 @@ export class Reader {
     this.overrideObjects = list(lexicon.injection.overrideObjects);
     this.questionWords = new Set(LANGS.flatMap((l) => lexicon.questionWords[l]));
     this.whWords = new Set(lexicon.whWords);
+    this.whPrepositions = new Set(lexicon.whPrepositions);
     this.requests = list(lexicon.requestWords);
     this.objectIntroducers = new Set(lexicon.objectIntroducers);
     this.durationWords = list(lexicon.durationWords);
@@ -474,10 +476,12 @@ export class Reader {
       // not: "What years does NPR cover and are patients with private health insurance included?")
       // (a clause of its own: not "What happens if we apply and are rejected?")
       const afterQuestion = gap.includes(',') || (!choice && this.whWords.has(read.words[opener(from)]!) && sentenceEnd(i + 1) - (i + 1) >= MIN_CLAUSE_WORDS);
-      if (this.whWords.has(next) || (afterQuestion && opens(i + 1) && !(choice && !this.requests.has(read, i + 1, Math.min(i + 3, count))))) {
+      // (and a question word after a preposition, after a comma: "…, og fra hvilket år finnes det data?")
+      const prepositioned = !choice && gap.includes(',') && i + 2 < count && this.whPrepositions.has(read.words[i + 1]!) && this.whWords.has(read.words[i + 2]!);
+      if (this.whWords.has(next) || prepositioned || (afterQuestion && opens(i + 1) && !(choice && !this.requests.has(read, i + 1, Math.min(i + 3, count))))) {
         // the conjunction opens a second question; the first asks too when it holds a question word
         // of its own ("en forsker spør hva som er lovhjemmelen og hvem som er databehandler")
-        const asksWithin = this.whWords.has(next) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
+        const asksWithin = (this.whWords.has(next) || prepositioned) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
         close(i, opens(from) || asksAfterComma || asksWithin, !asksAfterComma && !asksWithin && verbOnly(from));
         joined = this.andWords.has(read.words[i]!) ? out[out.length - 1] : undefined;
         asksAfterComma = false;
