@@ -510,6 +510,15 @@ describe('a delivery time already past, asked without complaint', () => {
     expect(r.text).toContain('2 September 2026');
   });
 
+  // a time waited past the delivery time, with a complaint, is one too
+  it.each([
+    'Vi har ventet på dataene i over tre måneder, og fristen er jo 60 dager! Søknaden var komplett i august.',
+    'A user has waited 75 days for identifiable data since the application was complete. What do I do?',
+  ])('waited past the delivery time: "%s" is a request for a person', async (q) => {
+    const r = await ask(q);
+    expect(r).toMatchObject({ intent: 'handoff', handoff: true });
+  });
+
   it('asked for someone to look at the case, it is a request for a person', async () => {
     const r = await ask('Søknaden om statistikk var komplett 2. juni 2026 og vi har ikke hørt noe. Kan noen se på saken?');
     expect(r).toMatchObject({ intent: 'handoff', handoff: true });

@@ -161,6 +161,10 @@ export class SlotReader {
   private readonly agoWords: Set<string>;
   private readonly agoUnits: Map<string, number>;
   private readonly timeAgo: RegExp;
+  /** "har ventet i over tre måneder": a time waited, up to today. */
+  private readonly timeWaited: RegExp;
+  private readonly waitedFirstWords: Set<string>;
+  private readonly longerWords: Set<string>;
 
   constructor(lexicon: Lexicon) {
     const calendar = calendarNames();
@@ -202,6 +206,13 @@ export class SlotReader {
       `(?<![\\p{L}\\p{N}])(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})\\s+(?:${alternation([...this.agoWords])})(?![\\p{L}])`,
       'iu',
     );
+    // (a few words may stand between: "ventet på dataene i over", "been waiting well over")
+    this.timeWaited = new RegExp(
+      `(?<![\\p{L}])(?:${alternation(lexicon.timeAgo.waited).replace(/ /g, '\\s+')})(?:\\s+\\p{L}+){0,4}?\\s+(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})(?![\\p{L}])`,
+      'iu',
+    );
+    this.waitedFirstWords = new Set(lexicon.timeAgo.waited.map((w) => w.split(' ')[0]!.toLowerCase()));
+    this.longerWords = new Set(lexicon.timeAgo.longer.map((w) => w.toLowerCase()));
     this.roleWords = new Map<string, DateRole>();
     for (const [role, words] of Object.entries(lexicon.dateRoles) as [Exclude<DateRole, 'other'>, string[]][]) for (const w of words) this.roleWords.set(w.toLowerCase(), role);
     this.nextWords = new Set(lexicon.nextWords.map((w) => w.toLowerCase()));
@@ -262,7 +273,8 @@ export class SlotReader {
     const enders = this.relativeEnders;
     const relative = words.some((w) => this.relativeStarters.has(w)) && (!enders || words.some((w) => enders.has(w)));
     const ago = words.some((w) => this.agoWords.has(w));
-    if (!digits && !weekdays && !relative && !ago) return [];
+    const waited = words.some((w) => this.waitedFirstWords.has(w));
+    if (!digits && !weekdays && !relative && !ago && !waited) return [];
     const base = today(now);
     const found: { day: Day | undefined; at: number; end: number }[] = [];
     const withYear = (y: string | undefined, m: number, d: number) => {
@@ -306,6 +318,14 @@ export class SlotReader {
       if (m) {
         const n = /^\d/.test(m[1]!) ? Number(m[1]) : this.numberWords.get(m[1]!.toLowerCase())!;
         push(addDays(base, -n * this.agoUnits.get(m[2]!.toLowerCase())!), m.index, m[0].length);
+      }
+    }
+    if (waited) {
+      const m = this.timeWaited.exec(text);
+      if (m) {
+        const n = /^\d/.test(m[1]!) ? Number(m[1]) : this.numberWords.get(m[1]!.toLowerCase())!;
+        const longer = tokenize(m[0]).some((w) => this.longerWords.has(w)) ? 1 : 0;
+        push(addDays(base, -n * this.agoUnits.get(m[2]!.toLowerCase())! - longer), m.index, m[0].length);
       }
     }
     return found
