@@ -299,6 +299,13 @@ describe('every question asked is answered, in order, each with its figure', () 
     for (const f of facts) expect(r.text).toContain(f);
   });
 
+  // a question word after "og" in a sentence that states something opens a clause of it, no question
+  it('a study "om hjertesvikt og hvordan pasientene blir fulgt opp." is context: one answer, the way to apply', async () => {
+    const r = await ask('Vi planlegger en studie om hjertesvikt og hvordan pasientene blir fulgt opp i spesialisthelsetjenesten over tid. Hvordan søker jeg om data fra NPR?');
+    expect(r.intent).toBe('apply_research');
+    expect(r.text).not.toMatch(/spesialisthelsetjenesten i Norge|pasienter som/);
+  });
+
   // two things listed with a plus are each asked, however little the model reads the second
   it.each([
     ['kostnad 12 t inkl mva + frist pid', ['13 200', '60']],

@@ -446,6 +446,8 @@ export class Reader {
     let asksAfterComma = false;
     // the part before "…, and who do we contact?": the question mark ends both (not "…, or is it anonymous?": one question)
     let joined: Segment | undefined;
+    // the part before the last conjunction that opened a new part in this sentence
+    let split: Segment | undefined;
     for (let i = 1; i <= count; i++) {
       const end = i === count;
       const gapStart = places.ends[i - 1]!;
@@ -457,7 +459,11 @@ export class Reader {
         const mark = gap.includes('?');
         // someone's question relayed ("Ein forskar spør kva for år NPR har data frå.")
         const indirect = !mark && this.indirectQuestion(read, from, i);
-        close(i, mark || opens(from) || asksAfterComma || indirect, !mark && !asksAfterComma && !indirect && verbOnly(from));
+        // (a question word after "og"/"and" in a sentence that states something, and ends so, opens a
+        // clause of it: "Vi vurderer eit forskingsprosjekt om MS-pasientar og korleis dei blir følgde opp.")
+        const clause = !mark && gap.includes('.') && split !== undefined && !split.asks;
+        close(i, !clause && (mark || opens(from) || asksAfterComma || indirect), !mark && !asksAfterComma && !indirect && verbOnly(from));
+        split = undefined;
         if (mark) for (let k = sentenceStart; k < out.length; k++) out[k]!.byVerb = false;
         if (joined && mark) joined.asks = true;
         joined = undefined;
@@ -484,6 +490,7 @@ export class Reader {
         const asksWithin = (this.whWords.has(next) || prepositioned) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
         close(i, opens(from) || asksAfterComma || asksWithin, !asksAfterComma && !asksWithin && verbOnly(from));
         joined = this.andWords.has(read.words[i]!) ? out[out.length - 1] : undefined;
+        split = out[out.length - 1];
         asksAfterComma = false;
         from = i + 1;
       }
