@@ -838,6 +838,18 @@ describe('"the other kind" after a delivery time for one category', () => {
   });
 });
 
+describe('whether one is in NPR, from someone who lives abroad', () => {
+  it.each([
+    ['Eg bur i Danmark, men vart operert på Haukeland i fjor. Er eg registrert i NPR?', 'utanfor Noreg', 'Helsenorge'],
+    ['I was treated in Bergen as a tourist. Am I in your register?', 'outside Norway', 'Helsenorge'],
+  ])('"%s": who NPR covers, then how to see one\'s own data', async (q, covered, ownData) => {
+    const r = await ask(q);
+    expect(r.intent).toBe('population');
+    expect(r.text).toContain(covered);
+    expect(r.text).toContain(ownData);
+  });
+});
+
 describe('own data in a conversation', () => {
   it('asking the bot to look it up gets the own-data route again; "ok takk" after an offer thanks, it does not open a case', async () => {
     const replies = await conversation('Jeg lurer på hva NPR har registrert om meg', 'Kan du sjekke det for meg da? Har fødselsnummeret her.');

@@ -208,6 +208,9 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // look at this today.") is answered with the person first
   const person = u.asks ? -1 : topics.findIndex((a) => a.intent === 'handoff');
   if (person > 0) topics.unshift(...topics.splice(person, 1));
+  // whether one is in NPR, asked by someone who lives abroad ("I live in Sweden but was operated in
+  // Oslo. Am I in the register?"): who NPR covers first, then how to see one's own data
+  if (topics.length === 1 && topics[0]!.intent === 'own_data' && u.livesAbroad) topics.unshift({ intent: 'population', confidence: topics[0]!.confidence });
   if (topics.length > 0) return { answers: topics, purpose };
   const undocumented = answers.find((a) => a.namesUndocumented);
   if (undocumented) return one(undocumented);

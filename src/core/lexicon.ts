@@ -94,6 +94,8 @@ export const lexiconSchema = lazySchema((z) => {
     ownDataExceptions: words,
     /** Wanting to know, then a question word or "whether" a word or two later: what a vague question asks. */
     wantToKnow: z.strictObject({ phrases: words, whether: words }),
+    /** Living outside Norway: whether such a person is in NPR is whom it covers, then one's own data. */
+    livingAbroad: words,
     /** A short sentence asking for answers to the questions before it ("Kan du svare på begge deler?"): no question of its own. */
     bothPointers: words,
   });

@@ -129,6 +129,8 @@ export interface Understanding {
   asksMinimum: boolean;
   /** Says someone has died ("mor døde i fjor"). */
   namesDeath: boolean;
+  /** Says the writer lives outside Norway ("I live in Sweden", "as a tourist"). */
+  livesAbroad: boolean;
   /** Asks whether weekends or holidays count in the delivery time. */
   asksDayKind: boolean;
   /** Names the application forms or helsedata.no. */
@@ -323,6 +325,7 @@ export class Reader {
   private readonly dateQuestions: TermList;
   private readonly wantToKnow: TermList;
   private readonly bothPointers: TermList;
+  private readonly livingAbroad: TermList;
   private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
   private readonly acknowledgements: TermList;
@@ -390,6 +393,7 @@ export class Reader {
     this.wantToKnow = list(lexicon.wantToKnow.phrases);
     this.whetherWords = new Set(lexicon.wantToKnow.whether);
     this.bothPointers = list(lexicon.bothPointers);
+    this.livingAbroad = list(lexicon.livingAbroad);
     this.otherKindWords = list(lexicon.otherKindWords);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
@@ -867,6 +871,7 @@ export class Reader {
       asksDayKind: this.dayKind.has(read),
       asksMinimum: this.minimumWords.has(read),
       namesDeath: this.deathWords.has(read),
+      livesAbroad: this.livingAbroad.has(read),
       namesForms: this.forms.has(read),
       today: today(now),
     };
