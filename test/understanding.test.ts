@@ -902,6 +902,10 @@ describe('in scope, but not in the documentation', () => {
     'Kan NPR levere dataene rett inn i TSD, eller må vi laste dem ned selv?',
     'Kan dere rette opp en feil diagnose som står om meg i NPR?',
     'Kan jeg få opplysningene mine slettet fra NPR?',
+    // reserving oneself against the registry, opting out: the page says nothing of it
+    'Jeg vil ikke være med i NPR. Kan jeg reservere meg?',
+    "I'd rather not be in the registry. Can I opt out?",
+    'Kan de slette det som står om meg i NPR?',
     'Må vi betale for saksbehandlingen hvis søknaden blir avslått?',
     // what happens when an application is turned down: the page says nothing of refusals or appeals
     'What happens if we apply and are rejected?',
