@@ -83,6 +83,8 @@ export const QUESTION_SETS = [
   { name: 'blind28', dir: 'test/blind28', kind: 'blind', title: 'Blind set 28, by persona, the brief\'s mix' },
   { name: 'blind29', dir: 'test/blind29', kind: 'blind', title: 'Blind set 29, by persona, long messages, two questions in one, plain questions in many wordings' },
   { name: 'blind30', dir: 'test/blind30', kind: 'blind', title: 'Blind set 30, by persona, the brief\'s mix as busy staff type it in Slack' },
+  { name: 'blind31', dir: 'test/blind31', kind: 'blind', title: 'Blind set 31, by persona, more nynorsk, terse questions, two questions in one' },
+  { name: 'blind32', dir: 'test/blind32', kind: 'blind', title: 'Blind set 32, by persona, each in their own working words' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
