@@ -742,6 +742,12 @@ describe('the hourly rate', () => {
     expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.rate' });
     expect(r.text).toContain('1 100 kr eks. mva. (1 375 kr med 25 % mva.)');
   });
+
+  it('the least one pays, asked in words, is the minimum invoice, computed', async () => {
+    const r = await ask('Hva er det minste beløpet vi må betale, selv om saken går fort?');
+    expect(r.intent).toBe('pricing');
+    expect(r.text).toContain('2 200');
+  });
 });
 
 describe('hours of work named next to a word for work', () => {
