@@ -85,6 +85,8 @@ export const QUESTION_SETS = [
   { name: 'blind30', dir: 'test/blind30', kind: 'blind', title: 'Blind set 30, by persona, the brief\'s mix as busy staff type it in Slack' },
   { name: 'blind31', dir: 'test/blind31', kind: 'blind', title: 'Blind set 31, by persona, more nynorsk, terse questions, two questions in one' },
   { name: 'blind32', dir: 'test/blind32', kind: 'blind', title: 'Blind set 32, by persona, each in their own working words' },
+  { name: 'blind33', dir: 'test/blind33', kind: 'blind', title: 'Blind set 33, by persona, the brief\'s mix in varied wordings' },
+  { name: 'blind34', dir: 'test/blind34', kind: 'blind', title: 'Blind set 34, by persona, long messages, relayed questions, asking for a person' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
