@@ -55,6 +55,9 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'We are building a small register for our nursing homes. Can you help us decide which variables to use?',
     // a vague question pointing back at one about something else asks about that too
     'Hvor parkerer jeg ved St. Olavs, og hva koster det for en dag?',
+    // and any question tied to nothing after it, in a message that never names NPR
+    'Where can I park at Ullevål and what is the hourly price?',
+    'Hvor kan jeg parkere på Haukeland, og hva er timeprisen?',
     'What is the minimum charge for an electrician in Bergen – is it two hours there as well?',
     'Convert 2200 NOK to dollars please',
     'fortell en vits om statistikere, takk',

@@ -187,7 +187,11 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   for (const part of asked) {
     // a vague question after one about something else asks about that too ("Hvor kan jeg parkere
     // ved Haukeland, og hva koster det per time?")
-    const aboutTheLast: boolean = previousOutOfScope && part.pointsBack && !part.anchored;
+    // (or any question tied to nothing, in a message that never names NPR: "Where can I park at
+    // Rikshospitalet and what's the hourly price?")
+    // (not a request for a person: "… ran out weeks ago. Please escalate this to someone on the team.")
+    const asksPerson = part.classification.keywordIntents.includes('handoff') || part.classification.ranking.intent(0) === 'handoff';
+    const aboutTheLast: boolean = previousOutOfScope && !part.anchored && (part.pointsBack || (!u.namesNpr && !asksPerson));
     const given: Answer[] = aboutTheLast ? [] : answerPart(u, part, state, purpose, deadlinePassed);
     previousOutOfScope = given.length > 0 && given.every((a) => a.fallback === 'out_of_scope');
     for (const answer of given) {
