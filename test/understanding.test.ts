@@ -95,7 +95,12 @@ describe('NPR words in questions about other things get no NPR fact', () => {
   });
 
   // about another register of people, or about NPR but undocumented: either way no NPR fact
-  it.each(['Er jeg registrert som beinmargsgiver?'])('no NPR fact: %s', async (q) => {
+  it.each([
+    'Er jeg registrert som beinmargsgiver?',
+    // a deadline to apply for something else, read as applying for data
+    'Hva er fristen for å søke om studieplass ved UiO?',
+    'kva er fristen for a soke om opptak til master?',
+  ])('no NPR fact: %s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'fallback', sources: [] });
   });
 

@@ -364,7 +364,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (it is not a question the documentation could answer, whatever it names: out of scope)
   if (part.task && !(first.intent === 'pricing' && u.hours !== undefined)) return fallback('out_of_scope');
   // someone's deadline to do something: the page gives none, only NPR's delivery times
-  if (first.intent === 'deadlines' && part.userDeadline && !figures) return notAnswered();
+  // (also read as applying: "kva er fristen for å søkje om studieplass?")
+  if ((first.intent === 'deadlines' || (APPLY.has(first.intent) && keywordIntents.includes('deadlines'))) && part.userDeadline && !figures) return notAnswered();
   // how long something lasts that is not a delivery ("hvor lenge lagres opplysningene?")
   // (also where the duration words would make it a delivery-time question by keyword, or it reads as
   // one's own data: "Kor lenge blir opplysningane om meg lagra?")

@@ -620,7 +620,8 @@ export class Reader {
     if (at < 0) return false;
     for (let k = at + 1; k < Math.min(to, at + 1 + USER_DEADLINE_WINDOW); k++) {
       const w = read.words[k]!;
-      if ((w === 'to' || w === 'å') && this.userActions.firstAt(read, k + 1, Math.min(to, k + 3)) === k + 1) return true;
+      // ("fristen for a soke": "å" written without its ring)
+      if ((w === 'to' || w === 'å' || w === 'a') && this.userActions.firstAt(read, k + 1, Math.min(to, k + 3)) === k + 1) return true;
     }
     return false;
   }
