@@ -732,6 +732,13 @@ describe('routing by purpose, only when the question asks how to get data', () =
     const [, second] = await conversation('it is not research, how do we get data?', 'so we use the form on helsedata.no?');
     expect(second!.text).toMatch(/^No\./);
   });
+
+  it('after a way to data, a short turn naming another purpose gets that purpose\'s way', async () => {
+    const [first, second] = await conversation('Vi trenger NPR-data til kvalitetsarbeid på avdelingen. Hvordan søker vi?', 'og hvis det hadde vært et forskningsprosjekt i stedet?');
+    expect(first!.intent).toBe('apply_non_research');
+    expect(second!.intent).toBe('apply_research');
+    expect(second!.text).toContain('helsedata.no');
+  });
 });
 
 describe('counts the page does give, and counts that are the data wanted', () => {
