@@ -519,6 +519,12 @@ describe('a delivery time already past, asked without complaint', () => {
     expect(yes).toMatchObject({ intent: 'handoff', rule: 'handoff.confirmed' });
   });
 
+  it('whether it has passed, asked before it has, is the date', async () => {
+    const r = await ask('The application for identifiable data was complete on 1 October 2026. Have we passed the deadline yet?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toContain('30 November 2026');
+  });
+
   it('asked with a complaint, it is a request for a person', async () => {
     const r = await ask('Our complete application for anonymous data arrived on 3 August 2026 and still nothing. Not acceptable.');
     expect(r).toMatchObject({ intent: 'handoff', rule: 'handoff.overdue', handoff: true });

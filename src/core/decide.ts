@@ -270,7 +270,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const { ranking, keywordIntents } = read;
   // a date asked beside the day an application came in is the delivery date ("They plan to submit on
   // 18 December. What date can we promise them?")
-  const asksDeliveryDate = part.asksDate && u.received !== undefined;
+  // (so is whether the delivery time has passed, asked before it has: "complete on 1 October. Have we
+  // passed the deadline yet?" reads as a complaint, but asks a date that has not come)
+  const asksWhetherDue = u.received !== undefined && u.asks && ranking.intent(0) === 'handoff' && keywordIntents.includes('deadlines') && !deadlinePassed(u.received, u.category, u.sourceCount, u.today);
+  const asksDeliveryDate = (part.asksDate || asksWhetherDue) && u.received !== undefined;
   const first = asksDeliveryDate ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) } : ranking.at(0);
   if (!first) return undefined;
   const confidence = asksDeliveryDate ? first.score : read.confidence;
@@ -307,7 +310,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const asksPerson = keywordIntents.includes('handoff');
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (asksPerson || (!part.task && scope.inScope >= IN_SCOPE_BELOW))) return { intent: 'handoff', confidence: conf };
   // (also when a topic reads as strongly: "I want to speak to a human about my own records")
-  if (asksPerson && ranking.scoreOf('handoff') >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff')) };
+  if (asksPerson && !asksWhetherDue && ranking.scoreOf('handoff') >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff')) };
   // hours or a date for a price or a deadline say the question is about NPR's rules
   const figures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && (u.received !== undefined || u.category !== undefined));
   // one's own data asked for in so many words ("whether my stay … is in there") is asked whatever else is said
