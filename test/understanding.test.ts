@@ -540,6 +540,11 @@ describe('a delivery time already past, asked without complaint', () => {
     expect(r).toMatchObject({ intent: 'handoff', handoff: true });
   });
 
+  it('"heard nothing" past the delivery time is a complaint too', async () => {
+    const r = await ask('Our application for anonymous data was complete on 2 September 2026 and we have heard nothing since.');
+    expect(r).toMatchObject({ intent: 'handoff', rule: 'handoff.overdue', handoff: true });
+  });
+
   it('asked for someone to look at the case, it is a request for a person', async () => {
     const r = await ask('Søknaden om statistikk var komplett 2. juni 2026 og vi har ikke hørt noe. Kan noen se på saken?');
     expect(r).toMatchObject({ intent: 'handoff', handoff: true });
