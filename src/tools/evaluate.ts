@@ -87,6 +87,8 @@ export const QUESTION_SETS = [
   { name: 'blind32', dir: 'test/blind32', kind: 'blind', title: 'Blind set 32, by persona, each in their own working words' },
   { name: 'blind33', dir: 'test/blind33', kind: 'blind', title: 'Blind set 33, by persona, the brief\'s mix in varied wordings' },
   { name: 'blind34', dir: 'test/blind34', kind: 'blind', title: 'Blind set 34, by persona, long messages, relayed questions, asking for a person' },
+  { name: 'blind35', dir: 'test/blind35', kind: 'blind', title: 'Blind set 35, by persona, many near-misses, undocumented questions and injection' },
+  { name: 'blind36', dir: 'test/blind36', kind: 'blind', title: 'Blind set 36, by persona, half plain questions in many wordings' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
