@@ -55,6 +55,8 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'We are building a small register for our nursing homes. Can you help us decide which variables to use?',
     // a vague question pointing back at one about something else asks about that too
     'Hvor parkerer jeg ved St. Olavs, og hva koster det for en dag?',
+    // a vague question leaning on a wish to know about something else
+    "We are moving to the new wing soon and I'm trying to find out what staff parking at the hospital costs per hour, and whether VAT is included. Does anyone know?",
     // and any question tied to nothing after it, in a message that never names NPR
     'Where can I park at Ullevål and what is the hourly price?',
     'Hvor kan jeg parkere på Haukeland, og hva er timeprisen?',

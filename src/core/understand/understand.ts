@@ -778,6 +778,8 @@ export class Reader {
     // a greeting that opens a message of several sentences is manners, not what the other sentences
     // are about ("Hey, some context: … Is that right?")
     let context: Classification | undefined;
+    // the sentence a lone vague question leans on, when it says what the writer wants to know
+    let leansOn: Segment | undefined;
     const inContext = (from: number, to: number) => {
       if (segments.length === 1) return whole;
       context ??= words.length >= GREETING_IS_MANNERS_WORDS ? withoutGreeting(whole) : whole;
@@ -792,6 +794,7 @@ export class Reader {
       // professor asked me to find out on which law NPR is based … Can you tell me?")
       const before = segments.filter((g) => g.to <= from).pop();
       const wish = before && this.embeddedQuestion(read, before.from, before.to) ? before : undefined;
+      if (wish) leansOn = wish;
       return blend(own, wish ? blend(context, classify(wish.from, wish.to), WISH_WEIGHT) : context, VAGUE_CONTEXT_WEIGHT);
     };
     // the figures a range of the message holds (only looked for where the message holds them)
@@ -820,6 +823,12 @@ export class Reader {
         classification = inContext(last.from, s.to);
         parts[parts.length - 1] = this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
       } else parts.push(this.part(topic, topicFeatures, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
+    }
+    // a vague question asks what the wish it leans on names: its words known only from questions about
+    // other things ("… what staff parking at the hospital costs per hour … Does anyone know?")
+    if (leansOn && parts.length === 1) {
+      const p = parts[0]!;
+      for (let i = leansOn.from; i < leansOn.to; i++) if (features[i]!.foreignness === 'foreign') p.foreign.push(words[i]!);
     }
 
     // which question holds the figures (a message of one question holds them all)
