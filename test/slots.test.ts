@@ -28,6 +28,8 @@ describe('hours in a question', () => {
     ['not 5 hours but 7 hours', 7],
     ['ikkje 4 timar, men 6 timar', 6],
     ['8t', 8],
+    // a common slip of the unit
+    ['hva kostr det om saken tar 4 timr?', 4],
     // a number word and unit joined to numerals or other words are still read (the checks that
     // spare most messages the hour patterns look for whole words)
     ['to t2', 2],
