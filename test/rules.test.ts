@@ -85,6 +85,8 @@ describe('rule-backed answers', () => {
     // the least an invoice can be, asked with no hours: the minimum hours' price, computed
     ['Hva er minimumsprisen for et uttrekk fra NPR?', ['minst to timer', '2 200 kr', '2 750 kr']],
     ["What's the minimum charge for NPR data?", ['at least two hours', 'NOK 2,200', 'NOK 2,750']],
+    // fewer hours than the minimum: the minimum's price, and what one hour costs
+    ['How much is one hour with VAT?', ['at least two hours', 'NOK 1,375 including 25 % VAT', 'NOK 2,750']],
   ])('pricing "%s"', async (q, facts) => {
     const r = await ask(bot, q);
     expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.estimate' });

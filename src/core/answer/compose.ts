@@ -150,7 +150,7 @@ export class Composer {
     // with a base fee by number of sources, and the question not saying, both prices are given
     const counts: SourceCount[] = !hasBaseFee(facts) ? ['one'] : d.sourceCount ? [d.sourceCount] : ['one', 'several'];
     const [first, second] = counts.map((c) => estimatePrice(facts, hours, c)) as [PriceEstimate, PriceEstimate?];
-    const lead = minimum ? this.render('price', lang, 'minimum').text : first.raisedBy ? this.render('price', lang, `estimate-${first.raisedBy === 'minimum' ? 'minimum' : 'started'}`, { hours: first.hours, billedHours: first.billedHours }).text : undefined;
+    const lead = minimum ? this.render('price', lang, 'minimum').text : first.raisedBy ? this.render('price', lang, `estimate-${first.raisedBy === 'minimum' ? 'minimum' : 'started'}`, { hours: first.hours, billedHours: first.billedHours, rateIncl: rateWithVat(facts) }).text : undefined;
     const figures: Figure[] = [{ name: 'billedHours', display: formatNumber(first.billedHours, lang) }];
     let calculation: Rendered;
     if (!hasBaseFee(facts)) {
