@@ -51,6 +51,7 @@ describe('NPR words in questions about other things get no NPR fact', () => {
     'Kor lang er ventetida hjå augelegen i Førde for tida?',
     // a complaint about one's treatment, or a wait at the GP, is not NPR's matter, nor for its support team
     'Korleis klagar eg på behandlinga eg fekk på sjukehuset i Ålesund?',
+    'Hvor lang tid tar det å få svar fra Statsforvalteren på en klage?',
     'Hvor kan vi klage på at far har ventet i ti uker på time hos fastlegen?',
     'We are building a small register for our nursing homes. Can you help us decide which variables to use?',
     // a vague question pointing back at one about something else asks about that too
