@@ -763,6 +763,11 @@ describe('counts the page does give, and counts that are the data wanted', () =>
   ])('%s → %s', async (q, intent) => {
     expect((await ask(q)).intent).toBe(intent);
   });
+
+  // whether NPR holds a count ("do you have figures on how many …?"): the page gives none
+  it.each(['Har dere tall på hvor mange med hjertesvikt som ble innlagt i 2022?', 'Does NPR have numbers on how many patients had hip surgery in 2020?'])('%s: the page does not say', async (q) => {
+    expect(await ask(q)).toMatchObject({ intent: 'fallback', rule: 'fallback.not_documented' });
+  });
 });
 
 describe('the hourly rate', () => {

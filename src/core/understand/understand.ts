@@ -186,6 +186,8 @@ function arithmeticPattern({ operators, percentOf }: Lexicon['arithmetic']): Reg
 const WISH_WEIGHT = 0.5;
 /** How many words may stand between a wish to know and its question word ("vite omtrent hvor", "find out on which"). */
 const EMBEDDED_GAP = 2;
+/** How far into a question a count word may stand when no data are asked for ("Har dere tall på hvor mange …"). */
+const COUNT_AFTER_WORDS = 4;
 /** How many words may stand between a verb of asking for data and the data ("få alle tala frå NPR"). */
 const DATA_REQUEST_WINDOW = 4;
 /** How many words a clause after "and" holds at least to be a question of its own without a comma before it ("og er private sykehus med?"). */
@@ -528,7 +530,9 @@ export class Reader {
     for (let k = 0; k < starts.length; k++) {
       const at = starts[k]!;
       const end = ends[k]!;
-      if (at < from || at > from + 1 || end >= to) continue;
+      // (or after "har dere tall på", "do you have figures on": whether NPR holds a count, not a request for data)
+      const opens = at <= from + 1 || (at <= from + COUNT_AFTER_WORDS && !this.asksForData(read, from, to));
+      if (at < from || !opens || end >= to) continue;
       if (!this.countUnits.has(read.words[end]!) && !/^\d/.test(read.words[end]!)) return true;
     }
     return false;
