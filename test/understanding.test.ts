@@ -829,7 +829,7 @@ describe('terse questions', () => {
 });
 
 describe('asking for a person without the word "support"', () => {
-  it.each(['Jeg vil gjerne at en saksbehandler ser på dette', 'could a human take this over?'])('%s', async (q) => {
+  it.each(['Jeg vil gjerne at en saksbehandler ser på dette', 'could a human take this over?', 'Kan noen ringe meg tilbake om NPR-tall til en artikkel jeg skriver?'])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
   });
 });
