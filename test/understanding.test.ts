@@ -669,6 +669,8 @@ describe('plain paraphrases get the topic', () => {
     ['I want to speak to a human about my own hospital records, not a bot.', 'handoff'],
     // a claim in the context is settled by the answer's name ("thinks" is not "thanks")
     ["who is the data controller for NPR? a colleague thinks it's FHI", 'data_controller'],
+    // a guess to check, in a sentence of its own after the question
+    ['Hvem er egentlig behandlingsansvarlig for NPR? Er det FHI?', 'data_controller'],
     // the model's small-talk reading of a question that names no greeting is noise
     ['Kan vi få NPR-tall brutt ned på valgkrets?', 'fallback'],
     // but a greeting named in another sentence is named

@@ -288,7 +288,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // eller FHI?") is settled by the topic's answer (not "a Stata file or csv?": neither is documented)
   // (so is one named only in the context of such a question: "who is the data controller? my supervisor thinks it's FHI")
   const namesConfidently = NAMING_TOPICS.has(first.intent) && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
-  const choiceTheTopicSettles = part.offersChoice && part.undocumented === 1 && namesConfidently;
+  // (and so is one named in a sentence after the question, to check a guess: "Hvem er ansvarlig for dataene i NPR? Er det FHI?")
+  const choiceTheTopicSettles = (part.offersChoice || part.joinsSentences === true) && part.undocumented === 1 && namesConfidently;
   const inContext = u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented') && !namesConfidently;
   // (a question of its own asking for a person is for a person, whatever its context leaves undocumented:
   // "… international partners and a rejected application. Can you pass this on to a human?")

@@ -39,6 +39,8 @@ export interface Part {
   namesReceived: boolean;
   /** Offers two things with "eller"/"or": the user may be asking which ("pris eller frist?"). */
   offersChoice: boolean;
+  /** One question in two sentences, read together ("Hvem er ansvarlig for dataene? Er det FHI?"). */
+  joinsSentences?: boolean;
   /** Words in it that only questions about other things use ("parkering"). */
   foreign: string[];
   /** Words in it the bot has never seen. */
@@ -825,7 +827,7 @@ export class Reader {
       if (last && !asksOther && !hoursApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
-        parts[parts.length - 1] = this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places);
+        parts[parts.length - 1] = { ...this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places), joinsSentences: true };
       } else parts.push(this.part(topic, topicFeatures, read, s.from, s.to, classification, ownRefusal(s.from, s.to), withoutRedactions, places));
     }
     // a vague question asks what the wish it leans on names: its words known only from questions about
