@@ -579,6 +579,8 @@ describe('plain paraphrases get the topic', () => {
     ['Are outpatient clinic visits in NPR too?', 'registry_overview'],
     ['Do contract specialists report to NPR too?', 'registry_overview'],
     ['which paragraph is it?', 'legal_basis'],
+    // a topic named before an application's keyword is what is asked; applying is what it is for
+    ['Kva slags løyve treng vi for å søkje om data frå NPR til masteroppgåva?', 'access_criteria'],
     // a data management plan is a research document, not "management"'s other purpose
     ['what approvals do I need? REK, a data management plan, anything else?', 'access_criteria'],
     // a price asked by a municipality is a price, not the municipality's route

@@ -15,6 +15,8 @@ export const CLARIFY_RATIO = 0.8;
 export const KEYWORD_DECIDES_RATIO = 0.45;
 /** A second topic one question names by keyword ("pris og leveringstid?") is answered too when it has this share of the first's probability. */
 export const BOTH_RATIO = 0.02;
+/** A topic named by keyword before an application's keyword decides when it has this share of the application's probability. */
+const TOPIC_BEFORE_APPLYING_RATIO = 0.25;
 /** Two topics a question offers as a choice ("pris eller frist?") are asked about when the weaker has this share of the stronger's probability. */
 const CHOICE_RATIO = 0.1;
 
@@ -456,6 +458,12 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // about NPR that the guides don't cover?")
   const whomToAsk = first.intent === 'contact' && part.aboutQuestions;
   if (second && !routed && !coverage && !whomToAsk && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
+    return slots(second.intent);
+  }
+  // an application named after another topic's keyword is what that topic is for: the topic is asked
+  // ("Kva slags godkjenningar treng eg for å søkje om data?", "Do I have to read the søknadsveileder
+  // before I apply?")
+  if (second && APPLY.has(first.intent) && !coverage && !whomToAsk && !part.joins && isTopic(second.intent) && second.score >= first.score * TOPIC_BEFORE_APPLYING_RATIO && keywordIntents.indexOf(second.intent) === 0 && keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
