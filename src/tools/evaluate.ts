@@ -89,6 +89,8 @@ export const QUESTION_SETS = [
   { name: 'blind34', dir: 'test/blind34', kind: 'blind', title: 'Blind set 34, by persona, long messages, relayed questions, asking for a person' },
   { name: 'blind35', dir: 'test/blind35', kind: 'blind', title: 'Blind set 35, by persona, many near-misses, undocumented questions and injection' },
   { name: 'blind36', dir: 'test/blind36', kind: 'blind', title: 'Blind set 36, by persona, half plain questions in many wordings' },
+  { name: 'blind37', dir: 'test/blind37', kind: 'blind', title: 'Blind set 37, by persona, the brief\'s mix as a month of a hospital workspace' },
+  { name: 'blind38', dir: 'test/blind38', kind: 'blind', title: 'Blind set 38, by persona, newcomers in their own words, purposes, follow-ups' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
