@@ -197,8 +197,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     // (or any question tied to nothing, in a message that never names NPR: "Where can I park at
     // Rikshospitalet and what's the hourly price?")
     // (not a request for a person: "… ran out weeks ago. Please escalate this to someone on the team.")
-    const asksPerson = part.classification.keywordIntents.includes('handoff') || part.classification.ranking.intent(0) === 'handoff';
-    const aboutTheLast: boolean = previousOutOfScope && !part.anchored && (part.pointsBack || (!u.namesNpr && !asksPerson));
+    const asksForPerson = part.classification.keywordIntents.includes('handoff') || part.classification.ranking.intent(0) === 'handoff';
+    const aboutTheLast: boolean = previousOutOfScope && !part.anchored && (part.pointsBack || (!u.namesNpr && !asksForPerson));
     const given: Answer[] = aboutTheLast ? [] : answerPart(u, part, state, purpose, deadlinePassed);
     previousOutOfScope = given.length > 0 && given.every((a) => a.fallback === 'out_of_scope');
     for (const answer of given) {
@@ -291,7 +291,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (so is one named only in the context of such a question: "who is the data controller? my supervisor thinks it's FHI")
   const namesConfidently = NAMING_TOPICS.has(first.intent) && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
   // (and so is one named in a sentence after the question, to check a guess: "Hvem er ansvarlig for dataene i NPR? Er det FHI?")
-  const choiceTheTopicSettles = (part.offersChoice || part.joinsSentences === true) && part.undocumented === 1 && namesConfidently;
+  const choiceTheTopicSettles = (part.offersChoice || part.joinsSentences) && part.undocumented === 1 && namesConfidently;
   const inContext = u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented') && !namesConfidently;
   // (a question of its own asking for a person is for a person, whatever its context leaves undocumented:
   // "… international partners and a rejected application. Can you pass this on to a human?")

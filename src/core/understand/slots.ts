@@ -316,22 +316,25 @@ export class SlotReader {
     if (ago) {
       const m = this.timeAgo.exec(text);
       if (m) {
-        const n = /^\d/.test(m[1]!) ? Number(m[1]) : this.numberWords.get(m[1]!.toLowerCase())!;
-        push(addDays(base, -n * this.agoUnits.get(m[2]!.toLowerCase())!), m.index, m[0].length);
+        push(addDays(base, -this.count(m[1]!) * this.agoUnits.get(m[2]!.toLowerCase())!), m.index, m[0].length);
       }
     }
     if (waited) {
       const m = this.timeWaited.exec(text);
       if (m) {
-        const n = /^\d/.test(m[1]!) ? Number(m[1]) : this.numberWords.get(m[1]!.toLowerCase())!;
         const longer = tokenize(m[0]).some((w) => this.longerWords.has(w)) ? 1 : 0;
-        push(addDays(base, -n * this.agoUnits.get(m[2]!.toLowerCase())! - longer), m.index, m[0].length);
+        push(addDays(base, -this.count(m[1]!) * this.agoUnits.get(m[2]!.toLowerCase())! - longer), m.index, m[0].length);
       }
     }
     return found
       .filter((f): f is { day: Day; at: number; end: number } => f.day !== undefined)
       .sort((a, b) => a.at - b.at)
       .map((f) => ({ day: f.day, at: f.at, ...this.roleOf(text, f.at, f.end) }));
+  }
+
+  /** A count written in digits or as a number word ("70", "tre"). */
+  private count(written: string): number {
+    return /^\d/.test(written) ? Number(written) : this.numberWords.get(written.toLowerCase())!;
   }
 
   /** Whether the sentence before this point supposes ("hvis", "if"): a weekday in it is to come. */

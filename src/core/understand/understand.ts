@@ -40,7 +40,7 @@ export interface Part {
   /** Offers two things with "eller"/"or": the user may be asking which ("pris eller frist?"). */
   offersChoice: boolean;
   /** One question in two sentences, read together ("Hvem er ansvarlig for dataene? Er det FHI?"). */
-  joinsSentences?: boolean;
+  joinsSentences: boolean;
   /** Words in it that only questions about other things use ("parkering"). */
   foreign: string[];
   /** Words in it the bot has never seen. */
@@ -691,6 +691,7 @@ export class Reader {
       classification,
       joins,
       joinsBySymbol,
+      joinsSentences: false,
       pointsBack: said <= POINTS_BACK_WORDS && read.words.slice(from, to).some((w) => this.backReferences.has(w)),
       namesHours: false,
       namesReceived: false,
