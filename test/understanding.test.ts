@@ -681,6 +681,7 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Vi gjør en klinisk revisjon på avdelingen. Bruker vi skjemaet på helsedata.no?',
     'Our quality team needs NPR figures for internal improvement work. Do we use the helsedata.no form?',
     'Kvalitetsavdelingen vår trenger NPR-tall om reinnleggelser. Bruker vi skjemaet på helsedata.no?',
+    'Hvordan bestiller vi tall til kvalitetsformål fra NPR?',
     // how to go about it, for planning
     'Vi er fra kommunen og trenger tall til planlegging. Hvordan går vi fram for å søke om slike data fra NPR?',
     // the data wanted, described in the context, is no question of its own
