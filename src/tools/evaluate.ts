@@ -91,6 +91,8 @@ export const QUESTION_SETS = [
   { name: 'blind36', dir: 'test/blind36', kind: 'blind', title: 'Blind set 36, by persona, half plain questions in many wordings' },
   { name: 'blind37', dir: 'test/blind37', kind: 'blind', title: 'Blind set 37, by persona, the brief\'s mix as a month of a hospital workspace' },
   { name: 'blind38', dir: 'test/blind38', kind: 'blind', title: 'Blind set 38, by persona, newcomers in their own words, purposes, follow-ups' },
+  { name: 'blind39', dir: 'test/blind39', kind: 'blind', title: 'Blind set 39, by persona, the brief\'s mix in varied lengths and tones' },
+  { name: 'blind40', dir: 'test/blind40', kind: 'blind', title: 'Blind set 40, by persona, everyday words, worried members of the public, relayed messages' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
