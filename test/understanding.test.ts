@@ -275,13 +275,6 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toMatch(/Helsedirektoratet/);
   });
 
-  it('two questions joined by a plus: both answered', async () => {
-    const r = await ask('stats turnaround + cost 3h incl VAT?');
-    expect(r.intent).toBe('deadlines');
-    expect(r.text).toContain('30 days');
-    expect(r.text).toContain('4,125');
-  });
-
   // an unsure question one of whose readings the next question settles asks that: no clarifying question before the answer
   it('a vague question, then one that settles it: one answer, no choice offered', async () => {
     const r = await ask('Hei. Jeg er lege på et lokalsykehus og lurer på hvordan registeret håndterer pasienter som kommer inn med ambulanse, men som allerede er døde ved ankomst. Vi snakket om dette på morgenmøtet. Er de med i NPR, og er det andre grupper som ikke blir registrert?');
@@ -295,16 +288,6 @@ describe('every question asked is answered, in order, each with its figure', () 
     const r = await ask('Vi planlegger en studie om hjertesvikt og hvordan pasientene blir fulgt opp i spesialisthelsetjenesten over tid. Hvordan søker jeg om data fra NPR?');
     expect(r.intent).toBe('apply_research');
     expect(r.text).not.toMatch(/spesialisthelsetjenesten i Norge|pasienter som/);
-  });
-
-  // two things listed with a plus are each asked, however little the model reads the second
-  it.each([
-    ['kostnad 12 t inkl mva + frist pid', ['13 200', '60']],
-    ['price 9h incl VAT + deadline pid', ['9,900', '60']],
-  ])('"%s": the price and the deadline', async (text, facts) => {
-    const r = await ask(text);
-    expect(r.intent).toBe('pricing');
-    for (const f of facts) expect(r.text).toContain(f);
   });
 
   // in a message where nothing asks, the sentence that says what the writer wants to know does
@@ -327,26 +310,18 @@ describe('every question asked is answered, in order, each with its figure', () 
     // after a comma and "og"/"and", a question word after a preposition or a hedge opens a second question
     ['Hva koster det å få anonyme data, og fra hvilket år har NPR data?', 'pricing', ['1 100', '1997']],
     ['We need person-level data for a cohort. What will NPR charge, and roughly how long before we have the data in hand?', 'pricing', ['1,100', '60']],
+    // two things listed with a plus are each asked, however little the model reads the second
+    ['stats turnaround + cost 3h incl VAT?', 'deadlines', ['30 days', '4,125']],
+    ['kostnad 12 t inkl mva + frist pid', 'pricing', ['13 200', '60']],
+    ['price 9h incl VAT + deadline pid', 'pricing', ['9,900', '60']],
+    // the ways to data are one family: an application named by keyword and read as whom to contact is another question
+    ['Hva koster statistikk til styringsformål, og hvem sender vi bestillingen til?', 'pricing', ['1 100', 'helseregistre@helsedir.no']],
+    // a price asked after a sentence giving the day the application came in, reading as much a delivery date: both, the date first
+    ['Our application was complete on 10 February 2027. She wants the delivery date. And what is the price?', 'deadlines', ['2027', '1,100']],
   ])('"%s": both questions answered', async (text, intent, facts) => {
     const r = await ask(text);
     expect(r.intent).toBe(intent);
     for (const f of facts) expect(r.text).toContain(f);
-  });
-
-  // the ways to data are one family: an application named by keyword and read as whom to contact is another question
-  it('a price and whom to send the order to: both answered', async () => {
-    const r = await ask('Hva koster statistikk til styringsformål, og hvem sender vi bestillingen til?');
-    expect(r.intent).toBe('pricing');
-    expect(r.text).toContain('1 100');
-    expect(r.text).toContain('helseregistre@helsedir.no');
-  });
-
-  // a price asked after a sentence giving the day the application came in, reading as much a delivery date: both, the date first
-  it('a day the application was complete, then a price question that reads as a delivery date too: both', async () => {
-    const r = await ask('Our application was complete on 10 February 2027. She wants the delivery date. And what is the price?');
-    expect(r.intent).toBe('deadlines');
-    expect(r.text).toContain('2027');
-    expect(r.text).toContain('1,100');
   });
 
   // a date asked beside the day the application goes in is the delivery date, a question of its own
