@@ -84,6 +84,12 @@ describe('dates in a question', () => {
     expect(slots.receivedDate('må vi vente 30 dager?', now)).toBeUndefined();
   });
 
+  it('a weekday\'s short name counts only with its dot: "man" is "one", "sat" a verb', () => {
+    expect(slots.receivedDate('hvor lang tid tar det når man søker om byggetillatelse?', now)).toBeUndefined();
+    expect(slots.receivedDate('we sat down and sent it', now)).toBeUndefined();
+    expect(iso(slots.receivedDate('komplett søknad mottatt man. formiddag', now))).toBe('2026-11-23');
+  });
+
   it('rejects impossible dates', () => {
     expect(slots.receivedDate('31. februar 2027', now)).toBeUndefined();
     expect(slots.receivedDate('2027-13-01', now)).toBeUndefined();

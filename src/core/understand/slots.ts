@@ -106,6 +106,9 @@ function calendarNamesFromIcu(): CalendarNames {
   return { months: [...months], weekdays: [...weekdays] };
 }
 
+/** Weekday names this long or shorter are short forms ("man", "fre", "sat"), every one of them also a word. */
+const SHORT_WEEKDAY_LETTERS = 3;
+
 /** What a date in a message is the date of: what the delivery time counts from, or something else. */
 export type DateRole = 'complete' | 'received' | 'sent' | 'other';
 
@@ -199,7 +202,9 @@ export class SlotReader {
     const months = alternation([...this.months.keys()]);
     this.dayMonth = new RegExp(`(?<![\\p{N}])(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?(${months})\\.?(?:,?\\s+(\\d{4}))?(?![\\p{L}])`, 'giu');
     this.monthDay = new RegExp(`(?<![\\p{L}])(${months})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?(?![\\p{L}\\p{N}])`, 'giu');
-    this.weekday = new RegExp(`(?<![\\p{L}])(${alternation([...this.weekdays.keys()])})(?![\\p{L}])`, 'giu');
+    // a weekday's short name is an everyday word too ("når man søker", "sat", "wed"): only with its dot ("fre. 4.")
+    const [short, long] = [...this.weekdays.keys()].reduce<[string[], string[]]>(([s, l], name) => (name.length <= SHORT_WEEKDAY_LETTERS ? [[...s, name], l] : [s, [...l, name]]), [[], []]);
+    this.weekday = new RegExp(`(?<![\\p{L}])(${alternation(long)}|(?:${alternation(short)})(?=\\.))(?![\\p{L}])`, 'giu');
     this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
     this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));
     this.timeAgo = new RegExp(
