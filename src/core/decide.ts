@@ -186,8 +186,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
 
   // after a way to data, a short turn that names another purpose and no topic asks that purpose's way
   // ("og hvis det hadde vært et forskningsprosjekt i stedet?", "what if it were for research?")
-  const otherPurpose = !attempt && state?.intent !== undefined && WAYS_TO_DATA.has(state.intent) && u.purpose !== undefined && u.purpose !== state.purpose && short && !u.classification.keywordIntents.some(isTopic);
-  if (otherPurpose) return { answers: [{ intent: PURPOSE_ROUTES[u.purpose!].intent, confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)) }], purpose: u.purpose };
+  const purposeChanged = !attempt && state?.intent !== undefined && WAYS_TO_DATA.has(state.intent) && u.purpose !== undefined && u.purpose !== state.purpose && short && !u.classification.keywordIntents.some(isTopic);
+  if (purposeChanged) return { answers: [{ intent: PURPOSE_ROUTES[u.purpose!].intent, confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)) }], purpose: u.purpose };
 
   const answers: Answer[] = [];
   let previousOutOfScope = false;

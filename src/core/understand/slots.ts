@@ -203,7 +203,9 @@ export class SlotReader {
     this.dayMonth = new RegExp(`(?<![\\p{N}])(\\d{1,2})(?:\\.|st|nd|rd|th)?\\s+(?:of\\s+)?(${months})\\.?(?:,?\\s+(\\d{4}))?(?![\\p{L}])`, 'giu');
     this.monthDay = new RegExp(`(?<![\\p{L}])(${months})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?(?![\\p{L}\\p{N}])`, 'giu');
     // a weekday's short name is an everyday word too ("når man søker", "sat", "wed"): only with its dot ("fre. 4.")
-    const [short, long] = [...this.weekdays.keys()].reduce<[string[], string[]]>(([s, l], name) => (name.length <= SHORT_WEEKDAY_LETTERS ? [[...s, name], l] : [s, [...l, name]]), [[], []]);
+    const names = [...this.weekdays.keys()];
+    const short = names.filter((name) => name.length <= SHORT_WEEKDAY_LETTERS);
+    const long = names.filter((name) => name.length > SHORT_WEEKDAY_LETTERS);
     this.weekday = new RegExp(`(?<![\\p{L}])(${alternation(long)}|(?:${alternation(short)})(?=\\.))(?![\\p{L}])`, 'giu');
     this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
     this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));

@@ -446,9 +446,19 @@ export class Reader {
       const k = opener(at);
       return this.questionWords.has(read.words[k]!) && !this.whWords.has(read.words[k]!) && !this.requests.has(read, k, Math.min(k + 2, count));
     };
+    // the text between word i - 1 and word i ("" after the last word's end when i is the count)
+    const gapBefore = (i: number) => {
+      const gapStart = places.ends[i - 1]!;
+      const gapEnd = i === count ? text.length : places.starts[i]!;
+      // most words are parted by one space: that gap breaks nothing, and is not cut out of the text
+      return gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32 ? ' ' : text.slice(gapStart, gapEnd);
+    };
+    // whether a sentence ends before word i (not at "10. september" or "saksbeh. tid")
+    const breaksBefore = (i: number, gap: string) =>
+      gap !== ' ' && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places.words[i - 1]!, text[places.starts[i]!]!) && !this.abbreviationDot(gap, places.words[i - 1]!, text[places.starts[i]!]!);
     // where the sentence that holds word k ends
     const sentenceEnd = (k: number) => {
-      for (let j = k + 1; j < count; j++) if (SENTENCE_BREAK.test(text.slice(places.ends[j - 1]!, places.starts[j]!))) return j;
+      for (let j = k + 1; j < count; j++) if (breaksBefore(j, gapBefore(j))) return j;
       return count;
     };
     let asksAfterComma = false;
@@ -458,12 +468,8 @@ export class Reader {
     let split: Segment | undefined;
     for (let i = 1; i <= count; i++) {
       const end = i === count;
-      const gapStart = places.ends[i - 1]!;
-      const gapEnd = end ? text.length : places.starts[i]!;
-      // most words are parted by one space: that gap breaks nothing, and is not cut out of the text
-      const space = gapEnd - gapStart === 1 && text.charCodeAt(gapStart) === 32;
-      const gap = space ? ' ' : text.slice(gapStart, gapEnd);
-      if (end || (!space && SENTENCE_BREAK.test(gap) && !ordinalDot(gap, places.words[i - 1]!, text[places.starts[i]!]!) && !this.abbreviationDot(gap, places.words[i - 1]!, text[places.starts[i]!]!))) {
+      const gap = gapBefore(i);
+      if (end || breaksBefore(i, gap)) {
         const mark = gap.includes('?');
         // someone's question relayed ("Ein forskar spør kva for år NPR har data frå.")
         const indirect = !mark && this.indirectQuestion(read, from, i);
@@ -480,7 +486,7 @@ export class Reader {
         continue;
       }
       // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
-      if (!space && gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
+      if (gap.includes(',') && this.whWords.has(read.words[i]!)) asksAfterComma = true;
       if (!this.conjunctions.has(read.words[i]!) || i + 1 >= count || i - from < 3) continue;
       // (past an "also" after it: "…, and also how long should we expect to wait?")
       const next = this.alsoWords.has(read.words[i + 1]!) && i + 2 < count ? read.words[i + 2]! : read.words[i + 1]!;
