@@ -166,6 +166,9 @@ const SENTENCE_BREAK = /[?!;:\n]|\.\s|\s[–—-]\s/;
 /** Beside a question part with this few words that say something, the rest of the message counts for more. */
 const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
+/** A context this sure of a topic it names by keyword speaks for a question that names none, where the question reads it at least this likely. */
+const CONTEXT_SURE = 0.9;
+const CONTEXT_NAMES_AT = 0.01;
 /** A question of at most this many telling words with a word pointing back is about what was just said. */
 const POINTS_BACK_WORDS = 3;
 /** In a message this long (in words), a greeting is manners: the context of its questions is the rest. */
@@ -802,7 +805,13 @@ export class Reader {
       // (a short question how to go about it asks the way to data, whatever data the message described: "Korleis går vi fram?")
       const own = classify(from, to);
       const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_'));
-      if (!vague) return blend(own, context, CONTEXT_WEIGHT);
+      // (a question that names no topic of its own, about a case its context names by a topic's keyword,
+      // asks that topic when it is among the question's own readings: "Far min døydde på vegen inn til
+      // sjukehuset. Vert han registrert i NPR?" asks who is left out, not who is in)
+      // (the context sure of it, the question not blind to it)
+      const named = context.ranking.intent(0);
+      const contextNames = !vague && own.keywordIntents.length === 0 && questions.length === 1 && named !== undefined && context.keywordIntents.includes(named) && context.confidence >= CONTEXT_SURE && own.ranking.scoreOf(named) >= CONTEXT_NAMES_AT;
+      if (!vague) return blend(own, context, contextNames ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
       // (and most about the sentence just before it, when that says what the writer wants to know: "My
       // professor asked me to find out on which law NPR is based … Can you tell me?")
       const before = segments.filter((g) => g.to <= from).pop();
