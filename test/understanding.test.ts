@@ -579,6 +579,9 @@ describe('plain paraphrases get the topic', () => {
     // (also where no reading is sure enough to answer)
     ['Does NPR have data from outpatient visits too, or only admissions?', 'registry_overview'],
     ['Har NPR data fra dagbehandling også, eller bare innleggelser?', 'registry_overview'],
+    // one's own data named in so many words settles an unsure own-data reading
+    ['Can you look up which hospital visits I have on record in NPR?', 'own_data'],
+    ['Jeg vil se sykehistorien min. Hvor finner jeg den?', 'own_data'],
     // a greeting before a question about one's own data is manners
     ['Hi there, what does NPR hold about me?', 'own_data'],
     // help asked for in so many words in one sentence of a long message is asked

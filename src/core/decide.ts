@@ -367,7 +367,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // one's own data are asked for: "Kan jeg se mine data fra poliklinikken?")
   const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked;
   const coverageConfidence = coverage ? Math.max([...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0), FALLBACK_BELOW) : 0;
-  const sureEnough = Math.max(routeConfidence, coverageConfidence, wholeAgrees ? u.classification.confidence : 0);
+  // (one's own data named in so many words, "which hospital visits I have on record", and read first
+  // by the model, however unsure: the own-data route is what is asked)
+  const ownDataNamed = u.purpose === 'own_data' && first.intent === 'own_data' ? FALLBACK_BELOW : 0;
+  const sureEnough = Math.max(routeConfidence, coverageConfidence, ownDataNamed, wholeAgrees ? u.classification.confidence : 0);
   if (sureEnough < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
@@ -469,6 +472,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
   const settledByKeyword = keywordIntents.includes(first.intent) && !keywordIntents.includes(second?.intent ?? '');
   const settledByConversation = state?.intent === first.intent;
+  // (one's own data named in so many words settles the own-data reading: above)
+  const settledByPurpose = ownDataNamed > 0;
   // (two readings the purpose routes to one answer are one: "Må jeg søke på helsedata.no for å se mine egne data?")
   const sameAnswer = second !== undefined && APPLY.has(second.intent) && PURPOSE_ROUTES[purpose ?? 'research'].intent === intent;
   // "pris eller frist?": the user offers two topics by name; ask which
@@ -487,6 +492,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByFigures &&
     !settledByKeyword &&
     !settledByConversation &&
+    !settledByPurpose &&
     !sameAnswer &&
     !coverage &&
     !whomToAsk
