@@ -93,6 +93,8 @@ export const QUESTION_SETS = [
   { name: 'blind38', dir: 'test/blind38', kind: 'blind', title: 'Blind set 38, by persona, newcomers in their own words, purposes, follow-ups' },
   { name: 'blind39', dir: 'test/blind39', kind: 'blind', title: 'Blind set 39, by persona, the brief\'s mix in varied lengths and tones' },
   { name: 'blind40', dir: 'test/blind40', kind: 'blind', title: 'Blind set 40, by persona, everyday words, worried members of the public, relayed messages' },
+  { name: 'blind41', dir: 'test/blind41', kind: 'blind', title: 'Blind set 41, by persona, newcomers in their own words, corrections in conversations' },
+  { name: 'blind42', dir: 'test/blind42', kind: 'blind', title: 'Blind set 42, by persona, a term of a research department: terse, forwarded, near-misses' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
