@@ -68,6 +68,8 @@ const ROUTED_BY_OTHER_PURPOSES = new Set(['access_criteria', 'contact']);
 const isRoute = (intent: string) => APPLY.has(intent) || ROUTED_BY_OTHER_PURPOSES.has(intent);
 /** A linkage reading this strong wins over approvals and applications when the message links NPR with another registry. */
 const LINKAGE_CONTEXT = 0.2;
+/** A question saying at most this many words ("Hvor søker vi?") asks that alone. */
+const BARE_QUESTION_WORDS = 2;
 /** A topic this certain, whose answer is a name, answers a question that offers one undocumented alternative ("… or FHI?"). */
 const SETTLES_CHOICE = 0.85;
 /** Topics whose answer names who or which: the data controller, the law, whom to contact. */
@@ -422,7 +424,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 
   // what to check or how to apply, when the message links NPR with another registry, is the linkage
   // rules' question ("We will link NPR with the Cancer Registry. Anything to check before we apply?")
-  if ((intent === 'access_criteria' || APPLY.has(intent)) && u.namesLinkage && u.namesOtherRegistry && ranking.scoreOf('linkage') >= LINKAGE_CONTEXT) intent = 'linkage';
+  // (not a bare where-to-apply beside another question that asks what to check: "Hvor søker vi, og er
+  // det noe spesielt vi bør sjekke før vi sender?")
+  const onlyWhereToApply = APPLY.has(intent) && part.said <= BARE_QUESTION_WORDS && u.parts.some((p) => p !== part && p.classification.ranking.intent(0) === 'linkage');
+  if ((intent === 'access_criteria' || APPLY.has(intent)) && u.namesLinkage && u.namesOtherRegistry && !onlyWhereToApply && ranking.scoreOf('linkage') >= LINKAGE_CONTEXT) intent = 'linkage';
 
   // How to apply depends on what the data are for: research (the default) through the forms on
   // helsedata.no, other purposes by e-mail, one's own data at Helsenorge. Only a question about
