@@ -102,4 +102,15 @@ describe('a message that asks two things', () => {
     expect(en.text).toContain('60 days');
     expect(en.text).toContain('NOK 1,100');
   });
+
+  it('says the page is silent on a last question it does not answer, after the one it does', async () => {
+    const bot = testBot();
+    const r = await bot.answer({ conversationId: 'silent', text: 'Hva koster data fra NPR? Er det studentrabatt?' });
+    expect(r.intent).toBe('pricing');
+    expect(r.text).toContain('1 100 kr');
+    expect(r.text).toContain('Det står ikke i dokumentasjonen');
+    // (not an alternative the first answer settles)
+    const settled = await bot.answer({ conversationId: 'settled', text: 'Hvem er ansvarlig for registeret – FHI eller Helsedirektoratet?' });
+    expect(settled.text).not.toContain('Det står ikke i dokumentasjonen');
+  });
 });

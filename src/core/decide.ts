@@ -193,6 +193,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
 
   const answers: Answer[] = [];
   let previousOutOfScope = false;
+  let lastSilent: Answer | undefined;
   for (const part of asked) {
     // a vague question after one about something else asks about that too ("Hvor kan jeg parkere
     // ved Haukeland, og hva koster det per time?")
@@ -203,6 +204,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     const aboutTheLast: boolean = previousOutOfScope && !part.anchored && (part.pointsBack || (!u.namesNpr && !asksForPerson));
     const given: Answer[] = aboutTheLast ? [] : answerPart(u, part, state, purpose, deadlinePassed);
     previousOutOfScope = given.length > 0 && given.every((a) => a.fallback === 'out_of_scope');
+    lastSilent = part.offersChoice ? undefined : given.find((a) => a.namesUndocumented);
     for (const answer of given) {
       const last = answers[answers.length - 1];
       if (last && last.intent === answer.intent && !answer.alternatives && !last.alternatives) continue;
@@ -216,6 +218,10 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // numbers differ from NPR? Are insurance-funded patients at private hospitals left out?")
   const settledElsewhere = (a: Answer) => a.alternatives !== undefined && answers.some((b) => b !== a && !b.alternatives && a.alternatives!.includes(b.intent));
   const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED) && !settledElsewhere(a));
+  // a last question that the page leaves unanswered, after one it answers, is told so, not passed
+  // over ("Hva er NPR, og hvor mange personer er registrert der totalt?"); (not an alternative a topic's
+  // answer settles, "… – FHI eller Helsedirektoratet?", nor a clause of the context before the question)
+  if (lastSilent && topics.length > 0 && !attempt) topics.push(lastSilent);
   if (attempt) return topics.length > 0 ? { answers: topics, purpose, instructionsIgnored: true } : refuse();
   // a message that asks nothing but for a person ("It's way past your deadline. I need somebody to
   // look at this today.") is answered with the person first

@@ -840,7 +840,9 @@ export class Reader {
       // (nor one that gives hours to compute with where the one before gave none: "FHI eller
       // Helsedirektoratet? Og hvor mye må jeg sette av hvis det tar 5 timer?")
       const hoursApart = last !== undefined && hours !== undefined && figuresIn(s.from, s.to).hours !== figuresIn(last.from, last.to).hours;
-      if (last && !asksOther && !hoursApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
+      // (nor one that asks a count where the one before asks none: "Hva er NPR, og hvor mange personer er registrert der?")
+      const countApart = last !== undefined && !last.asksCount && this.asksCount(read, s.from, s.to);
+      if (last && !asksOther && !hoursApart && !countApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
         parts[parts.length - 1] = { ...this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places), joinsSentences: true };
