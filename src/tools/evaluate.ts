@@ -95,6 +95,8 @@ export const QUESTION_SETS = [
   { name: 'blind40', dir: 'test/blind40', kind: 'blind', title: 'Blind set 40, by persona, everyday words, worried members of the public, relayed messages' },
   { name: 'blind41', dir: 'test/blind41', kind: 'blind', title: 'Blind set 41, by persona, newcomers in their own words, corrections in conversations' },
   { name: 'blind42', dir: 'test/blind42', kind: 'blind', title: 'Blind set 42, by persona, a term of a research department: terse, forwarded, near-misses' },
+  { name: 'blind43', dir: 'test/blind43', kind: 'blind', title: 'Blind set 43, by persona, worried members of the public, relatives, press and planners, relayed questions' },
+  { name: 'blind44', dir: 'test/blind44', kind: 'blind', title: 'Blind set 44, by persona, researchers at every stage: computed prices and dates, routes, linkage' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
