@@ -922,8 +922,9 @@ describe('in scope, but not in the documentation', () => {
     // what happens when an application is turned down: the page says nothing of refusals or appeals
     'What happens if we apply and are rejected?',
     'Kan vi klage om søknaden blir avslått?',
-    // a deceased relative's data
+    // a relative's data, deceased or living: the page covers one's own
     'Far min gikk bort i vår. Hvordan får jeg se hva NPR har registrert om ham?',
+    'Moren min var innlagt i vinter. Kan jeg som pårørende se hva som er registrert om henne i NPR?',
     // things the page never mentions
     'Is there a discount on the hourly rate for master students?',
     // a deadline for the user to do something: the page gives only NPR's delivery times

@@ -354,7 +354,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // to?"), naming no data itself, after someone's wish to see what NPR holds about them asks the
   // own-data route, when the model has it among its first readings (not for the data of someone
   // who died: the page says nothing of that)
-  if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && ranking.top(3).some((r) => r.intent === 'own_data') && !u.namesDeath) {
+  if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && ranking.top(3).some((r) => r.intent === 'own_data') && !u.namesDeath && !u.namesRelative) {
     return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
   }
   // with a purpose other than research, the ways to ask for data are one reading: how to apply, whom to ask
@@ -420,8 +420,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     if (otherBodyAsked && TOPICS_ANY_BODY_HAS.has(intent)) return fallback('out_of_scope');
   }
 
-  // a deceased relative's data: the own-data route is for one's own (and one's children's); the page says no more
-  if (intent === 'own_data' && u.namesDeath) return fallback('not_documented');
+  // a relative's data, living or deceased: the own-data route is for one's own; the page says no more
+  if (intent === 'own_data' && (u.namesDeath || u.namesRelative)) return fallback('not_documented');
 
   // whether a kind of care is in NPR ("Is my visit to the GP registered in NPR?", "Er avtalespesialister
   // med?") is what NPR contains: specialist care, in hospitals, outpatient clinics and at contract

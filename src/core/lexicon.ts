@@ -59,6 +59,8 @@ export const lexiconSchema = lazySchema((z) => {
     negationWords: words,
     /** Words saying someone has died: a deceased person's own data is not what the page covers. */
     deathWords: words,
+    /** A relative whose data someone asks to see ("moren min", "my dad"): the page covers one's own data only. */
+    relativeWords: words,
     /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
     relayPhrases: words,
     /** Words that point back to what was just said ("og hva koster det?"). */

@@ -131,6 +131,8 @@ export interface Understanding {
   asksMinimum: boolean;
   /** Says someone has died ("mor døde i fjor"). */
   namesDeath: boolean;
+  /** A relative named ("moren min", "my dad"): data asked for may be theirs, not the writer's. */
+  namesRelative: boolean;
   /** Says the writer lives outside Norway ("I live in Sweden", "as a tourist"). */
   livesAbroad: boolean;
   /** Asks whether weekends or holidays count in the delivery time. */
@@ -344,6 +346,7 @@ export class Reader {
   private readonly arithmetic: RegExp;
   private readonly relayPhrases: TermList;
   private readonly deathWords: TermList;
+  private readonly relativeWords: TermList;
   private readonly otherBodies: TermList;
   private readonly deliveryWords: TermList;
   /** A figure of hours written as one word ("1t", "3,5h") or the unit after a figure ("5 timer"). */
@@ -405,6 +408,7 @@ export class Reader {
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
     this.deathWords = list(lexicon.deathWords);
+    this.relativeWords = list(lexicon.relativeWords);
     this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
     this.hourUnits = new Set(lexicon.hourUnits);
@@ -905,6 +909,7 @@ export class Reader {
       asksDayKind: this.dayKind.has(read),
       asksMinimum: this.minimumWords.has(read),
       namesDeath: this.deathWords.has(read),
+      namesRelative: this.relativeWords.has(read),
       livesAbroad: this.livingAbroad.has(read),
       namesForms: this.forms.has(read),
       today: today(now),
