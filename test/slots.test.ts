@@ -15,6 +15,8 @@ describe('hours in a question', () => {
     ['halvannen time', 1.5],
     ['Pris for halvannan time?', 1.5],
     ['half an hour', 0.5],
+    ['kanskje en times arbeid', 1],
+    ["it's an hour's work", 1],
     ['en halvtime', 0.5],
     ['fem timer', 5],
     ['twelve hours', 12],
