@@ -109,6 +109,10 @@ describe('a message that asks two things', () => {
     expect(r.intent).toBe('pricing');
     expect(r.text).toContain('1 100 kr');
     expect(r.text).toContain('Det står ikke i dokumentasjonen');
+    const en = await bot.answer({ conversationId: 'silent-en', text: 'How much does NPR charge for data? Is there a discount for students?' });
+    expect(en.intent).toBe('pricing');
+    expect(en.text).toContain('NOK 1,100');
+    expect(en.text).toContain('does not say');
     // (not an alternative the first answer settles)
     const settled = await bot.answer({ conversationId: 'settled', text: 'Hvem er ansvarlig for registeret – FHI eller Helsedirektoratet?' });
     expect(settled.text).not.toContain('Det står ikke i dokumentasjonen');

@@ -168,7 +168,11 @@ const SENTENCE_BREAK = /[?!;:\n]|\.\s|\s[–—-]\s/;
 /** Beside a question part with this few words that say something, the rest of the message counts for more. */
 const VAGUE_PART_WORDS = 2;
 const VAGUE_CONTEXT_WEIGHT = 0.7;
-/** A context this sure of a topic it names by keyword speaks for a question that names none, where the question reads it at least this likely. */
+/**
+ * A reading this sure of a topic it names by keyword is sure of it: a context so read speaks for a
+ * question that names none (where the question reads it at least CONTEXT_NAMES_AT likely), and a
+ * question so read is apart from a next one about a thing the page never mentions.
+ */
 const CONTEXT_SURE = 0.9;
 const CONTEXT_NAMES_AT = 0.01;
 /** A question of at most this many telling words with a word pointing back is about what was just said. */
@@ -846,7 +850,12 @@ export class Reader {
       const hoursApart = last !== undefined && hours !== undefined && figuresIn(s.from, s.to).hours !== figuresIn(last.from, last.to).hours;
       // (nor one that asks a count where the one before asks none: "Hva er NPR, og hvor mange personer er registrert der?")
       const countApart = last !== undefined && !last.asksCount && this.asksCount(read, s.from, s.to);
-      if (last && !asksOther && !hoursApart && !countApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
+      // (nor one that names a thing the page never mentions where the one before names none: "How much
+      // does NPR charge a media outlet for data? Is there a press discount?")
+      // (the one before naming its own topic, and sure of it)
+      const lastTopic = last?.classification.ranking.intent(0);
+      const undocumentedApart = last !== undefined && last.undocumented === 0 && own.keywordIntents.includes('not_documented') && last.classification.confidence >= CONTEXT_SURE && lastTopic !== undefined && last.classification.keywordIntents.includes(lastTopic);
+      if (last && !asksOther && !hoursApart && !countApart && !undocumentedApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
         parts[parts.length - 1] = { ...this.part(topic, topicFeatures, read, last.from, s.to, classification, ownRefusal(last.from, s.to), withoutRedactions, places), joinsSentences: true };
