@@ -567,6 +567,7 @@ describe('plain paraphrases get the topic', () => {
     // research denied by "ingen" ("Vi har ingen forskningsprotokoll"); a quarterly report is internal
     ['Vi har ingen forskningsprotokoll, det er internt kvalitetsarbeid. Hvordan går vi fram for å få data fra NPR?', 'apply_non_research'],
     ['We need NPR numbers for our internal quarterly report. Which form do we use?', 'apply_non_research'],
+    ["This isn't really research, it's an internal clinical audit. Where do we send the request for NPR data?", 'apply_non_research'],
     // (not when another topic's keyword says what is asked about the data, nor with figures)
     ['Hva koster det for kommunen å få tall fra NPR til helseplanen?', 'pricing'],
     // a question relayed with a pronoun ("Han spør hvilken lov …") is asked
@@ -801,8 +802,15 @@ describe('terse questions', () => {
 });
 
 describe('asking for a person without the word "support"', () => {
-  it.each(['Jeg vil gjerne at en saksbehandler ser på dette', 'could a human take this over?', 'Kan noen ringe meg tilbake om NPR-tall til en artikkel jeg skriver?'])('%s', async (q) => {
+  it.each(['Jeg vil gjerne at en saksbehandler ser på dette', 'could a human take this over?', 'Kan noen ringe meg tilbake om NPR-tall til en artikkel jeg skriver?', 'Kan du sette meg i kontakt med noen på NPR-teamet?'])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
+  });
+});
+
+describe('a message that as a whole asks for a person', () => {
+  it('offers the person first, whatever it asks on the way', async () => {
+    const [r] = await conversation('Søknaden om anonyme data var komplett i august og vi har ikke fått noe. Trodde fristen var 30 dager? Kan noen se på saken vår?');
+    expect(r!.intent).toBe('handoff');
   });
 });
 

@@ -61,6 +61,8 @@ const COVERAGE_READINGS = new Set(['registry_overview', 'population', 'own_data'
 const POINTING_ON_WORDS = 2;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
 const ASK_FOR_PERSON_AT = 0.4;
+/** Beside a reading of whom to contact, a request for a person this likely, in words that ask for one, is that. */
+const PERSON_BESIDE_CONTACT = 0.25;
 /** How to apply: the purpose decides which route (research, the default, or another purpose). */
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
@@ -225,7 +227,9 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   if (attempt) return topics.length > 0 ? { answers: topics, purpose, instructionsIgnored: true } : refuse();
   // a message that asks nothing but for a person ("It's way past your deadline. I need somebody to
   // look at this today.") is answered with the person first
-  const person = u.asks ? -1 : topics.findIndex((a) => a.intent === 'handoff');
+  // (so is one the whole of which asks for a person, whatever else it asks on the way: "… Jeg trodde
+  // fristen var 30 dager? … Kan noen faktisk se på saken vår?")
+  const person = u.asks && u.classification.ranking.intent(0) !== 'handoff' ? -1 : topics.findIndex((a) => a.intent === 'handoff');
   if (person > 0) topics.unshift(...topics.splice(person, 1));
   // whether one is in NPR, asked by someone who lives abroad ("I live in Sweden but was operated in
   // Oslo. Am I in the register?"): who NPR covers first, then how to see one's own data
@@ -320,6 +324,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // opplysninger' into English please" is not, "kan du lage en case til en saksbehandler?" is)
   const asksPerson = keywordIntents.includes('handoff');
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (asksPerson || (!part.task && scope.inScope >= IN_SCOPE_BELOW))) return { intent: 'handoff', confidence: conf };
+  // (and whom to contact, asked in words that ask for a person, is that person: "Kan du setje meg i
+  // kontakt med nokon på registerteamet?")
+  if (first.intent === 'contact' && u.needsPerson && ranking.scoreOf('handoff') >= PERSON_BESIDE_CONTACT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff') + first.score) };
   // (also when a topic reads as strongly: "I want to speak to a human about my own records")
   if (asksPerson && !asksWhetherDue && ranking.scoreOf('handoff') >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff')) };
   // hours or a date for a price or a deadline say the question is about NPR's rules
