@@ -555,6 +555,9 @@ describe('plain paraphrases get the topic', () => {
     ['hvem er det som styrer NPR?', 'data_controller'],
     ['eksklusjonskriterier i NPR?', 'exclusions'],
     ['Hvilken e-postadresse kan jeg skrive til om NPR-data?', 'contact'],
+    // why one is registered without being asked is what the law allows
+    ['Hvorfor står jeg i NPR når ingen har spurt meg?', 'legal_basis'],
+    ['Why am I in this registry when I never gave consent?', 'legal_basis'],
     // a district that asks is not a breakdown by district; a pasted ID number is one's own data
     ['Bydelen vår trenger tall fra NPR til planarbeid, ikke forskning. Hvordan går vi fram?', 'apply_non_research'],
     // data asked for in so many words, with a purpose other than research: that purpose's way to data

@@ -63,6 +63,8 @@ const POINTING_ON_WORDS = 2;
 const ASK_FOR_PERSON_AT = 0.4;
 /** Beside a reading of whom to contact, a request for a person this likely, in words that ask for one, is that. */
 const PERSON_BESIDE_CONTACT = 0.25;
+/** Readings of a question why one is registered without consent, which the law answers. */
+const WHY_REGISTERED_READINGS: ReadonlySet<string> = new Set(['own_data', 'population', 'purpose', 'registry_overview']);
 /** How to apply: the purpose decides which route (research, the default, or another purpose). */
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
@@ -426,6 +428,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // when a question names it (not a context sentence: "Vi har REK-godkjenning. Hva er fristen …?")
     if (otherBodyAsked && TOPICS_ANY_BODY_HAS.has(intent)) return fallback('out_of_scope');
   }
+
+  // why one is registered without being asked is what the law allows, whichever of who is in NPR,
+  // what it is for or one's own data the model reads ("Hvorfor er jeg registrert i NPR uten at noen har spurt meg om lov?")
+  if (part.asksWhyWithoutConsent && WHY_REGISTERED_READINGS.has(intent)) return { intent: 'legal_basis', confidence: conf };
 
   // a relative's data, living or deceased: the own-data route is for one's own; the page says no more
   if (intent === 'own_data' && (u.namesDeath || u.namesRelative)) return fallback('not_documented');

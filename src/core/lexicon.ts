@@ -59,6 +59,8 @@ export const lexiconSchema = lazySchema((z) => {
     negationWords: words,
     /** Words saying someone has died: a deceased person's own data is not what the page covers. */
     deathWords: words,
+    /** Why one is registered without consent: the law answers ("Hvorfor er jeg registrert uten at noen har spurt meg?"). */
+    whyWithoutConsent: z.strictObject({ why: words, consent: words }),
     /** A relative whose data someone asks to see ("moren min", "my dad"): the page covers one's own data only. */
     relativeWords: words,
     /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
