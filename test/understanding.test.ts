@@ -579,6 +579,7 @@ describe('plain paraphrases get the topic', () => {
     ['Blir konsultasjoner hos avtalespesialist registrert i NPR?', 'registry_overview'],
     ['Kjem helsestasjonen med i NPR?', 'registry_overview'],
     ['Are visits to the out-of-hours clinic in NPR?', 'registry_overview'],
+    ['Does NPR include data on home care services in the municipalities?', 'registry_overview'],
     ['Kan jeg se mine data fra poliklinikken i NPR?', 'own_data'],
     // (also where no reading is sure enough to answer)
     ['Does NPR have data from outpatient visits too, or only admissions?', 'registry_overview'],

@@ -56,7 +56,7 @@ const UNKNOWN_SHARE = 3;
 /** How strongly a price question must also read as a delivery date to answer both, when a sentence before it gives the day the application came in. */
 const DATE_BEFORE_READS = 0.3;
 /** Readings of a question whether a kind of care is in NPR: its contents answer it. */
-const COVERAGE_READINGS = new Set(['registry_overview', 'population', 'own_data']);
+const COVERAGE_READINGS = new Set(['registry_overview', 'population', 'own_data', 'variables']);
 /** A question with this few telling words only points on to what the message said before it ("Where should I send her?"). */
 const POINTING_ON_WORDS = 2;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
@@ -378,8 +378,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // a message's one question, vague on its own ("What should I tell her?"), is as sure as the whole
   // message when the whole reads the same topic
   const wholeAgrees = u.parts.length === 1 && u.classification.ranking.intent(0) === first.intent;
-  // (a kind of care asked about: the readings of what NPR contains, who is in it and one's own data are
-  // one, below, and so is a reading too unsure to answer, unless the question is whom to send
+  // (a kind of care asked about: the readings of what NPR contains, which variables it has, who is in
+  // it and one's own data are one, below ("Does NPR include data on municipal home care services?"), and so is a reading too unsure to answer, unless the question is whom to send
   // questions to: "Does NPR have data from outpatient clinics too, or just admissions?"; not where
   // one's own data are asked for: "Kan jeg se mine data fra poliklinikken?")
   const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked;
