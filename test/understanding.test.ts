@@ -939,6 +939,9 @@ describe('in scope, but not in the documentation', () => {
     'Moren min var innlagt i vinter. Kan jeg som pårørende se hva som er registrert om henne i NPR?',
     // things the page never mentions
     'Is there a discount on the hourly rate for master students?',
+    // who else gets one's data: the page names no one
+    'Blir opplysningene mine i NPR delt med NAV?',
+    'Who has access to my records in NPR?',
     // a deadline for the user to do something: the page gives only NPR's delivery times
     'What is the application deadline for NPR data this year?',
     'When is the deadline for hospitals to report their activity to NPR?',
