@@ -549,6 +549,12 @@ describe('plain paraphrases get the topic', () => {
     // two readings the purpose routes to one answer need no clarifying question
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
+    // a relative living abroad: who NPR covers (not their data, which the page does not cover)
+    ['Faren min bor i Tyskland, men ble operert i Norge i fjor. Er han med i registeret?', 'population'],
+    // a deadline for a thing the user does, named as a noun
+    ['What is the deadline for submissions to the hospital board this year?', 'fallback'],
+    // the day of submission beside a data category asks NPR's delivery time
+    ['identifiable data: 60 days from submission or from a complete application?', 'deadlines'],
     ['Kva for nokre år har NPR data for?', 'data_period'],
     ['Jeg har aldri søkt om registerdata før. Hvor starter jeg?', 'apply_research'],
     ['hvor mange dager for anonyme data?', 'deadlines'],

@@ -434,7 +434,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   if (part.asksWhyWithoutConsent && WHY_REGISTERED_READINGS.has(intent)) return { intent: 'legal_basis', confidence: conf };
 
   // a relative's data, living or deceased: the own-data route is for one's own; the page says no more
-  if (intent === 'own_data' && (u.namesDeath || u.namesRelative)) return fallback('not_documented');
+  // (but whether a relative living abroad is in NPR is who it covers: "Min mor bor i Spania, men ble operert i Norge. Er hun med i registeret?")
+  const relativeAbroad = (intent === 'own_data' || intent === 'population') && u.namesRelative && u.livesAbroad && !u.namesDeath;
+  if (relativeAbroad) intent = 'population';
+  else if (intent === 'own_data' && (u.namesDeath || u.namesRelative)) return fallback('not_documented');
 
   // whether a kind of care is in NPR ("Is my visit to the GP registered in NPR?", "Er avtalespesialister
   // med?") is what NPR contains: specialist care, in hospitals, outpatient clinics and at contract
@@ -496,8 +499,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
   const settledByKeyword = keywordIntents.includes(first.intent) && !keywordIntents.includes(second?.intent ?? '');
   const settledByConversation = state?.intent === first.intent;
-  // (one's own data named in so many words settles the own-data reading: above)
-  const settledByPurpose = ownDataNamed > 0;
+  // (one's own data named in so many words settles the own-data reading, a relative abroad who NPR covers: above)
+  const settledByPurpose = ownDataNamed > 0 || relativeAbroad;
   // (two readings the purpose routes to one answer are one: "Må jeg søke på helsedata.no for å se mine egne data?")
   const sameAnswer = second !== undefined && APPLY.has(second.intent) && PURPOSE_ROUTES[purpose ?? 'research'].intent === intent;
   // "pris eller frist?": the user offers two topics by name; ask which

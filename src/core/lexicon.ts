@@ -76,6 +76,8 @@ export const lexiconSchema = lazySchema((z) => {
     /** A deadline word with "to"/"å" and one of the user's actions after it: someone's deadline to do something. */
     deadlineWords: words,
     userActions: words,
+    /** The same things done, as nouns ("submissions", "innsending"). */
+    userActionNouns: words,
     /** "How long": NPR's delivery time only beside one of the delivery words. */
     durationWords: words,
     deliveryWords: words,

@@ -332,6 +332,7 @@ export class Reader {
   private readonly durationWords: TermList;
   private readonly deadlineWords: TermList;
   private readonly userActions: TermList;
+  private readonly userActionNouns: TermList;
   private readonly taskRequests: TermList;
   private readonly questionNouns: TermList;
   private readonly dataRequestVerbs: TermList;
@@ -401,6 +402,7 @@ export class Reader {
     this.durationWords = list(lexicon.durationWords);
     this.deadlineWords = list(lexicon.deadlineWords);
     this.userActions = list(lexicon.userActions);
+    this.userActionNouns = list(lexicon.userActionNouns);
     this.taskRequests = list(lexicon.taskRequests);
     this.questionNouns = list(lexicon.questionNouns);
     this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
@@ -647,7 +649,10 @@ export class Reader {
   private userDeadline(read: WordParts, from: number, to: number): boolean {
     const at = this.deadlineWords.firstAt(read, from, to);
     if (at < 0) return false;
-    for (let k = at + 1; k < Math.min(to, at + 1 + USER_DEADLINE_WINDOW); k++) {
+    const end = Math.min(to, at + 1 + USER_DEADLINE_WINDOW);
+    // (or the thing done, named: "the deadline for the municipal budget hearing submissions")
+    if (this.userActionNouns.has(read, at + 1, end)) return true;
+    for (let k = at + 1; k < end; k++) {
       const w = read.words[k]!;
       // ("fristen for a soke": "å" written without its ring)
       if ((w === 'to' || w === 'å' || w === 'a') && this.userActions.firstAt(read, k + 1, Math.min(to, k + 3)) === k + 1) return true;
