@@ -97,6 +97,8 @@ export const QUESTION_SETS = [
   { name: 'blind42', dir: 'test/blind42', kind: 'blind', title: 'Blind set 42, by persona, a term of a research department: terse, forwarded, near-misses' },
   { name: 'blind43', dir: 'test/blind43', kind: 'blind', title: 'Blind set 43, by persona, worried members of the public, relatives, press and planners, relayed questions' },
   { name: 'blind44', dir: 'test/blind44', kind: 'blind', title: 'Blind set 44, by persona, researchers at every stage: computed prices and dates, routes, linkage' },
+  { name: 'blind45', dir: 'test/blind45', kind: 'blind', title: 'Blind set 45, by persona, a month as it arrives: half plain questions in many wordings' },
+  { name: 'blind46', dir: 'test/blind46', kind: 'blind', title: 'Blind set 46, by persona, a third nynorsk, non-native English, two in one, late deliveries' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
