@@ -812,7 +812,16 @@ describe('terse questions', () => {
 });
 
 describe('asking for a person without the word "support"', () => {
-  it.each(['Jeg vil gjerne at en saksbehandler ser på dette', 'could a human take this over?', 'Kan noen ringe meg tilbake om NPR-tall til en artikkel jeg skriver?', 'Kan du sette meg i kontakt med noen på NPR-teamet?'])('%s', async (q) => {
+  it.each([
+    'Jeg vil gjerne at en saksbehandler ser på dette',
+    'could a human take this over?',
+    'Kan noen ringe meg tilbake om NPR-tall til en artikkel jeg skriver?',
+    'Kan du sette meg i kontakt med noen på NPR-teamet?',
+    // in the question's own words, beside another topic's reading
+    'A user got the identifiable data but two variables are missing. Can somebody from the NPR team check this?',
+    'Søknaden ble mottatt komplett 1. august. Hvem kan jeg purre hos?',
+    'I wait already 90 days for identifiable data, nobody is answering me.',
+  ])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
   });
 });

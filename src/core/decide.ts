@@ -63,6 +63,8 @@ const POINTING_ON_WORDS = 2;
 const ASK_FOR_PERSON_AT = 0.4;
 /** Beside a reading of whom to contact, a request for a person this likely, in words that ask for one, is that. */
 const PERSON_BESIDE_CONTACT = 0.25;
+/** Beside any topic, a request for a person this likely, in the question's own words asking for one, is that. */
+const PERSON_IN_OWN_WORDS = 0.2;
 /** Readings of a question why one is registered without consent, which the law answers. */
 const WHY_REGISTERED_READINGS: ReadonlySet<string> = new Set(['own_data', 'population', 'purpose', 'registry_overview']);
 /** How to apply: the purpose decides which route (research, the default, or another purpose). */
@@ -329,6 +331,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (and whom to contact, asked in words that ask for a person, is that person: "Kan du setje meg i
   // kontakt med nokon på registerteamet?")
   if (first.intent === 'contact' && u.needsPerson && ranking.scoreOf('handoff') >= PERSON_BESIDE_CONTACT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff') + first.score) };
+  // (and so is any question that asks for a person in its own words, where the model reads one beside
+  // its topic: "Can somebody from the NPR team check this?"; or reads help: "who can actually help us?")
+  if (part.asksPersonHere && !asksWhetherDue && !otherBodyAsked && (first.intent === 'help' || ranking.scoreOf('handoff') >= PERSON_IN_OWN_WORDS)) return { intent: 'handoff', confidence: round(Math.max(ranking.scoreOf('handoff'), FALLBACK_BELOW)) };
   // (also when a topic reads as strongly: "I want to speak to a human about my own records")
   if (asksPerson && !asksWhetherDue && ranking.scoreOf('handoff') >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff')) };
   // hours or a date for a price or a deadline say the question is about NPR's rules

@@ -24,6 +24,8 @@ export interface Part {
   injected: boolean;
   /** Asks why one is registered without being asked ("Why is my data in this registry without my consent?"). */
   asksWhyWithoutConsent: boolean;
+  /** Asks for a person in its own words ("Can somebody from the NPR team check this?", "Hvem kan jeg purre hos?"). */
+  asksPersonHere: boolean;
   /** Asks how many of something the page gives no count of ("how many hip fracture patients does NPR have?"). */
   asksCount: boolean;
   /** Names questions ("who do I contact with questions about …?"): whom to ask, not the way to data. */
@@ -743,6 +745,7 @@ export class Reader {
       asksDate: this.dateQuestions.has(read, from, to),
       asksCount: this.asksCount(read, from, to),
       asksWhyWithoutConsent: this.whyWords.has(read, from, to) && this.consentWords.has(read, from, to),
+      asksPersonHere: this.needsPerson.has(unmasked, from, to),
       injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
     };
   }
