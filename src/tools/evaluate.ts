@@ -99,6 +99,8 @@ export const QUESTION_SETS = [
   { name: 'blind44', dir: 'test/blind44', kind: 'blind', title: 'Blind set 44, by persona, researchers at every stage: computed prices and dates, routes, linkage' },
   { name: 'blind45', dir: 'test/blind45', kind: 'blind', title: 'Blind set 45, by persona, a month as it arrives: half plain questions in many wordings' },
   { name: 'blind46', dir: 'test/blind46', kind: 'blind', title: 'Blind set 46, by persona, a third nynorsk, non-native English, two in one, late deliveries' },
+  { name: 'blind47', dir: 'test/blind47', kind: 'blind', title: 'Blind set 47, by persona, a season of several trusts and universities: every hard kind, every tone' },
+  { name: 'blind48', dir: 'test/blind48', kind: 'blind', title: 'Blind set 48, by persona, situations told before the question, kinds of care, purposes, near-misses' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
