@@ -826,6 +826,16 @@ describe('asking for a person without the word "support"', () => {
   });
 });
 
+describe('a complete application past its delivery time, with words that ask for a person', () => {
+  it('is a person, whatever topic the rest reads as', async () => {
+    const [r] = await conversation('I sent a complete application for identifiable data with the REK approval on 2 August. Nobody has replied. Is the limit not 60 days?');
+    expect(r!.intent).toBe('handoff');
+    // (not another body's waiting list)
+    const [gp] = await conversation('Pasienten har ventet i 14 uker på time hos fastlegen, og pårørende lurer på hvor de kan klage. Vet dere noe om ventetider?');
+    expect(gp!.intent).toBe('fallback');
+  });
+});
+
 describe('a message that as a whole asks for a person', () => {
   it('offers the person first, whatever it asks on the way', async () => {
     const [r] = await conversation('Søknaden om anonyme data var komplett i august og vi har ikke fått noe. Trodde fristen var 30 dager? Kan noen se på saken vår?');

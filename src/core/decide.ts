@@ -177,6 +177,13 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   const refuse = () => one({ intent: 'fallback', fallback: 'refusal', confidence: round(refusal) });
   const asked = attempt ? u.parts.filter((p) => honestQuestion(u, p)) : u.parts;
   if (attempt && asked.length === 0) return refuse();
+  // a complete application past its delivery time and words that ask for a person ("… on 10 August …
+  // it's now late November. Nobody has replied. Isn't the limit 60 days?"): a person, whatever topic the
+  // rest of the message reads as
+  // (about data, not another body's waiting list: "ventet i 14 uker på time hos fastlegen")
+  if (!attempt && u.received && u.needsPerson && u.anchored && !u.parts.some((p) => p.conditional || p.namesOtherBody) && deadlinePassed(u.received, u.category, u.sourceCount, u.today)) {
+    return one({ intent: 'handoff', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), received: u.received, category: u.category, sourceCount: u.sourceCount, overdue: true });
+  }
 
   if (!attempt && followsUp) {
     const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));
