@@ -826,6 +826,19 @@ describe('asking for a person without the word "support"', () => {
   });
 });
 
+describe('another body named', () => {
+  it.each([
+    // who is responsible for another body's service, and how good its figures are, are its matters
+    'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
+    'Kva er dekningsgraden for vaksinasjon mot meslingar?',
+    'How much does an ambulance cost in Norway for a tourist?',
+    // a count of patients for a year: the page gives none
+    'n pasienter 2019?',
+  ])('%s gets the fallback', async (q) => {
+    expect((await ask(q)).intent).toBe('fallback');
+  });
+});
+
 describe('a complete application past its delivery time, with words that ask for a person', () => {
   it('is a person, whatever topic the rest reads as', async () => {
     const [r] = await conversation('I sent a complete application for identifiable data with the REK approval on 2 August. Nobody has replied. Is the limit not 60 days?');

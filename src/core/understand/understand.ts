@@ -562,7 +562,9 @@ export class Reader {
       // (or after "har dere tall på", "do you have figures on": whether NPR holds a count, not a request for data)
       const opens = at <= from + 1 || (at <= from + COUNT_AFTER_WORDS && !this.asksForData(read, from, to));
       if (at < from || !opens || end >= to) continue;
-      if (!this.countUnits.has(read.words[end]!) && !/^\d/.test(read.words[end]!)) return true;
+      // (a figure after it is what is counted, "hvor mange 5 timer", but a year is when: "n pasienter 2019?")
+      const next = read.words[end]!;
+      if (!this.countUnits.has(next) && (!/^\d/.test(next) || /^(?:19|20)\d\d$/.test(next))) return true;
     }
     return false;
   }
