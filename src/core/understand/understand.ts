@@ -99,7 +99,7 @@ export interface Understanding {
   /** A sentence plainly tries to change the bot's rules ("ignorer reglene", "system prompt"). */
   injection: boolean;
   /** Asks for "the other kind" of data: the category with the other delivery time than the one given (set only then). */
-  otherCategory?: (category: string) => string | undefined;
+  otherCategory: ((category: string) => string | undefined) | undefined;
   /** Corrects what the conversation said ("sorry, my mistake", "I meant"). */
   corrects: boolean;
   /** Opens with "and"/"og"/"but": it goes on from the conversation ("and if it turns out I only need anonymous statistics?"). */
@@ -915,7 +915,9 @@ export class Reader {
       asks: asking.length > 0,
       corrects: this.correctionWords.has(read),
       continues: words.length > 0 && this.conjunctions.has(words[0]!),
-      ...(this.otherKindWords.has(read) ? { otherCategory: this.categories.otherThan } : {}),
+      // (a property always there, not spread in when named: an object literal with a spread in it is
+      // built one property at a time, a measurable share of every answer)
+      otherCategory: this.otherKindWords.has(read) ? this.categories.otherThan : undefined,
       hours,
       bareNumber: this.slots.bareNumber(withoutRedactions, raws),
       received,
