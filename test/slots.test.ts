@@ -66,10 +66,11 @@ describe('dates in a question', () => {
     ['sendte komplett søknad for ni uker siden', '2026-09-23'],
     ['70 dagar sidan me sende søknaden', '2026-09-16'],
     ['it went in 3 weeks ago', '2026-11-04'],
-    // months as 30 days; a time waited, a day more when it is "over" it
+    // months as 30 days; a time waited or ago, a day more when it is "over" it
     ['sendte komplett søknad for tre måneder siden', '2026-08-27'],
     ['vi har ventet på dataene i 75 dager', '2026-09-11'],
     ["we've been waiting well over 30 days", '2026-10-25'],
+    ['sendte forespørselen for over to måneder siden', '2026-09-25'],
     ['har venta i over to månader', '2026-09-25'],
     ['received tomorrow', '2026-11-26'],
     ['mottatt i morgen', '2026-11-26'],

@@ -323,7 +323,10 @@ export class SlotReader {
     if (ago) {
       const m = this.timeAgo.exec(text);
       if (m) {
-        push(addDays(base, -this.count(m[1]!) * this.agoUnits.get(m[2]!.toLowerCase())!), m.index, m[0].length);
+        // (longer than it, "for over to måneder siden": a day more, as for a time waited)
+        const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
+        const longer = before !== undefined && this.longerWords.has(before) ? 1 : 0;
+        push(addDays(base, -this.count(m[1]!) * this.agoUnits.get(m[2]!.toLowerCase())! - longer), m.index, m[0].length);
       }
     }
     if (waited) {
