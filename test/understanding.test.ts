@@ -834,6 +834,11 @@ describe('another body named', () => {
     'How much does an ambulance cost in Norway for a tourist?',
     // a count of patients for a year: the page gives none
     'n pasienter 2019?',
+    // the bot asked for figures themselves: it looks up no counts
+    'Vi vurderer en studie om hjerneslag. Kan du gi meg antallet pasienter med I63 i NPR per år?',
+    'Kan du gi meg tallene på reinnleggelser etter hofteprotese i 2023?',
+    // a breakdown the page never names
+    'Can we get the NPR data broken down by postcode?',
   ])('%s gets the fallback', async (q) => {
     expect((await ask(q)).intent).toBe('fallback');
   });

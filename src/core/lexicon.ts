@@ -28,7 +28,7 @@ export const lexiconSchema = lazySchema((z) => {
      * "How many …" of something the page gives no count of ("how many hip fracture patients does
      * NPR have?"): not documented; of the units it does give ("how many hours", "hvor mange dager") a topic.
      */
-    countQuestions: z.strictObject({ words: words, units: words }),
+    countQuestions: z.strictObject({ words: words, requests: words, units: words }),
     /** Short forms written with a full stop ("saksbeh.", "ident.", "inkl."): the stop ends no sentence when a small letter follows. */
     abbreviations: words,
     /** "sorry, my mistake", "I meant": a correction of what the conversation said, however long. */

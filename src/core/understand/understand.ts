@@ -349,6 +349,7 @@ export class Reader {
   private readonly acknowledgements: TermList;
   private readonly correctionWords: TermList;
   private readonly countWords: TermList;
+  private readonly countRequests: TermList;
   private readonly abbreviations: ReadonlySet<string>;
   private readonly countUnits: ReadonlySet<string>;
   private readonly otherKindWords: TermList;
@@ -384,6 +385,7 @@ export class Reader {
     this.acknowledgements = list(lexicon.acknowledgements);
     this.correctionWords = list(lexicon.correctionWords);
     this.countWords = list(lexicon.countQuestions.words);
+    this.countRequests = list(lexicon.countQuestions.requests);
     this.abbreviations = new Set(lexicon.abbreviations);
     this.countUnits = new Set(lexicon.countQuestions.units);
     this.needsPerson = list([...kb.entries.values()].flatMap((e) => e.needsPersonTerms ?? []));
@@ -554,6 +556,7 @@ export class Reader {
    * pasienter …?", not "hvor mange timer …?"; and not "kan eg få tal på kor mange …": the data wanted).
    */
   private asksCount(read: WordParts, from: number, to: number): boolean {
+    if (this.countRequests.has(read, from, to)) return true;
     const starts = this.countWords.starts(read);
     const ends = this.countWords.startsOf(read);
     for (let k = 0; k < starts.length; k++) {
