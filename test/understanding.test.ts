@@ -304,6 +304,8 @@ describe('every question asked is answered, in order, each with its figure', () 
     ['Ein kollega lurer på om vi kan kople NPR med Medisinsk fødselsregister, og kor lang tid tek det å få anonyme data? Kan du svare på begge?', 'linkage', ['30']],
     ['A student asked me which law NPR is based on and if Helsedirektoratet is the data controller. Can you help with both?', 'legal_basis', ['Helsedirektoratet']],
     ['Vi diskuterte i går om private sykehus er med i NPR. Og hva koster en time saksbehandling? Kan du svare på begge deler?', 'exclusions', ['1 100']],
+    // so does a short question what to answer, after a sentence relaying two questions
+    ['En bruker spør om NPR har data fra 1995, og om pasienter som bor i utlandet er med. Hva svarer jeg?', 'data_period', ['1997', 'utenfor Norge']],
     // after a question word, "and" and a verb open a second question, comma or not (not "… and are rejected")
     ['Which years does NPR cover and are patients treated abroad included?', 'data_period', ['1997', 'specialist health service']],
     ['Hvilke år dekker NPR og er private sykehus med?', 'data_period', ['1997', 'selvbetalende']],

@@ -104,6 +104,8 @@ export const lexiconSchema = lazySchema((z) => {
     livingAbroad: words,
     /** A short sentence asking for answers to the questions before it ("Kan du svare på begge deler?"): no question of its own. */
     bothPointers: words,
+    /** A short question what to answer, after a sentence relaying two questions: both are asked. */
+    answerPointers: words,
   });
 });
 export type Lexicon = z.infer<ReturnType<typeof lexiconSchema>>;

@@ -343,6 +343,7 @@ export class Reader {
   private readonly dateQuestions: TermList;
   private readonly wantToKnow: TermList;
   private readonly bothPointers: TermList;
+  private readonly answerPointers: TermList;
   private readonly livingAbroad: TermList;
   private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
@@ -417,6 +418,7 @@ export class Reader {
     this.wantToKnow = list(lexicon.wantToKnow.phrases);
     this.whetherWords = new Set(lexicon.wantToKnow.whether);
     this.bothPointers = list(lexicon.bothPointers);
+    this.answerPointers = list(lexicon.answerPointers);
     this.livingAbroad = list(lexicon.livingAbroad);
     this.otherKindWords = list(lexicon.otherKindWords);
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
@@ -575,9 +577,13 @@ export class Reader {
   /**
    * A question word right after a relayed question in these words ("en bruker spør hva …"): someone
    * else's question, asked. (Not after a request: "nobody can tell me what approvals are needed" tells.)
+   * `orWhether`: "whether" too ("A user asks if they can get data from 1990"), where a question what to
+   * answer points at it; elsewhere such a sentence is the context of the question after it.
    */
-  private indirectQuestion(read: WordParts, from: number, to: number): boolean {
-    for (const end of this.relayPhrases.startsOf(read)) if (end > from && end < to && this.whWords.has(read.words[end]!)) return true;
+  private indirectQuestion(read: WordParts, from: number, to: number, orWhether = false): boolean {
+    for (const end of this.relayPhrases.startsOf(read)) {
+      if (end > from && end < to && (this.whWords.has(read.words[end]!) || (orWhether && this.whetherWords.has(read.words[end]!)))) return true;
+    }
     return false;
   }
 
@@ -599,14 +605,18 @@ export class Reader {
    * where the message holds no such pointer or nothing before it asks.
    */
   private pointedAt(read: WordParts, segments: readonly Segment[], asks: (s: Segment) => boolean): Segment[] | undefined {
-    if (segments.length < 2 || !this.bothPointers.has(read)) return undefined;
-    const at = segments.findIndex((s) => s.to - s.from <= POINTER_WORDS && this.bothPointers.has(read, s.from, s.to));
+    if (segments.length < 2) return undefined;
+    // (a question what to answer points at the questions before it only where they are two or more:
+    // one relayed question is the context of the vague one, as any)
+    const pointers = this.bothPointers.has(read) ? this.bothPointers : this.answerPointers.has(read) ? this.answerPointers : undefined;
+    if (!pointers) return undefined;
+    const at = segments.findIndex((s) => s.to - s.from <= POINTER_WORDS && pointers.has(read, s.from, s.to));
     if (at < 1) return undefined;
     const found = segments
       .slice(0, at)
       .flatMap((s) => this.splitAtWhether(read, s))
-      .filter((s) => asks(s) || this.embeddedQuestion(read, s.from, s.to) || this.indirectQuestion(read, s.from, s.to));
-    return found.length > 0 ? found : undefined;
+      .filter((s) => asks(s) || this.embeddedQuestion(read, s.from, s.to) || this.indirectQuestion(read, s.from, s.to, true));
+    return found.length >= (pointers === this.bothPointers ? 1 : 2) ? found : undefined;
   }
 
   /** A sentence parted before "and if", "og om": the part after asks ("… are in NPR and if the patients … are included"). */
