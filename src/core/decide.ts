@@ -315,7 +315,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const namesConfidently = NAMING_TOPICS.has(first.intent) && confidence >= SETTLES_CHOICE && scope.inScope >= IN_SCOPE_BELOW;
   // (and so is one named in a sentence after the question, to check a guess: "Hvem er ansvarlig for dataene i NPR? Er det FHI?")
   const choiceTheTopicSettles = (part.offersChoice || part.joinsSentences) && part.undocumented === 1 && namesConfidently;
-  const inContext = u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented') && !namesConfidently;
+  // (not one's own data asked to see, whatever the context says of why: "… fordi ho mistenkjer at det ligg
+  // ein feil diagnose der … Kva skal eg seie til henne?")
+  const seesOwnData = u.purpose === 'own_data' && first.intent === 'own_data' && !keywordIntents.includes('not_documented');
+  const inContext = u.parts.length === 1 && u.classification.keywordIntents.includes('not_documented') && !namesConfidently && !seesOwnData;
   // (a question of its own asking for a person is for a person, whatever its context leaves undocumented:
   // "… international partners and a rejected application. Can you pass this on to a human?")
   const asksOnlyPerson = first.intent === 'handoff' && keywordIntents.includes('handoff') && !keywordIntents.includes('not_documented');
