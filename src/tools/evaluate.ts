@@ -101,6 +101,8 @@ export const QUESTION_SETS = [
   { name: 'blind46', dir: 'test/blind46', kind: 'blind', title: 'Blind set 46, by persona, a third nynorsk, non-native English, two in one, late deliveries' },
   { name: 'blind47', dir: 'test/blind47', kind: 'blind', title: 'Blind set 47, by persona, a season of several trusts and universities: every hard kind, every tone' },
   { name: 'blind48', dir: 'test/blind48', kind: 'blind', title: 'Blind set 48, by persona, situations told before the question, kinds of care, purposes, near-misses' },
+  { name: 'blind49', dir: 'test/blind49', kind: 'blind', title: 'Blind set 49, by persona, people in a hurry on their phones, and the month around them' },
+  { name: 'blind50', dir: 'test/blind50', kind: 'blind', title: 'Blind set 50, by persona, answers that depend on careful reading: two in one, purposes, dates with roles' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
