@@ -566,6 +566,7 @@ describe('plain paraphrases get the topic', () => {
     // why one is registered without being asked is what the law allows
     ['Hvorfor står jeg i NPR når ingen har spurt meg?', 'legal_basis'],
     ['Why am I in this registry when I never gave consent?', 'legal_basis'],
+    ['Hvorfor står jeg i et register uten å ha sagt ja til det?', 'legal_basis'],
     // a district that asks is not a breakdown by district; a pasted ID number is one's own data
     ['Bydelen vår trenger tall fra NPR til planarbeid, ikke forskning. Hvordan går vi fram?', 'apply_non_research'],
     // data asked for in so many words, with a purpose other than research: that purpose's way to data
@@ -825,6 +826,7 @@ describe('asking for a person without the word "support"', () => {
     'A user got the identifiable data but two variables are missing. Can somebody from the NPR team check this?',
     'Søknaden ble mottatt komplett 1. august. Hvem kan jeg purre hos?',
     'I wait already 90 days for identifiable data, nobody is answering me.',
+    'Kan du sende denne saken videre til noen som kan svare? Brukeren vil koble NPR med data fra Danmark.',
   ])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
   });
@@ -845,6 +847,17 @@ describe('another body named', () => {
     'Can we get the NPR data broken down by postcode?',
   ])('%s gets the fallback', async (q) => {
     expect((await ask(q)).intent).toBe('fallback');
+  });
+});
+
+describe('a task for the bot', () => {
+  it('makes the rest of the message its material, not questions', async () => {
+    const [r] = await conversation('Please oversett dette til nynorsk: "Leveringstiden starter når komplett søknad er mottatt."');
+    expect(r).toMatchObject({ intent: 'fallback' });
+  });
+  it('is a sum of what was said, not a follow-up', async () => {
+    const [, sum] = await conversation('Hva koster 5 timer saksbehandling?', 'Og hva er 15 % av det?');
+    expect(sum).toMatchObject({ intent: 'fallback' });
   });
 });
 

@@ -166,7 +166,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // (a correction at sentence length too: "sorry, my mistake – it's only aggregated statistics actually";
   // and a message that goes on from the last: "and if it turns out I only need anonymous statistics?")
   const short = u.tokens.length <= (u.corrects || u.continues ? CORRECTION_MAX_WORDS : FOLLOW_UP_MAX_WORDS);
-  const followsUp = previous !== undefined && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || short);
+  // (not a sum asked of what was said: "Og hva er 15 % av det?")
+  const followsUp = previous !== undefined && gives[previous as keyof typeof gives] && (top?.intent === previous || confidence < FOLLOW_UP_UNLESS_CONFIDENT || short) && !u.parts.some((p) => p.task);
   // an attempt to change the rules anywhere in a message is refused, whatever else it asks
   const refusal = Math.max(scope.refusal, u.refusalInSentences);
   // (the model's reading alone does not outweigh a short follow-up: "og den andre typen?")
@@ -207,6 +208,9 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   const answers: Answer[] = [];
   let previousOutOfScope = false;
   let lastSilent: Answer | undefined;
+  // a task for the bot refused (translate, write) makes the rest of the message its material, not
+  // questions: 'Please oversett dette til nynorsk: "Behandlingstiden starter når …"'
+  let taskRefused: Answer | undefined;
   for (const part of asked) {
     // a vague question after one about something else asks about that too ("Hvor kan jeg parkere
     // ved Haukeland, og hva koster det per time?")
@@ -218,6 +222,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     const given: Answer[] = aboutTheLast ? [] : answerPart(u, part, state, purpose, deadlinePassed);
     previousOutOfScope = given.length > 0 && given.every((a) => a.fallback === 'out_of_scope');
     lastSilent = part.offersChoice ? undefined : given.find((a) => a.namesUndocumented);
+    // (not a sum asked of hours the message gives: "hva 6 timer koster inkl. mva – kan du regne ut?")
+    if (part.task && !taskRefused && u.hours === undefined) taskRefused = given.find((a) => a.fallback === 'out_of_scope');
     for (const answer of given) {
       const last = answers[answers.length - 1];
       if (last && last.intent === answer.intent && !answer.alternatives && !last.alternatives) continue;
@@ -230,6 +236,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // (and an unsure question one of whose readings another question settles asks that: "Why do our
   // numbers differ from NPR? Are insurance-funded patients at private hospitals left out?")
   const settledElsewhere = (a: Answer) => a.alternatives !== undefined && answers.some((b) => b !== a && !b.alternatives && a.alternatives!.includes(b.intent));
+  if (taskRefused && !attempt) return one(taskRefused);
   const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED) && !settledElsewhere(a));
   // a last question that the page leaves unanswered, after one it answers, is told so, not passed
   // over ("Hva er NPR, og hvor mange personer er registrert der totalt?"); (not an alternative a topic's
