@@ -850,9 +850,20 @@ describe('another body named', () => {
   });
 });
 
+describe('small talk beside a question the bot cannot answer', () => {
+  it('gives the fallback, not the greeting', async () => {
+    const [r] = await conversation('hallo? er det her jeg klager på behandlingen jeg fikk på sykehuset?');
+    expect(r).toMatchObject({ intent: 'fallback' });
+  });
+});
+
 describe('a task for the bot', () => {
   it('makes the rest of the message its material, not questions', async () => {
     const [r] = await conversation('Please oversett dette til nynorsk: "Leveringstiden starter når komplett søknad er mottatt."');
+    expect(r).toMatchObject({ intent: 'fallback' });
+  });
+  it('may be asked code-switched', async () => {
+    const [r] = await conversation('Kan du write en mail til veilederen min om at jeg er syk?');
     expect(r).toMatchObject({ intent: 'fallback' });
   });
   it('is a sum of what was said, not a follow-up', async () => {

@@ -255,6 +255,10 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   if (topics.length > 0) return { answers: topics, purpose };
   const undocumented = answers.find((a) => a.namesUndocumented);
   if (undocumented) return one(undocumented);
+  // (beside small talk, a question the bot cannot answer is what the message asks: "hello? is this where
+  // I complain about the treatment I got at the hospital?")
+  const unanswerable = u.asks ? answers.find((a) => a.intent === 'fallback') : undefined;
+  if (unanswerable) return one(unanswerable);
   if (answers.length > 0) return { answers: [answers.find((a) => a.intent !== 'fallback') ?? answers[0]!], purpose };
   return one({ intent: 'fallback', fallback: u.anchored ? 'not_documented' : 'out_of_scope', confidence: 0 });
 }
