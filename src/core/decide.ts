@@ -16,7 +16,7 @@ export const KEYWORD_DECIDES_RATIO = 0.45;
 /** A second topic one question names by keyword ("pris og leveringstid?") is answered too when it has this share of the first's probability. */
 export const BOTH_RATIO = 0.02;
 /** A topic named by keyword before an application's keyword decides when it has this share of the application's probability. */
-const TOPIC_BEFORE_APPLYING_RATIO = 0.25;
+const TOPIC_BEFORE_APPLYING_RATIO = 0.2;
 /** Two topics a question offers as a choice ("pris eller frist?") are asked about when the weaker has this share of the stronger's probability. */
 const CHOICE_RATIO = 0.1;
 
