@@ -103,6 +103,8 @@ export const QUESTION_SETS = [
   { name: 'blind48', dir: 'test/blind48', kind: 'blind', title: 'Blind set 48, by persona, situations told before the question, kinds of care, purposes, near-misses' },
   { name: 'blind49', dir: 'test/blind49', kind: 'blind', title: 'Blind set 49, by persona, people in a hurry on their phones, and the month around them' },
   { name: 'blind50', dir: 'test/blind50', kind: 'blind', title: 'Blind set 50, by persona, answers that depend on careful reading: two in one, purposes, dates with roles' },
+  { name: 'blind51', dir: 'test/blind51', kind: 'blind', title: 'Blind set 51, by persona, a fresh month of the brief mix in free wordings' },
+  { name: 'blind52', dir: 'test/blind52', kind: 'blind', title: 'Blind set 52, by persona, each in their own vocabulary, long messages, relayed questions' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
