@@ -827,6 +827,7 @@ describe('asking for a person without the word "support"', () => {
     'Søknaden ble mottatt komplett 1. august. Hvem kan jeg purre hos?',
     'I wait already 90 days for identifiable data, nobody is answering me.',
     'Kan du sende denne saken videre til noen som kan svare? Brukeren vil koble NPR med data fra Danmark.',
+    'Copy-paste from a ticket: "We got our anonymous data 50 days after sending a complete application." Can you escalate this?',
   ])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
   });
@@ -840,6 +841,10 @@ describe('another body named', () => {
     'How much does an ambulance cost in Norway for a tourist?',
     // a count of patients for a year: the page gives none
     'n pasienter 2019?',
+    // one's journal from the hospital is the hospital's, not NPR's
+    'Kan jeg få kopi av journalen fra sykehuset gjennom dere?',
+    // a rate changed: the page gives today's
+    'Har Helsedirektoratet endret timeprisen for neste år?',
     // the bot asked for figures themselves: it looks up no counts
     'Vi vurderer en studie om hjerneslag. Kan du gi meg antallet pasienter med I63 i NPR per år?',
     'Kan du gi meg tallene på reinnleggelser etter hofteprotese i 2023?',
