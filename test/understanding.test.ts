@@ -596,6 +596,8 @@ describe('plain paraphrases get the topic', () => {
     // one's own data named in so many words settles an unsure own-data reading
     ['Can you look up which hospital visits I have on record in NPR?', 'own_data'],
     ['Jeg vil se sykehistorien min. Hvor finner jeg den?', 'own_data'],
+    // (or an identity number pasted with it)
+    ['kan du ikke bare slå det opp? fnr 01017000027', 'own_data'],
     // (whatever the context says of why: a wrong diagnosis to correct is not what is asked)
     ['En pasient spurte om hun kan se hva som er registrert om henne i NPR, fordi hun tror det ligger en feil diagnose der. Hva skal jeg si til henne?', 'own_data'],
     // a greeting before a question about one's own data is manners

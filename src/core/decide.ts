@@ -412,7 +412,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const coverageConfidence = coverage ? Math.max([...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0), FALLBACK_BELOW) : 0;
   // (one's own data named in so many words, "which hospital visits I have on record", and read first
   // by the model, however unsure: the own-data route is what is asked)
-  const ownDataNamed = u.purpose === 'own_data' && first.intent === 'own_data' ? FALLBACK_BELOW : 0;
+  // (so does an identity number pasted with it: "can't you just look it up? my fnr is …")
+  const ownDataNamed = (u.purpose === 'own_data' || u.redactions > 0) && first.intent === 'own_data' ? FALLBACK_BELOW : 0;
   const sureEnough = Math.max(routeConfidence, coverageConfidence, ownDataNamed, wholeAgrees ? u.classification.confidence : 0);
   if (sureEnough < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
