@@ -576,6 +576,8 @@ describe('plain paraphrases get the topic', () => {
     // a compound's last part says what it is ("lokalavis" is a newspaper); internal use is no research
     ['Jeg skriver for en lokalavis på Sørlandet. Hvor sender jeg en forespørsel om tall fra NPR?', 'apply_non_research'],
     ['We need readmission figures from NPR for internal use only. How do we ask for them?', 'apply_non_research'],
+    // NPR asked for what an earlier sentence names
+    ['I work in the planning office of a kommune. We need number of hospital admissions for our plan. What is the way to ask NPR for this?', 'apply_non_research'],
     // research denied by "ingen" ("Vi har ingen forskningsprotokoll"); a quarterly report is internal
     ['Vi har ingen forskningsprotokoll, det er internt kvalitetsarbeid. Hvordan går vi fram for å få data fra NPR?', 'apply_non_research'],
     ['We need NPR numbers for our internal quarterly report. Which form do we use?', 'apply_non_research'],

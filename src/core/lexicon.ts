@@ -89,7 +89,7 @@ export const lexiconSchema = lazySchema((z) => {
     objectIntroducers: words,
     injection: z.strictObject({ phrases: words, overrideVerbs: words, overrideObjects: words }),
     /** A verb of asking for data with its object just after it ("kan vi få tall fra NPR"): a way to data is asked. */
-    dataRequests: z.strictObject({ verbs: words, objects: words }),
+    dataRequests: z.strictObject({ verbs: words, askingNpr: words, objects: words }),
     /** Kinds of care ("fastlege", "outpatient"): whether NPR holds them is what it contains. */
     careSettings: words,
     /** The least an invoice can be: with no hours, the price of the minimum hours. */

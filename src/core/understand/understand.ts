@@ -347,6 +347,7 @@ export class Reader {
   private readonly livingAbroad: TermList;
   private readonly whetherWords: ReadonlySet<string>;
   private readonly dataRequestObjects: TermList;
+  private readonly askingNpr: TermList;
   private readonly acknowledgements: TermList;
   private readonly correctionWords: TermList;
   private readonly countWords: TermList;
@@ -412,6 +413,7 @@ export class Reader {
     this.questionNouns = list(lexicon.questionNouns);
     this.dataRequestVerbs = list(lexicon.dataRequests.verbs);
     this.dataRequestObjects = list(lexicon.dataRequests.objects);
+    this.askingNpr = list(lexicon.dataRequests.askingNpr);
     this.careSettings = list(lexicon.careSettings);
     this.minimumWords = list(lexicon.minimumWords);
     this.dateQuestions = list(lexicon.dateQuestions);
@@ -539,6 +541,9 @@ export class Reader {
 
   /** A verb of asking for data with data at most a few words after it, within [from, to). */
   private asksForData(read: WordParts, from: number, to: number): boolean {
+    // (NPR asked for what the message names elsewhere: "… need number of hospital admissions … Which is
+    // correct way to ask NPR for this?")
+    if (this.askingNpr.has(read, from, to) && this.dataRequestObjects.has(read)) return true;
     if (!this.dataRequestVerbs.has(read, from, to)) return false;
     const objects = this.dataRequestObjects.starts(read);
     for (const end of this.dataRequestVerbs.startsOf(read)) {
