@@ -902,6 +902,7 @@ describe('a long message is not small talk because it opens with a greeting', ()
   it.each([
     ['Morn! Jeg jobber med en audit på sepsisbehandling på avdelingen. Sjefen min sier vi kan bruke tall Helsedirektoratet allerede har publisert i stedet for å søke. Stemmer det?', 'open_data'],
     // a greeting in front of a question that names its topic
+    ['hi! what is this NPR about?', 'registry_overview'],
     ['hei, kan jeg se journalen min her?', 'own_data'],
     ['hallo! hvor lang tid tar det å få anonyme data?', 'deadlines'],
     // a vague last question is about the sentences before it, not about the greeting
