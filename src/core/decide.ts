@@ -61,8 +61,6 @@ const COVERAGE_READINGS = new Set(['registry_overview', 'population', 'own_data'
 const POINTING_ON_WORDS = 2;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
 const ASK_FOR_PERSON_AT = 0.4;
-/** Beside a reading of whom to contact, a request for a person this likely, in words that ask for one, is that. */
-const PERSON_BESIDE_CONTACT = 0.25;
 /** Beside any topic, a request for a person this likely, in the question's own words asking for one, is that. */
 const PERSON_IN_OWN_WORDS = 0.2;
 /** Readings of a question why one is registered without consent, which the law answers. */
@@ -349,12 +347,12 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // opplysninger' into English please" is not, "kan du lage en case til en saksbehandler?" is)
   const asksPerson = keywordIntents.includes('handoff');
   if (first.intent === 'handoff' && confidence >= ASK_FOR_PERSON_AT && (asksPerson || (!part.task && scope.inScope >= IN_SCOPE_BELOW))) return { intent: 'handoff', confidence: conf };
-  // (and whom to contact, asked in words that ask for a person, is that person: "Kan du setje meg i
-  // kontakt med nokon på registerteamet?")
-  if (first.intent === 'contact' && u.needsPerson && ranking.scoreOf('handoff') >= PERSON_BESIDE_CONTACT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff') + first.score) };
-  // (and so is any question that asks for a person in its own words, where the model reads one beside
-  // its topic: "Can somebody from the NPR team check this?"; or reads help: "who can actually help us?")
-  if (part.asksPersonHere && !asksWhetherDue && !otherBodyAsked && (first.intent === 'help' || ranking.scoreOf('handoff') >= PERSON_IN_OWN_WORDS)) return { intent: 'handoff', confidence: round(Math.max(ranking.scoreOf('handoff'), FALLBACK_BELOW)) };
+  // (and so is a question that asks for a person in its own words, where the model reads one beside its
+  // topic: "Can somebody from the NPR team check this?", "Kan du setje meg i kontakt med nokon på
+  // registerteamet?"; or reads help: "who can actually help us?"; and whom to contact, in a message
+  // whose words ask for a person: "… og har ikke fått svar. Er det noen jeg kan ringe?")
+  const personInWords = part.asksPersonHere || (first.intent === 'contact' && u.needsPerson);
+  if (personInWords && !asksWhetherDue && !otherBodyAsked && (first.intent === 'help' || ranking.scoreOf('handoff') >= PERSON_IN_OWN_WORDS)) return { intent: 'handoff', confidence: round(Math.max(ranking.scoreOf('handoff'), FALLBACK_BELOW)) };
   // (also when a topic reads as strongly: "I want to speak to a human about my own records")
   if (asksPerson && !asksWhetherDue && ranking.scoreOf('handoff') >= ASK_FOR_PERSON_AT) return { intent: 'handoff', confidence: round(ranking.scoreOf('handoff')) };
   // hours or a date for a price or a deadline say the question is about NPR's rules
@@ -405,14 +403,15 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // message when the whole reads the same topic
   const wholeAgrees = u.parts.length === 1 && u.classification.ranking.intent(0) === first.intent;
   // (a kind of care asked about: the readings of what NPR contains, which variables it has, who is in
-  // it and one's own data are one, below ("Does NPR include data on municipal home care services?"), and so is a reading too unsure to answer, unless the question is whom to send
-  // questions to: "Does NPR have data from outpatient clinics too, or just admissions?"; not where
-  // one's own data are asked for: "Kan jeg se mine data fra poliklinikken?")
+  // it and one's own data are one, below ("Does NPR include data on municipal home care services?"),
+  // and so is a reading too unsure to answer, unless the question is whom to send questions to: "Does
+  // NPR have data from outpatient clinics too, or just admissions?"; not where one's own data are
+  // asked for: "Kan jeg se mine data fra poliklinikken?")
   const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked;
   const coverageConfidence = coverage ? Math.max([...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0), FALLBACK_BELOW) : 0;
-  // (one's own data named in so many words, "which hospital visits I have on record", and read first
-  // by the model, however unsure: the own-data route is what is asked)
-  // (so does an identity number pasted with it: "can't you just look it up? my fnr is …")
+  // (one's own data named in so many words, "which hospital visits I have on record", or an identity
+  // number pasted with it, "can't you just look it up? my fnr is …", and read first by the model,
+  // however unsure: the own-data route is what is asked)
   const ownDataNamed = (u.purpose === 'own_data' || u.redactions > 0) && first.intent === 'own_data' ? FALLBACK_BELOW : 0;
   const sureEnough = Math.max(routeConfidence, coverageConfidence, ownDataNamed, wholeAgrees ? u.classification.confidence : 0);
   if (sureEnough < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
@@ -526,8 +525,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
   const settledByKeyword = keywordIntents.includes(first.intent) && !keywordIntents.includes(second?.intent ?? '');
   const settledByConversation = state?.intent === first.intent;
-  // (one's own data named in so many words settles the own-data reading, a relative abroad who NPR covers: above)
-  const settledByPurpose = ownDataNamed > 0 || relativeAbroad;
+  // (whose data: one's own named in so many words, or a relative abroad whom NPR covers; above)
+  const settledByWhoseData = ownDataNamed > 0 || relativeAbroad;
   // (two readings the purpose routes to one answer are one: "Må jeg søke på helsedata.no for å se mine egne data?")
   const sameAnswer = second !== undefined && APPLY.has(second.intent) && PURPOSE_ROUTES[purpose ?? 'research'].intent === intent;
   // "pris eller frist?": the user offers two topics by name; ask which
@@ -546,7 +545,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByFigures &&
     !settledByKeyword &&
     !settledByConversation &&
-    !settledByPurpose &&
+    !settledByWhoseData &&
     !sameAnswer &&
     !coverage &&
     !whomToAsk

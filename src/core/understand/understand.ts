@@ -852,8 +852,8 @@ export class Reader {
       // asks that topic when it is among the question's own readings: "Far min døydde på vegen inn til
       // sjukehuset. Vert han registrert i NPR?" asks who is left out, not who is in)
       // (the context sure of it, the question not blind to it)
-      const named = context.ranking.intent(0);
-      const contextNames = !vague && own.keywordIntents.length === 0 && questions.length === 1 && named !== undefined && context.keywordIntents.includes(named) && context.confidence >= CONTEXT_SURE && own.ranking.scoreOf(named) >= CONTEXT_NAMES_AT;
+      const named = surelyNamed(context);
+      const contextNames = !vague && own.keywordIntents.length === 0 && questions.length === 1 && named !== undefined && own.ranking.scoreOf(named) >= CONTEXT_NAMES_AT;
       if (!vague) return blend(own, context, contextNames ? VAGUE_CONTEXT_WEIGHT : CONTEXT_WEIGHT);
       // (and most about the sentence just before it, when that says what the writer wants to know: "My
       // professor asked me to find out on which law NPR is based … Can you tell me?")
@@ -888,8 +888,7 @@ export class Reader {
       // (nor one that names a thing the page never mentions where the one before names none: "How much
       // does NPR charge a media outlet for data? Is there a press discount?")
       // (the one before naming its own topic, and sure of it)
-      const lastTopic = last?.classification.ranking.intent(0);
-      const undocumentedApart = last !== undefined && last.undocumented === 0 && own.keywordIntents.includes('not_documented') && last.classification.confidence >= CONTEXT_SURE && lastTopic !== undefined && last.classification.keywordIntents.includes(lastTopic);
+      const undocumentedApart = last !== undefined && last.undocumented === 0 && own.keywordIntents.includes('not_documented') && surelyNamed(last.classification) !== undefined;
       if (last && !asksOther && !hoursApart && !countApart && !undocumentedApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
@@ -982,6 +981,12 @@ function withoutGreeting(c: Classification): Classification {
   if (top !== 'greeting' && top !== 'thanks') return c;
   const ranking = c.ranking.without((intent) => intent === 'greeting' || intent === 'thanks');
   return ranking ? { ...c, ranking, confidence: ranking.score(0) } : c;
+}
+
+/** The topic a reading is sure of (CONTEXT_SURE) and names by keyword, if any. */
+function surelyNamed(c: Classification): string | undefined {
+  const top = c.ranking.intent(0);
+  return top !== undefined && c.confidence >= CONTEXT_SURE && c.keywordIntents.includes(top) ? top : undefined;
 }
 
 function blend(part: Classification, whole: Classification, weight: number): Classification {
