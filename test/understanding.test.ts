@@ -551,6 +551,8 @@ describe('plain paraphrases get the topic', () => {
     // two readings the purpose routes to one answer need no clarifying question
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
+    // what NPR holds, asked of people living abroad, is who it covers
+    ['Is it possible that NPR has data also on patients who not live in Norway?', 'population'],
     // a relative living abroad: who NPR covers (not their data, which the page does not cover)
     ['Faren min bor i Tyskland, men ble operert i Norge i fjor. Er han med i registeret?', 'population'],
     // a deadline for a thing the user does, named as a noun

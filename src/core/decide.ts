@@ -300,7 +300,9 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
-  const read = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents, u.purpose === 'own_data');
+  // (people living abroad name who NPR covers: "Hello, I am PhD candidate from Italy, I want to ask if the
+  // NPR have data also about patients who are not living in Norway?")
+  const read = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents, u.purpose === 'own_data' || u.livesAbroad);
   const { ranking, keywordIntents } = read;
   // a date asked beside the day an application came in is the delivery date ("They plan to submit on
   // 18 December. What date can we promise them?")
@@ -469,6 +471,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // med?") is what NPR contains: specialist care, in hospitals, outpatient clinics and at contract
   // specialists; not who is in it, nor one's own data
   if (coverage) intent = 'registry_overview';
+  // (but what NPR holds, asked of people living abroad, is who it covers: "Is it possible that NPR data
+  // have also patients who not live in Norway?")
+  else if (intent === 'registry_overview' && u.livesAbroad) intent = 'population';
 
   // what to check or how to apply, when the message links NPR with another registry, is the linkage
   // rules' question ("We will link NPR with the Cancer Registry. Anything to check before we apply?")
