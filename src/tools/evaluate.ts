@@ -105,6 +105,8 @@ export const QUESTION_SETS = [
   { name: 'blind50', dir: 'test/blind50', kind: 'blind', title: 'Blind set 50, by persona, answers that depend on careful reading: two in one, purposes, dates with roles' },
   { name: 'blind51', dir: 'test/blind51', kind: 'blind', title: 'Blind set 51, by persona, a fresh month of the brief mix in free wordings' },
   { name: 'blind52', dir: 'test/blind52', kind: 'blind', title: 'Blind set 52, by persona, each in their own vocabulary, long messages, relayed questions' },
+  { name: 'blind53', dir: 'test/blind53', kind: 'blind', title: 'Blind set 53, by persona, a busy autumn at a large university hospital' },
+  { name: 'blind54', dir: 'test/blind54', kind: 'blind', title: 'Blind set 54, by persona, press, planners, the public and support colleagues, purposes, near-misses' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
