@@ -300,8 +300,8 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 }
 
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
-  // (people living abroad name who NPR covers: "Hello, I am PhD candidate from Italy, I want to ask if the
-  // NPR have data also about patients who are not living in Norway?")
+  // (one's own data, or people living abroad, name a topic: "Hello, I am PhD candidate from Italy, I want
+  // to ask if the NPR have data also about patients who are not living in Norway?")
   const read = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents, u.purpose === 'own_data' || u.livesAbroad);
   const { ranking, keywordIntents } = read;
   // a date asked beside the day an application came in is the delivery date ("They plan to submit on
@@ -461,19 +461,18 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // what it is for or one's own data the model reads ("Hvorfor er jeg registrert i NPR uten at noen har spurt meg om lov?")
   if (part.asksWhyWithoutConsent && WHY_REGISTERED_READINGS.has(intent)) return { intent: 'legal_basis', confidence: conf };
 
+  // whether someone living abroad is in NPR is who it covers: a relative ("Min mor bor i Spania, men ble
+  // operert i Norge. Er hun med i registeret?"), or anyone asked of as what NPR holds ("Is it possible
+  // that NPR data have also patients who not live in Norway?"; not a kind of care asked about, below)
+  const abroadCovered = u.livesAbroad && !u.namesDeath && (((intent === 'own_data' || intent === 'population') && u.namesRelative) || (intent === 'registry_overview' && !coverage));
+  if (abroadCovered) intent = 'population';
   // a relative's data, living or deceased: the own-data route is for one's own; the page says no more
-  // (but whether a relative living abroad is in NPR is who it covers: "Min mor bor i Spania, men ble operert i Norge. Er hun med i registeret?")
-  const relativeAbroad = (intent === 'own_data' || intent === 'population') && u.namesRelative && u.livesAbroad && !u.namesDeath;
-  if (relativeAbroad) intent = 'population';
   else if (intent === 'own_data' && (u.namesDeath || u.namesRelative)) return fallback('not_documented');
 
   // whether a kind of care is in NPR ("Is my visit to the GP registered in NPR?", "Er avtalespesialister
   // med?") is what NPR contains: specialist care, in hospitals, outpatient clinics and at contract
   // specialists; not who is in it, nor one's own data
   if (coverage) intent = 'registry_overview';
-  // (but what NPR holds, asked of people living abroad, is who it covers: "Is it possible that NPR data
-  // have also patients who not live in Norway?")
-  else if (intent === 'registry_overview' && u.livesAbroad) intent = 'population';
 
   // what to check or how to apply, when the message links NPR with another registry, is the linkage
   // rules' question ("We will link NPR with the Cancer Registry. Anything to check before we apply?")
@@ -530,8 +529,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const settledByFigures = (first.intent === 'pricing' && u.hours !== undefined) || (first.intent === 'deadlines' && u.received !== undefined);
   const settledByKeyword = keywordIntents.includes(first.intent) && !keywordIntents.includes(second?.intent ?? '');
   const settledByConversation = state?.intent === first.intent;
-  // (whose data: one's own named in so many words, or a relative abroad whom NPR covers; above)
-  const settledByWhoseData = ownDataNamed > 0 || relativeAbroad;
+  // (whose data: one's own named in so many words, or someone abroad whom NPR covers; above)
+  const settledByWhoseData = ownDataNamed > 0 || abroadCovered;
   // (two readings the purpose routes to one answer are one: "Må jeg søke på helsedata.no for å se mine egne data?")
   const sameAnswer = second !== undefined && APPLY.has(second.intent) && PURPOSE_ROUTES[purpose ?? 'research'].intent === intent;
   // "pris eller frist?": the user offers two topics by name; ask which
@@ -564,14 +563,14 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
 /**
  * A message read as small talk that asks something: its topic reading, renormalised. A long one
  * ("Hei. Eg er psykiater … Kva er rett veg å gå?") unless it names its small talk; one that names a
- * topic by keyword, or one's own data (`namesOwnData`: "Hei, kan dere slette opplysningene om meg
- * fra NPR?"), whatever greeting or thanks it names. Help stays help in a shorter message, and when
+ * topic by keyword or in other words (`namesTopicOtherwise`: one's own data, "Hei, kan dere slette
+ * opplysningene om meg fra NPR?", or people living abroad), whatever greeting or thanks it names. Help stays help in a shorter message, and when
  * named in so many words anywhere in the message ("what can you do?").
  */
-function withoutSmallTalk(c: Classification, words: number, messageKeywords: readonly string[], namesOwnData = false): Classification {
+function withoutSmallTalk(c: Classification, words: number, messageKeywords: readonly string[], namesTopicOtherwise = false): Classification {
   const top = c.ranking.intent(0);
   if (top === undefined || !SMALL_TALK.has(top)) return c;
-  const namesTopic = words >= SHORT_MESSAGE_WORDS && (c.keywordIntents.some(isTopic) || namesOwnData);
+  const namesTopic = words >= SHORT_MESSAGE_WORDS && (c.keywordIntents.some(isTopic) || namesTopicOtherwise);
   // (anywhere in the message: "Hallo! Korleis går det med deg?")
   const unnamed = words >= SHORT_MESSAGE_WORDS && !messageKeywords.some((k) => SMALL_TALK.has(k));
   if (words < LONG_MESSAGE_WORDS && !namesTopic && !unnamed) return c;
