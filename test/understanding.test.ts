@@ -550,6 +550,9 @@ describe('plain paraphrases get the topic', () => {
     ['As a municipality, what would we pay for NPR data?', 'pricing'],
     // two readings the purpose routes to one answer need no clarifying question
     ['Skal jeg søke på helsedata.no for å se mine egne opplysninger?', 'own_data'],
+    // what seeing one's own data costs is asked of the own-data route, not of NPR's price for deliveries
+    ['Kor mykje kostar det å sjå kva som er lagra om meg sjølv?', 'own_data'],
+    ['What would it cost me to see the information registered about myself?', 'own_data'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
     // what NPR holds, asked of people living abroad, is who it covers
     ['Is it possible that NPR has data also on patients who not live in Norway?', 'population'],

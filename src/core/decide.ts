@@ -310,7 +310,15 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // passed the deadline yet?" reads as a complaint, but asks a date that has not come)
   const asksWhetherDue = u.received !== undefined && u.asks && ranking.intent(0) === 'handoff' && keywordIntents.includes('deadlines') && !deadlinePassed(u.received, u.category, u.sourceCount, u.today);
   const asksDeliveryDate = (part.asksDate || asksWhetherDue) && u.received !== undefined;
-  const first = asksDeliveryDate ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) } : ranking.at(0);
+  // what seeing one's own data costs or takes is asked of the own-data route, not of NPR's deliveries to
+  // researchers, when the model reads that route next ("Kva kostar det å sjå opplysningane som er
+  // registrerte om meg sjølv?")
+  const ownDatasCost = u.purpose === 'own_data' && COMPLETABLE.has(ranking.intent(0) ?? '') && ranking.intent(1) === 'own_data' && u.hours === undefined && u.received === undefined;
+  const first = asksDeliveryDate
+    ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) }
+    : ownDatasCost
+      ? { intent: 'own_data', score: Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW) }
+      : ranking.at(0);
   if (!first) return undefined;
   const confidence = asksDeliveryDate ? first.score : read.confidence;
   const conf = round(confidence);
@@ -517,7 +525,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (nor where the first is whom to send questions to, and says so: "where do they send questions
   // about NPR that the guides don't cover?")
   const whomToAsk = first.intent === 'contact' && part.aboutQuestions;
-  if (second && !routed && !coverage && !whomToAsk && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
+  if (second && !routed && !coverage && !whomToAsk && !ownDatasCost && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   // an application named after another topic's keyword is what that topic is for: the topic is asked
