@@ -107,6 +107,8 @@ export const QUESTION_SETS = [
   { name: 'blind52', dir: 'test/blind52', kind: 'blind', title: 'Blind set 52, by persona, each in their own vocabulary, long messages, relayed questions' },
   { name: 'blind53', dir: 'test/blind53', kind: 'blind', title: 'Blind set 53, by persona, a busy autumn at a large university hospital' },
   { name: 'blind54', dir: 'test/blind54', kind: 'blind', title: 'Blind set 54, by persona, press, planners, the public and support colleagues, purposes, near-misses' },
+  { name: 'blind55', dir: 'test/blind55', kind: 'blind', title: 'Blind set 55, by persona, international collaborators in non-native English and learner Norwegian' },
+  { name: 'blind56', dir: 'test/blind56', kind: 'blind', title: 'Blind set 56, by persona, a hospital trust analytics unit over one winter' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
