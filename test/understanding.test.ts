@@ -553,6 +553,13 @@ describe('plain paraphrases get the topic', () => {
     // what seeing one's own data costs is asked of the own-data route, not of NPR's price for deliveries
     ['Kor mykje kostar det å sjå kva som er lagra om meg sjølv?', 'own_data'],
     ['What would it cost me to see the information registered about myself?', 'own_data'],
+    // abbreviations a hurried analyst uses: ETA for the delivery date, dbh for the data controller
+    ['stats, complete appl 4 Jan. ETA?', 'deadlines'],
+    ['dbh ansvarlig?', 'data_controller'],
+    // asking who can look at a bill that seems wrong asks for a person, not the price
+    ['Fakturaen er på 12 timer, det stemmer ikke. Hvem kan se på dette?', 'handoff'],
+    // another body's accreditation
+    ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
     // what NPR holds, asked of people living abroad, is who it covers
     ['Is it possible that NPR has data also on patients who not live in Norway?', 'population'],
