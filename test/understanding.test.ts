@@ -558,6 +558,8 @@ describe('plain paraphrases get the topic', () => {
     ['dbh ansvarlig?', 'data_controller'],
     // asking who can look at a bill that seems wrong asks for a person, not the price
     ['Fakturaen er på 12 timer, det stemmer ikke. Hvem kan se på dette?', 'handoff'],
+    // a budget process is a purpose other than research: whom to contact is its route
+    ['The controller needs NPR numbers for the budgeting process. Who do we contact?', 'apply_non_research'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
