@@ -109,6 +109,8 @@ export const QUESTION_SETS = [
   { name: 'blind54', dir: 'test/blind54', kind: 'blind', title: 'Blind set 54, by persona, press, planners, the public and support colleagues, purposes, near-misses' },
   { name: 'blind55', dir: 'test/blind55', kind: 'blind', title: 'Blind set 55, by persona, international collaborators in non-native English and learner Norwegian' },
   { name: 'blind56', dir: 'test/blind56', kind: 'blind', title: 'Blind set 56, by persona, a hospital trust analytics unit over one winter' },
+  { name: 'blind57', dir: 'test/blind57', kind: 'blind', title: 'Blind set 57, by persona, messages as typed in a busy Slack, chatty, long, two or three asks' },
+  { name: 'blind58', dir: 'test/blind58', kind: 'blind', title: 'Blind set 58, by persona, the edges of what the page says, silent questions beside answerable ones in everyday words' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
