@@ -560,6 +560,15 @@ describe('plain paraphrases get the topic', () => {
     ['Fakturaen er på 12 timer, det stemmer ikke. Hvem kan se på dette?', 'handoff'],
     // a budget process is a purpose other than research: whom to contact is its route
     ['The controller needs NPR numbers for the budgeting process. Who do we contact?', 'apply_non_research'],
+    // things the page never mentions: approvals run in parallel, k-anonymity, GDPR articles, how data are handed over
+    ['Can the REK application and the NPR application run in parallel?', 'fallback'],
+    ['k-anonymitet – krav ved utlevering av data?', 'fallback'],
+    ['GDPR art. 6-grunnlag for NPR?', 'fallback'],
+    ['Do the data come by email or through some portal?', 'fallback'],
+    // another body's statistics
+    ['Where can I find KOSTRA numbers on home nursing?', 'fallback'],
+    // a relative living abroad, however unsure the rest reads: who NPR covers
+    ['My granny lives in Denmark but was operated in Oslo. Does someone like her count in NPR?', 'population'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],

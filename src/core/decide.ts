@@ -382,7 +382,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // one's own data: "when will I get my data?")
   const otherTopicNamed = keywordIntents.some((k) => isTopic(k) && !isRoute(k));
   const asksWay = u.purpose === 'non_research' && part.asksForData && (part.anchored || u.namesNpr) && !otherTopicNamed && u.hours === undefined && u.received === undefined && first.intent !== 'open_data';
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay) {
+  // (whether someone living abroad is in NPR is who it covers, however the scope model reads the rest:
+  // "My grandad lives in Spain but had his hip done in Bergen. Does someone like him count in NPR?")
+  const abroadAsked = u.livesAbroad && !u.namesDeath && u.namesNpr && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
@@ -423,7 +426,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // number pasted with it, "can't you just look it up? my fnr is …", and read first by the model,
   // however unsure: the own-data route is what is asked)
   const ownDataNamed = (u.purpose === 'own_data' || u.redactions > 0) && first.intent === 'own_data' ? FALLBACK_BELOW : 0;
-  const sureEnough = Math.max(routeConfidence, coverageConfidence, ownDataNamed, wholeAgrees ? u.classification.confidence : 0);
+  const abroadConfidence = abroadAsked ? [...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0) : 0;
+  const sureEnough = Math.max(routeConfidence, coverageConfidence, ownDataNamed, abroadConfidence, wholeAgrees ? u.classification.confidence : 0);
   if (sureEnough < FALLBACK_BELOW) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
 
   // a task for the bot (translate, write, compute) is not a question the documentation answers,
