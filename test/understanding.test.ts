@@ -569,6 +569,10 @@ describe('plain paraphrases get the topic', () => {
     ['Where can I find KOSTRA numbers on home nursing?', 'fallback'],
     // a relative living abroad, however unsure the rest reads: who NPR covers
     ['My granny lives in Denmark but was operated in Oslo. Does someone like her count in NPR?', 'population'],
+    // whether keeping one's data without consent is lawful is the legal basis
+    ['Er det i det hele tatt lov å lagre så mye om meg uten at jeg har sagt ja?', 'legal_basis'],
+    // whom to point a user with questions to is the contact
+    ['Kven skal eg vise brukaren til med spørsmål om NPR-søknaden?', 'contact'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
@@ -941,6 +945,15 @@ describe('data with national identity numbers are identifiable data', () => {
     expect(r.intent).toBe('deadlines');
     expect(r.text).toContain('60');
     expect(r.text).not.toMatch(/\b30\b/);
+  });
+});
+
+describe('data "where you can identify people" are identifiable data', () => {
+  it('asked beside anonymous data, both delivery times are given', async () => {
+    const r = await ask('Does it take longer for data where you can identify people than for anonymous data?');
+    expect(r.intent).toBe('deadlines');
+    expect(r.text).toMatch(/\b30\b/);
+    expect(r.text).toMatch(/\b60\b/);
   });
 });
 
