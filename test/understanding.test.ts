@@ -881,6 +881,8 @@ describe('another body named', () => {
     'Kan du gi meg tallene på reinnleggelser etter hofteprotese i 2023?',
     // a breakdown the page never names
     'Can we get the NPR data broken down by postcode?',
+    // what another body has, asked of a thing of its (a waiting time for a nursing home place), is its matter
+    'Hva er ventetiden på sykehjemsplass i bydelen vår?',
   ])('%s gets the fallback', async (q) => {
     expect((await ask(q)).intent).toBe('fallback');
   });
