@@ -353,6 +353,13 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('60 dager');
   });
 
+  it('a first question the page leaves unanswered is told so, before the answer to the second', async () => {
+    const r = await ask('Kan jeg reservere meg mot å være med i NPR, og hvor finner jeg det som er lagret om meg?');
+    expect(r.intent).toBe('fallback');
+    expect(r.text).toContain('helseregistre@helsedir.no');
+    expect(r.text).toContain('Helsenorge');
+  });
+
   it('"…, and also how long …" asks a second question', async () => {
     const r = await ask('I have to state who the data controller is for NPR, and also how long we should expect to wait for anonymous data.');
     expect(r.intent).toBe('data_controller');
@@ -881,6 +888,8 @@ describe('another body named', () => {
     'Kan du gi meg tallene på reinnleggelser etter hofteprotese i 2023?',
     // a breakdown the page never names
     'Can we get the NPR data broken down by postcode?',
+    // a word only questions about other things use, beside what the page never mentions: no NPR fact for the vague question after it either
+    "random q: does anyone know the canteen's opening hours today? Bot, maybe you know?",
     // what another body has, asked of a thing of its (a waiting time for a nursing home place), is its matter
     'Hva er ventetiden på sykehjemsplass i bydelen vår?',
   ])('%s gets the fallback', async (q) => {

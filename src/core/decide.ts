@@ -206,6 +206,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   const answers: Answer[] = [];
   let previousOutOfScope = false;
   let lastSilent: Answer | undefined;
+  const silent = new Set<Answer>();
   // a task for the bot refused (translate, write) makes the rest of the message its material, not
   // questions: 'Please oversett dette til nynorsk: "Behandlingstiden starter når …"'
   let taskRefused: Answer | undefined;
@@ -220,6 +221,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     const given: Answer[] = aboutTheLast ? [] : answerPart(u, part, state, purpose, deadlinePassed);
     previousOutOfScope = given.length > 0 && given.every((a) => a.fallback === 'out_of_scope');
     lastSilent = part.offersChoice ? undefined : given.find((a) => a.namesUndocumented);
+    if (lastSilent && u.asks && !part.asksCount) silent.add(lastSilent);
     // (not a sum asked of hours the message gives: "hva 6 timer koster inkl. mva – kan du regne ut?")
     if (part.task && !taskRefused && u.hours === undefined) taskRefused = given.find((a) => a.fallback === 'out_of_scope');
     for (const answer of given) {
@@ -235,7 +237,9 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // numbers differ from NPR? Are insurance-funded patients at private hospitals left out?")
   const settledElsewhere = (a: Answer) => a.alternatives !== undefined && answers.some((b) => b !== a && !b.alternatives && a.alternatives!.includes(b.intent));
   if (taskRefused && !attempt) return one(taskRefused);
-  const topics = answers.filter((a) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED) && !settledElsewhere(a));
+  const isTopicAnswer = (a: Answer) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED) && !settledElsewhere(a);
+  const answered = answers.some(isTopicAnswer) && !attempt;
+  const topics = answers.filter((a) => isTopicAnswer(a) || (answered && silent.has(a) && a !== lastSilent));
   // a last question that the page leaves unanswered, after one it answers, is told so, not passed
   // over ("Hva er NPR, og hvor mange personer er registrert der totalt?"); (not an alternative a topic's
   // answer settles, "… – FHI eller Helsedirektoratet?", nor a clause of the context before the question)
@@ -345,7 +349,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (about another body or a thing never seen, it is not NPR's matter: "fristen for å
   // søke om dagpenger hos NAV", "fristen for å søke om foreldrepenger")
   const otherBodyAsked = u.parts.some((p) => p.namesOtherBody) && !u.namesNpr && !part.anchored;
-  const somethingElse = otherBodyAsked || (part.unknownObjects.length > 0 && !part.anchored && !u.namesNpr);
+  // (or a thing only questions about other things name: "does anyone know the canteen's opening hours today?")
+  const somethingElse = otherBodyAsked || ((part.unknownObjects.length > 0 || keywordIntents.includes('fallback')) && !part.anchored && !u.namesNpr);
   const pageIsSilent = (): Answer => ({ ...fallback('not_documented', Math.max(scope.notDocumented, 0.5)), namesUndocumented: true });
   if (undocumented) return somethingElse ? fallback('out_of_scope') : pageIsSilent();
   // a count of what NPR holds ("how many hip fracture patients does NPR have for 2019?"): the page gives none

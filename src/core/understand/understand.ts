@@ -888,7 +888,12 @@ export class Reader {
       // (nor one that names a thing the page never mentions where the one before names none: "How much
       // does NPR charge a media outlet for data? Is there a press discount?")
       // (the one before naming its own topic, and sure of it)
-      const undocumentedApart = last !== undefined && last.undocumented === 0 && own.keywordIntents.includes('not_documented') && surelyNamed(last.classification) !== undefined;
+      // (and the other way round: "Kan jeg reservere meg mot NPR, og hvor ser jeg hva som er lagret om meg?")
+      const undocumentedApart =
+        last !== undefined &&
+        (last.undocumented === 0
+          ? own.keywordIntents.includes('not_documented') && surelyNamed(last.classification) !== undefined
+          : !own.keywordIntents.includes('not_documented') && own.confidence >= CONTEXT_SURE);
       if (last && !asksOther && !hoursApart && !countApart && !undocumentedApart && last.classification.ranking.intent(0) === classification.ranking.intent(0)) {
         // one question in two sentences: read together
         classification = inContext(last.from, s.to);
