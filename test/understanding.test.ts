@@ -563,6 +563,9 @@ describe('plain paraphrases get the topic', () => {
     // abbreviations a hurried analyst uses: ETA for the delivery date, dbh for the data controller
     ['stats, complete appl 4 Jan. ETA?', 'deadlines'],
     ['dbh ansvarlig?', 'data_controller'],
+    ['identifiable TAT?', 'deadlines'],
+    // a draft is a word of applying, not of another matter
+    ['If the complete application arrives on 3 March 2027, when is the deadline, and does a draft count?', 'deadlines'],
     // asking who can look at a bill that seems wrong asks for a person, not the price
     ['Fakturaen er på 12 timer, det stemmer ikke. Hvem kan se på dette?', 'handoff'],
     // a budget process is a purpose other than research: whom to contact is its route
