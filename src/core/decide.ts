@@ -389,7 +389,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const asksWay = u.purpose === 'non_research' && part.asksForData && (part.anchored || u.namesNpr) && !otherTopicNamed && u.hours === undefined && u.received === undefined && first.intent !== 'open_data';
   // (whether someone living abroad is in NPR is who it covers, however the scope model reads the rest:
   // "My grandad lives in Spain but had his hip done in Bergen. Does someone like him count in NPR?")
-  const abroadAsked = u.livesAbroad && !u.namesDeath && u.namesNpr && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
+  const abroadAsked = u.livesAbroad && !u.namesDeath && (u.namesNpr || part.anchored) && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
   if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked) {
     const [kind, p] = (
       [
