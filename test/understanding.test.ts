@@ -564,6 +564,8 @@ describe('plain paraphrases get the topic', () => {
     ['stats, complete appl 4 Jan. ETA?', 'deadlines'],
     ['dbh ansvarlig?', 'data_controller'],
     ['identifiable TAT?', 'deadlines'],
+    // the two delivery times named by their figures
+    ['Er det 30 eller 60 dager som gjelder for oss? Vi skal ha data med fnr.', 'deadlines'],
     // a draft is a word of applying, not of another matter
     ['If the complete application arrives on 3 March 2027, when is the deadline, and does a draft count?', 'deadlines'],
     // asking who can look at a bill that seems wrong asks for a person, not the price
