@@ -353,6 +353,13 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toContain('60 dager');
   });
 
+  it('a price, then whom to send the request to for a purpose other than research: both', async () => {
+    const r = await ask('Kor mykje kostar det om saka tek 3 timar, og kven sender vi førespurnaden til når det gjeld rapportering i føretaket?');
+    expect(r.intent).toBe('pricing');
+    expect(r.text).toContain('3 300');
+    expect(r.text).toContain('helseregistre@helsedir.no');
+  });
+
   it('a first question the page leaves unanswered is told so, before the answer to the second', async () => {
     const r = await ask('Kan jeg reservere meg mot å være med i NPR, og hvor finner jeg det som er lagret om meg?');
     expect(r.intent).toBe('fallback');
