@@ -424,8 +424,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // it and one's own data are one, below ("Does NPR include data on municipal home care services?"),
   // and so is a reading too unsure to answer, unless the question is whom to send questions to: "Does
   // NPR have data from outpatient clinics too, or just admissions?"; not where one's own data are
-  // asked for: "Kan jeg se mine data fra poliklinikken?")
-  const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked;
+  // asked for: "Kan jeg se mine data fra poliklinikken?"; nor data asked for, for a purpose other than
+  // research: "Kan vi få et dataset med alle pasienter i psykisk helsevern til kvalitetsdashboardet vårt?")
+  const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked && !asksWay;
   const coverageConfidence = coverage ? Math.max([...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0), FALLBACK_BELOW) : 0;
   // (one's own data named in so many words, "which hospital visits I have on record", or an identity
   // number pasted with it, "can't you just look it up? my fnr is …", and read first by the model,
