@@ -840,6 +840,7 @@ describe('terse questions', () => {
     ['avtalespes. inkludert?', 'registry_overview', 'nb'],
     // a full stop after a short form ends no sentence
     ['hva er saksbeh. tid for pers. data?', 'deadlines', 'nb'],
+    ['hjemmel + kap. for kopling?', 'legal_basis', 'nb'],
     // "persondata" names identifiable data: a delivery, not how long something else lasts
     ['kor lenge for persondata?', 'deadlines', 'nn'],
     ['Hva bruker NPR opplysningene til?', 'purpose', 'nb'],
