@@ -592,6 +592,8 @@ describe('plain paraphrases get the topic', () => {
     ['Er det i det hele tatt lov å lagre så mye om meg uten at jeg har sagt ja?', 'legal_basis'],
     // whom to point a user with questions to is the contact
     ['Kven skal eg vise brukaren til med spørsmål om NPR-søknaden?', 'contact'],
+    // whether they are registered, asked of a group the message names as left out: who is left out
+    ['Vi får inn en del pasienter som er døde ved ankomst til mottaket. Blir de i det hele tatt registrert i NPR?', 'exclusions'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],

@@ -57,6 +57,8 @@ const UNKNOWN_SHARE = 3;
 const DATE_BEFORE_READS = 0.3;
 /** Readings of a question whether a kind of care is in NPR: its contents answer it. */
 const COVERAGE_READINGS = new Set(['registry_overview', 'population', 'own_data', 'variables']);
+/** Readings of whether someone is in NPR. */
+const WHETHER_IN: ReadonlySet<string> = new Set(['population', 'registry_overview']);
 /** A question with this few telling words only points on to what the message said before it ("Where should I send her?"). */
 const POINTING_ON_WORDS = 2;
 /** A question that asks for a person this clearly gets one, even where the documentation is silent. */
@@ -86,6 +88,8 @@ const LONG_MESSAGE_WORDS = 15;
 const SHORT_MESSAGE_WORDS = 5;
 /** A topic reading this sure answers a question the scope model holds out of scope when nothing in it shows what else it is about. */
 const SURE_TOPIC = 0.9;
+/** A message that names a group left out of NPR by keyword and reads as such at least this surely asks about that group. */
+const GROUP_NAMED_AT = 0.75;
 /** A reading this unsure of one question is no answer beside another the documentation does not answer. */
 const UNSURE_BESIDE_UNDOCUMENTED = 0.5;
 
@@ -318,9 +322,16 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // researchers, when the model reads that route next ("Kva kostar det å sjå opplysningane som er
   // registrerte om meg sjølv?")
   const ownDatasCost = u.purpose === 'own_data' && COMPLETABLE.has(ranking.intent(0) ?? '') && ranking.intent(1) === 'own_data' && u.hours === undefined && u.received === undefined;
+  // whether they are in NPR, asked of a group the message names by a keyword of who is left out and
+  // reads surely as such ("… pasienter som er døde når ambulansen kommer fram. … blir disse i det hele
+  // tatt registrert i NPR?"), asks who is left out, when the model reads that next
+  const whole = u.classification;
+  const groupLeftOut = u.parts.length === 1 && keywordIntents.length === 0 && WHETHER_IN.has(ranking.intent(0) ?? '') && ranking.intent(1) === 'exclusions' && whole.keywordIntents.includes('exclusions') && whole.ranking.intent(0) === 'exclusions' && whole.confidence >= GROUP_NAMED_AT;
   const first = asksDeliveryDate
     ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) }
-    : ownDatasCost
+    : groupLeftOut
+      ? { intent: 'exclusions', score: Math.max(ranking.scoreOf('exclusions'), FALLBACK_BELOW) }
+      : ownDatasCost
       ? { intent: 'own_data', score: Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW) }
       : ranking.at(0);
   if (!first) return undefined;
@@ -568,6 +579,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByKeyword &&
     !settledByConversation &&
     !settledByWhoseData &&
+    !groupLeftOut &&
     !sameAnswer &&
     !coverage &&
     !whomToAsk
