@@ -594,6 +594,10 @@ describe('plain paraphrases get the topic', () => {
     ['Kven skal eg vise brukaren til med spørsmål om NPR-søknaden?', 'contact'],
     // whether they are registered, asked of a group the message names as left out: who is left out
     ['Vi får inn en del pasienter som er døde ved ankomst til mottaket. Blir de i det hele tatt registrert i NPR?', 'exclusions'],
+    // (however unsure the scope model is of the question alone)
+    ['Hi, some context: a lot of our elective orthopaedic patients were sent to private hospitals paid by insurance to clear the winter backlog. Will those stays show up in NPR?', 'exclusions'],
+    // what NPR holds on each patient is its variables, not one's own data
+    ['Hvor finner jeg hvilke opplysninger NPR har per pasient?', 'variables'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],

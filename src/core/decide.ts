@@ -326,7 +326,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // reads surely as such ("… pasienter som er døde når ambulansen kommer fram. … blir disse i det hele
   // tatt registrert i NPR?"), asks who is left out, when the model reads that next
   const whole = u.classification;
-  const groupLeftOut = u.parts.length === 1 && keywordIntents.length === 0 && WHETHER_IN.has(ranking.intent(0) ?? '') && ranking.intent(1) === 'exclusions' && whole.keywordIntents.includes('exclusions') && whole.ranking.intent(0) === 'exclusions' && whole.confidence >= GROUP_NAMED_AT;
+  const groupNamed = u.parts.length === 1 && whole.keywordIntents.includes('exclusions') && whole.ranking.intent(0) === 'exclusions' && whole.confidence >= GROUP_NAMED_AT;
+  const groupLeftOut = groupNamed && keywordIntents.length === 0 && WHETHER_IN.has(ranking.intent(0) ?? '') && ranking.intent(1) === 'exclusions';
   const first = asksDeliveryDate
     ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) }
     : groupLeftOut
@@ -401,7 +402,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (whether someone living abroad is in NPR is who it covers, however the scope model reads the rest:
   // "My grandad lives in Spain but had his hip done in Bergen. Does someone like him count in NPR?")
   const abroadAsked = u.livesAbroad && !u.namesDeath && (u.namesNpr || part.anchored) && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked) {
+  // (nor is whether such a group is in NPR: "… private hospitals paid by insurance … Will those stays show up in NPR?")
+  const aboutGroupLeftOut = groupNamed && first.intent === 'exclusions';
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
