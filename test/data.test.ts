@@ -50,6 +50,13 @@ describe('knowledge and intents validation', () => {
     expect(problemsOf(root)).toEqual([expect.stringMatching(/^knowledge\/price\.md:\d+: facts\.hourlyRateNok/)]);
   });
 
+  it('names file and line for a first year of data that is not a year', () => {
+    const root = copyData();
+    const file = join(root, 'knowledge', 'data-period.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('startYear: "1997"', 'startYear: "from 1997"'));
+    expect(problemsOf(root)).toEqual([expect.stringMatching(/^knowledge\/data-period\.md:\d+: facts\.startYear/)]);
+  });
+
   it('finds cross-reference problems: unknown entry, unknown placeholder, an example under two intents', () => {
     const root = copyData();
     const edit = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));

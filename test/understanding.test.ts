@@ -598,6 +598,10 @@ describe('plain paraphrases get the topic', () => {
     ['Hi, some context: a lot of our elective orthopaedic patients were sent to private hospitals paid by insurance to clear the winter backlog. Will those stays show up in NPR?', 'exclusions'],
     // what NPR holds on each patient is its variables, not one's own data
     ['Hvor finner jeg hvilke opplysninger NPR har per pasient?', 'variables'],
+    // a year of care before the first one NPR holds data for: which years it covers (not a year of birth)
+    ['Jeg ble operert på Ullevål i 1993. Er det med i NPR?', 'data_period'],
+    ['Can we get NPR data going back to the early 1990s for a trend study?', 'data_period'],
+    ['Vi vil studere pasienter født i 1950. Er de med i NPR?', 'population'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],

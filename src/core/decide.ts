@@ -328,15 +328,21 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const whole = u.classification;
   const groupNamed = u.parts.length === 1 && whole.keywordIntents.includes('exclusions') && whole.ranking.intent(0) === 'exclusions' && whole.confidence >= GROUP_NAMED_AT;
   const groupLeftOut = groupNamed && keywordIntents.length === 0 && WHETHER_IN.has(ranking.intent(0) ?? '') && ranking.intent(1) === 'exclusions';
+  // a year of care before the first one NPR holds data for, in a question that names no other topic by
+  // keyword ("Eg var innlagd på sjukehus i 1995. Er det med i NPR?", "data going back to the late 1980s?"):
+  // which years NPR covers is what is asked
+  const yearBefore = u.namesYearBeforeData && !keywordIntents.some((k) => k !== 'data_period' && k !== 'handoff' && (isTopic(k) || k === 'not_documented')) && u.hours === undefined && u.received === undefined && !u.namesOtherRegistry && !part.namesOtherBody;
   const first = asksDeliveryDate
     ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) }
-    : groupLeftOut
+    : yearBefore
+      ? { intent: 'data_period', score: Math.max(ranking.scoreOf('data_period'), FALLBACK_BELOW) }
+      : groupLeftOut
       ? { intent: 'exclusions', score: Math.max(ranking.scoreOf('exclusions'), FALLBACK_BELOW) }
       : ownDatasCost
       ? { intent: 'own_data', score: Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW) }
       : ranking.at(0);
   if (!first) return undefined;
-  const confidence = asksDeliveryDate ? first.score : read.confidence;
+  const confidence = asksDeliveryDate || yearBefore ? first.score : read.confidence;
   const conf = round(confidence);
   const fallback = (kind: FallbackKind, c = conf): Answer => ({ intent: 'fallback', fallback: kind, confidence: round(c) });
   // not what the documentation answers: "it does not say" when the message is about NPR, else "I only know NPR"
@@ -404,7 +410,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const abroadAsked = u.livesAbroad && !u.namesDeath && (u.namesNpr || part.anchored) && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
   // (nor is whether such a group is in NPR: "… private hospitals paid by insurance … Will those stays show up in NPR?")
   const aboutGroupLeftOut = groupNamed && first.intent === 'exclusions';
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut) {
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut && !yearBefore) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
@@ -549,7 +555,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (nor where the first is whom to send questions to, and says so: "where do they send questions
   // about NPR that the guides don't cover?")
   const whomToAsk = first.intent === 'contact' && part.aboutQuestions;
-  if (second && !routed && !coverage && !whomToAsk && !ownDatasCost && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
+  if (second && !routed && !coverage && !whomToAsk && !ownDatasCost && !yearBefore && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   // an application named after another topic's keyword is what that topic is for: the topic is asked
@@ -583,6 +589,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByConversation &&
     !settledByWhoseData &&
     !groupLeftOut &&
+    !yearBefore &&
     !sameAnswer &&
     !coverage &&
     !whomToAsk

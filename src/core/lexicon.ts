@@ -59,6 +59,8 @@ export const lexiconSchema = lazySchema((z) => {
     negationWords: words,
     /** Words saying someone has died: a deceased person's own data is not what the page covers. */
     deathWords: words,
+    /** Words after which a year is a year of birth ("født i 1950"), not a year of care. */
+    birthWords: words,
     /** Why one is registered without consent: the law answers ("Hvorfor er jeg registrert uten at noen har spurt meg?"). */
     whyWithoutConsent: z.strictObject({ why: words, consent: words }),
     /** A relative whose data someone asks to see ("moren min", "my dad"): the page covers one's own data only. */

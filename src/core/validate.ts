@@ -112,6 +112,7 @@ export function checkReferences(kb: KnowledgeBase, intents: readonly IntentDef[]
   const typed: [string, { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }][] = [
     ['price', knowledgeSchemas().priceFacts],
     ['deadlines', knowledgeSchemas().deadlineFacts],
+    ['data-period', knowledgeSchemas().dataPeriodFacts],
   ];
   for (const [id, schema] of typed) {
     const e = kb.entries.get(id);

@@ -86,7 +86,10 @@ export const knowledgeSchemas = lazySchema((z) => {
     }
   });
 
-  return { fingerprint, frontMatter, priceFacts, deadlineFacts };
+  /** The first year NPR holds data for: a question naming a year of care before it asks which years NPR covers. */
+  const dataPeriodFacts = z.looseObject({ startYear: z.union([z.number().int(), z.string().regex(/^\d{4}$/, 'a year of four digits')]) });
+
+  return { fingerprint, frontMatter, priceFacts, deadlineFacts, dataPeriodFacts };
 });
 
 type Schemas = ReturnType<typeof knowledgeSchemas>;

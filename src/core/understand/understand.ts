@@ -6,6 +6,7 @@ import { entry } from '../knowledge/entry.js';
 import { REDACTED, redactIdentityNumbers } from '../privacy.js';
 import { FALLBACK_CLASSES } from '../decide.js';
 import { DataCategories, type SourceCount } from '../answer/rules/deadlines.js';
+import { DataPeriod } from '../answer/rules/data-period.js';
 import { FreeCases } from '../answer/rules/pricing.js';
 import { PurposeReader, WAYS_TO_DATA, type Purpose } from '../answer/rules/routing.js';
 import { content, IntentClassifier, PURPOSE_WORD, Ranking, RELAY_WORD, TOPIC_WORD, type Classification, type ClassifierState, type WordFeatures } from './classifier.js';
@@ -135,6 +136,8 @@ export interface Understanding {
   asksMinimum: boolean;
   /** Says someone has died ("mor døde i fjor"). */
   namesDeath: boolean;
+  /** Names a year of care before the first one NPR holds data for ("Eg var innlagd i 1995. Er det med?"): which years it covers is asked. */
+  namesYearBeforeData: boolean;
   /** A relative named ("moren min", "my dad"): data asked for may be theirs, not the writer's. */
   namesRelative: boolean;
   /** Says the writer lives outside Norway ("I live in Sweden", "as a tourist"). */
@@ -358,6 +361,7 @@ export class Reader {
   private readonly arithmetic: RegExp;
   private readonly relayPhrases: TermList;
   private readonly deathWords: TermList;
+  private readonly dataPeriod: DataPeriod;
   private readonly relativeWords: TermList;
   private readonly whyWords: TermList;
   private readonly consentWords: TermList;
@@ -426,6 +430,7 @@ export class Reader {
     this.arithmetic = arithmeticPattern(lexicon.arithmetic);
     this.relayPhrases = list(lexicon.relayPhrases);
     this.deathWords = list(lexicon.deathWords);
+    this.dataPeriod = new DataPeriod(kb.entries.get('data-period'), new Set(lexicon.birthWords));
     this.relativeWords = list(lexicon.relativeWords);
     this.whyWords = list(lexicon.whyWithoutConsent.why);
     this.consentWords = list(lexicon.whyWithoutConsent.consent);
@@ -959,6 +964,7 @@ export class Reader {
       asksDayKind: this.dayKind.has(read),
       asksMinimum: this.minimumWords.has(read),
       namesDeath: this.deathWords.has(read),
+      namesYearBeforeData: this.dataPeriod.namesYearBefore(raws),
       namesRelative: this.relativeWords.has(read),
       livesAbroad: this.livingAbroad.has(read),
       namesForms: this.forms.has(read),
