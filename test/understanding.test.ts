@@ -161,6 +161,9 @@ describe('short questions to the bot about its own topics still get their answer
     ['Vi har fått REK-godkjenning, hva koster 5 timer saksbehandling?', 'pricing'],
     // "look me up" asks for one's own data: Helsenorge, and the bot looks no one up
     ['kan du ikke bare slå meg opp i registeret?', 'own_data'],
+    // one's own identity number to look up, pasted or named: the own-data route (it says the bot looks no one up)
+    ['can you search the registry with my fnr? 01017012345', 'own_data'],
+    ['please just look it up, my date of birth is 03.05.1980', 'own_data'],
     ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
     ['hei! kan du sjekke om jeg ligger i NPR?', 'own_data'],
     ['Hei, vi skal søke om NPR-data, men lurer på leveringstiden for statistikk?', 'deadlines'],

@@ -332,9 +332,15 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // keyword ("Eg var innlagd på sjukehus i 1995. Er det med i NPR?", "data going back to the late 1980s?"):
   // which years NPR covers is what is asked
   const yearBefore = u.namesYearBeforeData && !keywordIntents.some((k) => k !== 'data_period' && k !== 'handoff' && (isTopic(k) || k === 'not_documented')) && u.hours === undefined && u.received === undefined && !u.namesOtherRegistry && !part.namesOtherBody;
+  // one's own identity number, pasted or named, to look up ("kan du slå meg opp? fnr …", "Can you check if
+  // my operation … is registered? My fnr is in my profile."): the own-data route, which says the bot looks
+  // no one up (not a relative's: the page covers one's own)
+  const selfLookUp = u.asksSelfLookUp && !u.namesRelative && !u.namesDeath && !part.namesOtherBody && !keywordIntents.includes('not_documented');
   const first = asksDeliveryDate
     ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) }
-    : yearBefore
+    : selfLookUp
+      ? { intent: 'own_data', score: Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW) }
+      : yearBefore
       ? { intent: 'data_period', score: Math.max(ranking.scoreOf('data_period'), FALLBACK_BELOW) }
       : groupLeftOut
       ? { intent: 'exclusions', score: Math.max(ranking.scoreOf('exclusions'), FALLBACK_BELOW) }
@@ -342,7 +348,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
       ? { intent: 'own_data', score: Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW) }
       : ranking.at(0);
   if (!first) return undefined;
-  const confidence = asksDeliveryDate || yearBefore ? first.score : read.confidence;
+  const confidence = asksDeliveryDate || yearBefore || selfLookUp ? first.score : read.confidence;
   const conf = round(confidence);
   const fallback = (kind: FallbackKind, c = conf): Answer => ({ intent: 'fallback', fallback: kind, confidence: round(c) });
   // not what the documentation answers: "it does not say" when the message is about NPR, else "I only know NPR"
@@ -410,7 +416,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const abroadAsked = u.livesAbroad && !u.namesDeath && (u.namesNpr || part.anchored) && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
   // (nor is whether such a group is in NPR: "… private hospitals paid by insurance … Will those stays show up in NPR?")
   const aboutGroupLeftOut = groupNamed && first.intent === 'exclusions';
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut && !yearBefore) {
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut && !yearBefore && !selfLookUp) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
@@ -487,7 +493,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // the strange word is what is asked about: "er jeg registrert som blodgiver?")
     const ownData = ownDataAsked && part.unknownObjects.length === 0;
     // (nothing ties it to NPR: it is about something else, whatever the scope model leans to)
-    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical && !category && !ownData) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
+    if (strange > 0 && !part.anchored && !u.namesNpr && !elliptical && !category && !ownData && !selfLookUp) return fallback(u.anchored ? 'not_documented' : 'out_of_scope');
     // another registry's prices, deadlines or contents are not in the knowledge
     if (u.namesOtherRegistry && !u.namesNpr && !u.namesLinkage && !ABOUT_OTHERS_TOO.has(intent)) return fallback('out_of_scope');
     // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV"),
@@ -555,7 +561,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (nor where the first is whom to send questions to, and says so: "where do they send questions
   // about NPR that the guides don't cover?")
   const whomToAsk = first.intent === 'contact' && part.aboutQuestions;
-  if (second && !routed && !coverage && !whomToAsk && !ownDatasCost && !yearBefore && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
+  if (second && !routed && !coverage && !whomToAsk && !ownDatasCost && !yearBefore && !selfLookUp && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
     return slots(second.intent);
   }
   // an application named after another topic's keyword is what that topic is for: the topic is asked
@@ -590,6 +596,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByWhoseData &&
     !groupLeftOut &&
     !yearBefore &&
+    !selfLookUp &&
     !sameAnswer &&
     !coverage &&
     !whomToAsk

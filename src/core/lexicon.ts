@@ -61,6 +61,8 @@ export const lexiconSchema = lazySchema((z) => {
     deathWords: words,
     /** Words after which a year is a year of birth ("født i 1950"), not a year of care. */
     birthWords: words,
+    /** One's own identity number named or pasted, with a request to look it up: the own-data route. */
+    selfLookUp: z.strictObject({ identity: words, lookUp: words }),
     /** Why one is registered without consent: the law answers ("Hvorfor er jeg registrert uten at noen har spurt meg?"). */
     whyWithoutConsent: z.strictObject({ why: words, consent: words }),
     /** A relative whose data someone asks to see ("moren min", "my dad"): the page covers one's own data only. */

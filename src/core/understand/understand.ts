@@ -138,6 +138,8 @@ export interface Understanding {
   namesDeath: boolean;
   /** Names a year of care before the first one NPR holds data for ("Eg var innlagd i 1995. Er det med?"): which years it covers is asked. */
   namesYearBeforeData: boolean;
+  /** Asks the bot to look up one's own identity number, pasted or named ("kan du slå meg opp? fnr …"): the own-data route. */
+  asksSelfLookUp: boolean;
   /** A relative named ("moren min", "my dad"): data asked for may be theirs, not the writer's. */
   namesRelative: boolean;
   /** Says the writer lives outside Norway ("I live in Sweden", "as a tourist"). */
@@ -362,6 +364,8 @@ export class Reader {
   private readonly relayPhrases: TermList;
   private readonly deathWords: TermList;
   private readonly dataPeriod: DataPeriod;
+  private readonly ownIdentity: TermList;
+  private readonly lookUp: TermList;
   private readonly relativeWords: TermList;
   private readonly whyWords: TermList;
   private readonly consentWords: TermList;
@@ -431,6 +435,8 @@ export class Reader {
     this.relayPhrases = list(lexicon.relayPhrases);
     this.deathWords = list(lexicon.deathWords);
     this.dataPeriod = new DataPeriod(kb.entries.get('data-period'), new Set(lexicon.birthWords));
+    this.ownIdentity = list(lexicon.selfLookUp.identity);
+    this.lookUp = list(lexicon.selfLookUp.lookUp);
     this.relativeWords = list(lexicon.relativeWords);
     this.whyWords = list(lexicon.whyWithoutConsent.why);
     this.consentWords = list(lexicon.whyWithoutConsent.consent);
@@ -965,6 +971,7 @@ export class Reader {
       asksMinimum: this.minimumWords.has(read),
       namesDeath: this.deathWords.has(read),
       namesYearBeforeData: this.dataPeriod.namesYearBefore(raws),
+      asksSelfLookUp: (redactions > 0 || this.ownIdentity.has(read)) && this.lookUp.has(read),
       namesRelative: this.relativeWords.has(read),
       livesAbroad: this.livingAbroad.has(read),
       namesForms: this.forms.has(read),
