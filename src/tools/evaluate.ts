@@ -111,6 +111,8 @@ export const QUESTION_SETS = [
   { name: 'blind56', dir: 'test/blind56', kind: 'blind', title: 'Blind set 56, by persona, a hospital trust analytics unit over one winter' },
   { name: 'blind57', dir: 'test/blind57', kind: 'blind', title: 'Blind set 57, by persona, messages as typed in a busy Slack, chatty, long, two or three asks' },
   { name: 'blind58', dir: 'test/blind58', kind: 'blind', title: 'Blind set 58, by persona, the edges of what the page says, silent questions beside answerable ones in everyday words' },
+  { name: 'blind59', dir: 'test/blind59', kind: 'blind', title: 'Blind set 59, by persona, a new month at a regional health authority research office' },
+  { name: 'blind60', dir: 'test/blind60', kind: 'blind', title: 'Blind set 60, by persona, the public, patients and relatives, and the people who answer them' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
