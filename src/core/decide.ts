@@ -434,9 +434,10 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   }
   // a message's one question that only points on ("What should I tell her?", "Who should I refer him
   // to?"), naming no data itself, after someone's wish to see what NPR holds about them asks the
-  // own-data route, when the model has it among its first readings (not for the data of someone
-  // who died: the page says nothing of that)
-  if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && ranking.top(3).some((r) => r.intent === 'own_data') && !u.namesDeath && !u.namesRelative) {
+  // own-data route, when the model has it among its first readings or the question names no topic by
+  // keyword ("Eg vil ha ei oversikt over alt NPR har om meg. Kvar bed eg om det?") (not for the data of
+  // someone who died: the page says nothing of that)
+  if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && (ranking.top(3).some((r) => r.intent === 'own_data') || !keywordIntents.some(isTopic)) && !u.namesDeath && !u.namesRelative) {
     return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
   }
   // with a purpose other than research, the ways to ask for data are one reading: how to apply, whom to ask
