@@ -576,6 +576,8 @@ describe('plain paraphrases get the topic', () => {
     ['stats, complete appl 4 Jan. ETA?', 'deadlines'],
     ['dbh ansvarlig?', 'data_controller'],
     ['identifiable TAT?', 'deadlines'],
+    // a sum in kroner per something is a price
+    ['Er de 1100 kr per time eller per søknad?', 'pricing'],
     // the two delivery times named by their figures
     ['Er det 30 eller 60 dager som gjelder for oss? Vi skal ha data med fnr.', 'deadlines'],
     // a draft is a word of applying, not of another matter
