@@ -93,6 +93,12 @@ describe('dates in a question', () => {
     expect(iso(slots.receivedDate('komplett søknad mottatt man. formiddag', now))).toBe('2026-11-23');
   });
 
+  it('a day and month with neither year nor dot is a date after a weekday\'s name, not elsewhere', () => {
+    expect(iso(slots.receivedDate('komplett søknad mottatt fre 27.11 – frist?', now))).toBe('2026-11-27');
+    expect(iso(slots.receivedDate('mottatt torsdag 3.12, når får vi data?', now))).toBe('2026-12-03');
+    expect(slots.receivedDate('komplett søknad mottatt 27.11 kl 10.30', now)).toBeUndefined();
+  });
+
   it('rejects impossible dates', () => {
     expect(slots.receivedDate('31. februar 2027', now)).toBeUndefined();
     expect(slots.receivedDate('2027-13-01', now)).toBeUndefined();

@@ -106,6 +106,10 @@ function calendarNamesFromIcu(): CalendarNames {
   return { months: [...months], weekdays: [...weekdays] };
 }
 
+/** How far before a day and month a weekday's name is looked for ("onsdag, 27.11"). */
+const WEEKDAY_BEFORE_CHARS = 12;
+/** A day's number right after a weekday's name ("fredag 4. desember", "fre. 27.11"). */
+const DAY_NUMBER_NEXT = /^\.?,?\s+(?:den\s+)?\d{1,2}(?:[./]|st|nd|rd|th)?(?!\d)/;
 /** Weekday names this long or shorter are short forms ("man", "fre", "sat"), every one of them also a word. */
 const SHORT_WEEKDAY_LETTERS = 3;
 
@@ -131,6 +135,8 @@ const ROLE_WINDOW_WORDS = 7;
 export class SlotReader {
   private readonly months: Map<string, number>;
   private readonly weekdays: Map<string, number>;
+  /** A weekday's name, long or short, at the end of a text: a day and month after it are a date ("fre 27.11"). */
+  private readonly weekdayBefore: RegExp;
   private readonly numberWords: Map<string, number>;
   /** Words that can start an hour reading without digits: number words and hour phrases. */
   private readonly hourStarters: Set<string>;
@@ -207,6 +213,7 @@ export class SlotReader {
     const short = names.filter((name) => name.length <= SHORT_WEEKDAY_LETTERS);
     const long = names.filter((name) => name.length > SHORT_WEEKDAY_LETTERS);
     this.weekday = new RegExp(`(?<![\\p{L}])(${alternation(long)}|(?:${alternation(short)})(?=\\.))(?![\\p{L}])`, 'giu');
+    this.weekdayBefore = new RegExp(`(?<![\\p{L}])(?:${alternation(names)})\\.?,?\\s+$`, 'iu');
     this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
     this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));
     this.timeAgo = new RegExp(
@@ -299,7 +306,8 @@ export class SlotReader {
       // 3.12.2026, 3/12/26 or 9.6.; not a clock time (10.30), a fraction (1/2) or a decimal
       for (const m of allMatches(NUMERIC_DATE, text)) {
         const [, d, separator, month, year, trailingDot] = m;
-        if (!year && (separator === '/' || !trailingDot)) continue;
+        // (a day and month with neither year nor dot is a date after a weekday's name: "mottatt fre 27.11")
+        if (!year && (separator === '/' || !trailingDot) && !(separator === '.' && this.weekdayBefore.test(text.slice(Math.max(0, m.index - WEEKDAY_BEFORE_CHARS), m.index)))) continue;
         push(withYear(year, Number(month), Number(d)), m.index, m[0].length);
       }
       if (words.some((w) => this.months.has(w))) {
@@ -309,6 +317,8 @@ export class SlotReader {
     }
     if (weekdays) {
       for (const m of allMatches(this.weekday, text)) {
+        // (a weekday's name before the date it names is that date: "fre 27.11", "fredag 4. desember")
+        if (DAY_NUMBER_NEXT.test(text.slice(m.index + m[0].length, m.index + m[0].length + WEEKDAY_BEFORE_CHARS))) continue;
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
         const next = before !== undefined && (this.nextWords.has(before) || (!this.lastWords.has(before) && this.supposes(text.slice(0, m.index))));
         const target = this.weekdays.get(m[1]!.toLowerCase())!;
