@@ -595,6 +595,9 @@ describe('plain paraphrases get the topic', () => {
     ['Where can I find KOSTRA numbers on home nursing?', 'fallback'],
     // a relative living abroad, however unsure the rest reads: who NPR covers
     ['My granny lives in Denmark but was operated in Oslo. Does someone like her count in NPR?', 'population'],
+    // why one is registered, without a word of consent, is what NPR is for
+    ['Why is NPR keeping information about me?', 'purpose'],
+    ['Kvifor er eg registrert i pasientregisteret?', 'purpose'],
     // whether keeping one's data without consent is lawful is the legal basis
     ['Er det i det hele tatt lov å lagre så mye om meg uten at jeg har sagt ja?', 'legal_basis'],
     // whom to point a user with questions to is the contact

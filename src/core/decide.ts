@@ -510,6 +510,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // why one is registered without being asked is what the law allows, whichever of who is in NPR,
   // what it is for or one's own data the model reads ("Hvorfor er jeg registrert i NPR uten at noen har spurt meg om lov?")
   if (part.asksWhyWithoutConsent && WHY_REGISTERED_READINGS.has(intent)) return { intent: 'legal_basis', confidence: conf };
+  // (and without a word of consent, why one is registered is what NPR is for: "Hvorfor er jeg registrert i NPR?")
+  if (part.asksWhy && !part.asksWhyWithoutConsent && (intent === 'own_data' || intent === 'population')) return { intent: 'purpose', confidence: conf };
 
   // whether someone living abroad is in NPR is who it covers: a relative ("Min mor bor i Spania, men ble
   // operert i Norge. Er hun med i registeret?"), or anyone asked of as what NPR holds ("Is it possible

@@ -64,7 +64,7 @@ export const lexiconSchema = lazySchema((z) => {
     /** One's own identity number named or pasted, with a request to look it up: the own-data route. */
     selfLookUp: z.strictObject({ identity: words, lookUp: words }),
     /** Why one is registered without consent: the law answers ("Hvorfor er jeg registrert uten at noen har spurt meg?"). */
-    whyWithoutConsent: z.strictObject({ why: words, consent: words }),
+    whyWithoutConsent: z.strictObject({ why: words, lawful: words, consent: words }),
     /** A relative whose data someone asks to see ("moren min", "my dad"): the page covers one's own data only. */
     relativeWords: words,
     /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */

@@ -25,6 +25,8 @@ export interface Part {
   injected: boolean;
   /** Asks why one is registered without being asked ("Why is my data in this registry without my consent?"). */
   asksWhyWithoutConsent: boolean;
+  /** Asks why ("Hvorfor er jeg registrert i NPR?"): what NPR is for, where it reads as one's own data or who is in it. */
+  asksWhy: boolean;
   /** Asks for a person in its own words ("Can somebody from the NPR team check this?", "Hvem kan jeg purre hos?"). */
   asksPersonHere: boolean;
   /** Asks how many of something the page gives no count of ("how many hip fracture patients does NPR have?"). */
@@ -369,6 +371,7 @@ export class Reader {
   private readonly relativeWords: TermList;
   private readonly whyWords: TermList;
   private readonly consentWords: TermList;
+  private readonly lawfulWords: TermList;
   private readonly otherBodies: TermList;
   private readonly deliveryWords: TermList;
   /** A figure of hours written as one word ("1t", "3,5h") or the unit after a figure ("5 timer"). */
@@ -440,6 +443,7 @@ export class Reader {
     this.relativeWords = list(lexicon.relativeWords);
     this.whyWords = list(lexicon.whyWithoutConsent.why);
     this.consentWords = list(lexicon.whyWithoutConsent.consent);
+    this.lawfulWords = list(lexicon.whyWithoutConsent.lawful);
     this.otherBodies = list(lexicon.otherBodies);
     this.deliveryWords = list(lexicon.deliveryWords);
     this.hourUnits = new Set(lexicon.hourUnits);
@@ -775,7 +779,8 @@ export class Reader {
       namesCareSetting: this.careSettings.has(unmasked, from, to),
       asksDate: this.dateQuestions.has(read, from, to),
       asksCount: this.asksCount(read, from, to),
-      asksWhyWithoutConsent: this.whyWords.has(read, from, to) && this.consentWords.has(read, from, to),
+      asksWhyWithoutConsent: (this.whyWords.has(read, from, to) || this.lawfulWords.has(read, from, to)) && this.consentWords.has(read, from, to),
+      asksWhy: this.whyWords.has(read, from, to),
       asksPersonHere: this.needsPerson.has(unmasked, from, to),
       injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
     };
