@@ -916,6 +916,8 @@ describe('another body named', () => {
     'n pasienter 2019?',
     // one's journal from the hospital is the hospital's, not NPR's
     'Kan jeg få kopi av journalen fra sykehuset gjennom dere?',
+    'Hvordan får jeg lese journalen min fra sykehuset?',
+    'Hvordan får en pasient innsyn i journalen sin fra poliklinikken vår?',
     // a rate changed: the page gives today's
     'Har Helsedirektoratet endret timeprisen for neste år?',
     // the bot asked for figures themselves: it looks up no counts

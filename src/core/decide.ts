@@ -570,7 +570,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // about NPR that the guides don't cover?")
   const whomToAsk = first.intent === 'contact' && part.aboutQuestions;
   if (second && !routed && !coverage && !whomToAsk && !ownDatasCost && !yearBefore && !selfLookUp && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
-    return slots(second.intent);
+    // (another body's, where the question names it: "Korleis får eg lese journalen min frå sjukehuset?")
+    return otherBodyAsked && TOPICS_ANY_BODY_HAS.has(second.intent) ? fallback('out_of_scope') : slots(second.intent);
   }
   // an application named after another topic's keyword is what that topic is for: the topic is asked
   // ("Kva slags godkjenningar treng eg for å søkje om data?", "Do I have to read the søknadsveileder
