@@ -927,6 +927,9 @@ describe('another body named', () => {
     'Can we get the NPR data broken down by postcode?',
     // a word only questions about other things use, beside what the page never mentions: no NPR fact for the vague question after it either
     "random q: does anyone know the canteen's opening hours today? Bot, maybe you know?",
+    // a task for the bot, however it is spelt; a donor card is registered elsewhere
+    'can u help me write an email to my boss?',
+    'Is NPR where my organ donor card is registered?',
     // what another body has, asked of a thing of its (a waiting time for a nursing home place), is its matter
     'Hva er ventetiden på sykehjemsplass i bydelen vår?',
   ])('%s gets the fallback', async (q) => {
