@@ -1049,6 +1049,19 @@ describe('whether one is in NPR, from someone who lives abroad', () => {
   });
 });
 
+describe('who is left out, in a conversation and after a story', () => {
+  it('"and if he paid it himself?" after an insurance-paid stay asks who is left out again', async () => {
+    const replies = await conversation('My father had a stay on private hospital, his insurance paid it. It is in NPR?', 'and if he paid it himself?');
+    expect(replies.map((r) => r.intent)).toEqual(['exclusions', 'exclusions']);
+  });
+
+  it('a story of someone dead on arrival, then "Will it?": who is left out, with no clarifying question', async () => {
+    const r = await ask('Long shot, but: an elderly man was brought in by ambulance last month and declared dead on arrival. His daughter, who is also my patient, asked whether this will be recorded in the patient registry. Will it?');
+    expect(r.intent).toBe('exclusions');
+    expect(r.text).toContain('dead on arrival');
+  });
+});
+
 describe('own data in a conversation', () => {
   it('asking the bot to look it up gets the own-data route again; "ok takk" after an offer thanks, it does not open a case', async () => {
     const replies = await conversation('Jeg lurer på hva NPR har registrert om meg', 'Kan du sjekke det for meg da? Har fødselsnummeret her.');

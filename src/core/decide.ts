@@ -604,6 +604,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByConversation &&
     !settledByWhoseData &&
     !groupLeftOut &&
+    !aboutGroupLeftOut &&
     !yearBefore &&
     !selfLookUp &&
     !sameAnswer &&
