@@ -164,6 +164,9 @@ describe('short questions to the bot about its own topics still get their answer
     // one's own identity number to look up, pasted or named: the own-data route (it says the bot looks no one up)
     ['can you search the registry with my fnr? 01017012345', 'own_data'],
     ['please just look it up, my date of birth is 03.05.1980', 'own_data'],
+    ['hi, can u check if my hospital visit in may got registered? my name is Ola Nordmann born 1990', 'own_data'],
+    // whether researchers get one's name: the page speaks of data categories, not of names
+    ['Får forskerne navnet mitt når de får data om meg?', 'fallback'],
     // a short question pointing on, after a wish to see what is held about oneself
     ["I'd like to know what the hospitals sent in about me. Is there a page for that?", 'own_data'],
     ['mitt fnr er 01017012345, hva står det om meg?', 'own_data'],
