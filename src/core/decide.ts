@@ -247,12 +247,13 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   const settledElsewhere = (a: Answer) => a.alternatives !== undefined && answers.some((b) => b !== a && !b.alternatives && a.alternatives!.includes(b.intent));
   if (taskRefused && !attempt) return one(taskRefused);
   const isTopicAnswer = (a: Answer) => (isTopic(a.intent) || a.intent === 'handoff' || a.alternatives) && !(undocumentedToo && a.confidence < UNSURE_BESIDE_UNDOCUMENTED) && !settledElsewhere(a);
+  // a question that the page leaves unanswered, beside one it answers, is told so where it was asked, not
+  // passed over ("Kan jeg reservere meg mot NPR, og hvor ser jeg hva som er lagret om meg?"); so is a
+  // last one that asks a count ("Hva er NPR, og hvor mange personer er registrert der totalt?"); (not
+  // an alternative a topic's answer settles, "… – FHI eller Helsedirektoratet?", nor a clause of the
+  // context before the question)
   const answered = answers.some(isTopicAnswer) && !attempt;
-  const topics = answers.filter((a) => isTopicAnswer(a) || (answered && silent.has(a) && a !== lastSilent));
-  // a last question that the page leaves unanswered, after one it answers, is told so, not passed
-  // over ("Hva er NPR, og hvor mange personer er registrert der totalt?"); (not an alternative a topic's
-  // answer settles, "… – FHI eller Helsedirektoratet?", nor a clause of the context before the question)
-  if (lastSilent && topics.length > 0 && !attempt) topics.push(lastSilent);
+  const topics = answers.filter((a) => isTopicAnswer(a) || (answered && (silent.has(a) || a === lastSilent)));
   if (attempt) return topics.length > 0 ? { answers: topics, purpose, instructionsIgnored: true } : refuse();
   // a message that asks nothing but for a person ("It's way past your deadline. I need somebody to
   // look at this today.") is answered with the person first
@@ -341,17 +342,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // my operation … is registered? My fnr is in my profile."): the own-data route, which says the bot looks
   // no one up (not a relative's: the page covers one's own)
   const selfLookUp = u.asksSelfLookUp && !u.namesRelative && !u.namesDeath && !part.namesOtherBody && !keywordIntents.includes('not_documented');
-  const first = asksDeliveryDate
-    ? { intent: 'deadlines', score: Math.max(ranking.scoreOf('deadlines'), FALLBACK_BELOW) }
-    : selfLookUp
-      ? { intent: 'own_data', score: Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW) }
-      : yearBefore
-      ? { intent: 'data_period', score: Math.max(ranking.scoreOf('data_period'), FALLBACK_BELOW) }
-      : groupLeftOut
-      ? { intent: 'exclusions', score: Math.max(ranking.scoreOf('exclusions'), FALLBACK_BELOW) }
-      : ownDatasCost
-      ? { intent: 'own_data', score: Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW) }
-      : ranking.at(0);
+  // the reading the question's words settle, above, however the model ranks it
+  const settled = asksDeliveryDate ? 'deadlines' : selfLookUp ? 'own_data' : yearBefore ? 'data_period' : groupLeftOut ? 'exclusions' : ownDatasCost ? 'own_data' : undefined;
+  const first = settled !== undefined ? { intent: settled, score: Math.max(ranking.scoreOf(settled), FALLBACK_BELOW) } : ranking.at(0);
   if (!first) return undefined;
   const confidence = asksDeliveryDate || yearBefore || selfLookUp ? first.score : read.confidence;
   const conf = round(confidence);
@@ -603,7 +596,6 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByKeyword &&
     !settledByConversation &&
     !settledByWhoseData &&
-    !groupLeftOut &&
     !aboutGroupLeftOut &&
     !yearBefore &&
     !selfLookUp &&
