@@ -594,6 +594,7 @@ describe('plain paraphrases get the topic', () => {
     ['k-anonymitet – krav ved utlevering av data?', 'fallback'],
     ['GDPR art. 6-grunnlag for NPR?', 'fallback'],
     ['Do the data come by email or through some portal?', 'fallback'],
+    ['Do we attach the ethics approval to the application or send it separately?', 'fallback'],
     // another body's statistics
     ['Where can I find KOSTRA numbers on home nursing?', 'fallback'],
     // a relative living abroad, however unsure the rest reads: who NPR covers
