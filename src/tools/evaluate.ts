@@ -113,6 +113,8 @@ export const QUESTION_SETS = [
   { name: 'blind58', dir: 'test/blind58', kind: 'blind', title: 'Blind set 58, by persona, the edges of what the page says, silent questions beside answerable ones in everyday words' },
   { name: 'blind59', dir: 'test/blind59', kind: 'blind', title: 'Blind set 59, by persona, a new month at a regional health authority research office' },
   { name: 'blind60', dir: 'test/blind60', kind: 'blind', title: 'Blind set 60, by persona, the public, patients and relatives, and the people who answer them' },
+  { name: 'blind61', dir: 'test/blind61', kind: 'blind', title: 'Blind set 61, by persona, a support desk busy week' },
+  { name: 'blind62', dir: 'test/blind62', kind: 'blind', title: 'Blind set 62, by persona, researchers planning studies across several registries' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
