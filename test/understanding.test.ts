@@ -616,6 +616,13 @@ describe('plain paraphrases get the topic', () => {
     ['Jeg ble operert på Ullevål i 1993. Er det med i NPR?', 'data_period'],
     ['Can we get NPR data going back to the early 1990s for a trend study?', 'data_period'],
     ['Vi vil studere pasienter født i 1950. Er de med i NPR?', 'population'],
+    // who is not counted, and who pays the treatment oneself, ask who is left out
+    ['Which groups are not counted in NPR?', 'exclusions'],
+    ['Er folk som betalar behandlinga sjølv med i registeret?', 'exclusions'],
+    // a quality report is a purpose other than research
+    ['Our department needs NPR figures for the annual quality report. How do we apply?', 'apply_non_research'],
+    // a package for the analysis is another matter
+    ['Can you recommend a good R package for survival analysis on registry data?', 'fallback'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
