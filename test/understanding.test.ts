@@ -623,6 +623,11 @@ describe('plain paraphrases get the topic', () => {
     ['Our department needs NPR figures for the annual quality report. How do we apply?', 'apply_non_research'],
     // a package for the analysis is another matter
     ['Can you recommend a good R package for survival analysis on registry data?', 'fallback'],
+    // a case for the team, asked as a task for the bot, asks for a person
+    ['Kan du lage en sak til teamet? Brukeren trenger noen som kan gå gjennom koblingsprosjektet hennes.', 'handoff'],
+    // a PhD candidate is a word of the domain (not a position to apply for)
+    ['En stipendiat lurer på om fristen regnes fra innsending eller fra komplett søknad. Hva svarer jeg?', 'deadlines'],
+    ['Hvordan søker jeg på en stipendiatstilling ved sykehuset?', 'fallback'],
     // another body's accreditation
     ['How long does a press accreditation at Stortinget take?', 'fallback'],
     ['Er folk som bor i utlandet med i NPR?', 'population'],
