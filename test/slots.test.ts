@@ -93,10 +93,19 @@ describe('dates in a question', () => {
     expect(iso(slots.receivedDate('komplett søknad mottatt man. formiddag', now))).toBe('2026-11-23');
   });
 
-  it('a day and month with neither year nor dot is a date after a weekday\'s name, not elsewhere', () => {
+  it('a day and month with neither year nor dot is a date after a weekday\'s name or a word of its role, not elsewhere', () => {
     expect(iso(slots.receivedDate('komplett søknad mottatt fre 27.11 – frist?', now))).toBe('2026-11-27');
     expect(iso(slots.receivedDate('mottatt torsdag 3.12, når får vi data?', now))).toBe('2026-12-03');
-    expect(slots.receivedDate('komplett søknad mottatt 27.11 kl 10.30', now)).toBeUndefined();
+    expect(iso(slots.receivedDate('mottatt 2.12, pid – frist?', now))).toBe('2026-12-02');
+    expect(slots.receivedDate('mottatt 2.5 timer arbeid', now)).toBeUndefined();
+    expect(slots.receivedDate('andelen var 27.11 prosent', now)).toBeUndefined();
+  });
+
+  it('a weekday with the week named after it is that day of that week (weeks begin on Monday)', () => {
+    // now is Wednesday 25 November 2026
+    expect(iso(slots.receivedDate('complete application received Monday next week', now))).toBe('2026-11-30');
+    expect(iso(slots.receivedDate('komplett fredag i neste uke', now))).toBe('2026-12-04');
+    expect(iso(slots.receivedDate('received Monday last week', now))).toBe('2026-11-16');
   });
 
   it('rejects impossible dates', () => {
