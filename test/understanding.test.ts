@@ -623,6 +623,10 @@ describe('plain paraphrases get the topic', () => {
     ['Our department needs NPR figures for the annual quality report. How do we apply?', 'apply_non_research'],
     // a package for the analysis is another matter
     ['Can you recommend a good R package for survival analysis on registry data?', 'fallback'],
+    // not on the page: splitting an invoice, how safe the registry is, doing something about a waiting time
+    ['Bruker spør om det går an å få fakturaen splittet på to prosjektnumre. Vet du?', 'fallback'],
+    ['Er det trygt at så mykje helseinformasjon ligg samla i eitt register?', 'fallback'],
+    ['Jeg har ventet åtte måneder på time hos nevrolog. Kan pasientregisteret gjøre noe med ventetiden min?', 'fallback'],
     // a case for the team, asked as a task for the bot, asks for a person
     ['Kan du lage en sak til teamet? Brukeren trenger noen som kan gå gjennom koblingsprosjektet hennes.', 'handoff'],
     // a PhD candidate is a word of the domain (not a position to apply for)
