@@ -564,6 +564,8 @@ describe('plain paraphrases get the topic', () => {
     ['Are outpatient clinic visits in NPR too?', 'registry_overview'],
     ['Do contract specialists report to NPR too?', 'registry_overview'],
     ['which paragraph is it?', 'legal_basis'],
+    // what to read before starting the application is what the page asks of applicants first
+    ['Hva bør jeg lese før jeg begynner på søknaden om NPR-data?', 'access_criteria'],
     // a topic named before an application's keyword is what is asked; applying is what it is for
     ['Kva slags løyve treng vi for å søkje om data frå NPR til masteroppgåva?', 'access_criteria'],
     // a data management plan is a research document, not "management"'s other purpose
