@@ -1084,6 +1084,13 @@ describe('who is left out, in a conversation and after a story', () => {
   });
 });
 
+describe('another purpose supposed after a way to data', () => {
+  it('"what if we later turn it into a research article?" after a non-research route asks the research route', async () => {
+    const replies = await conversation('Vi trenger NPR-tall til en intern kvalitetsrapport. Hvordan søker vi?', 'OK, og hvis vi senere gjør det om til en forskningsartikkel, hva da?');
+    expect(replies.map((r) => r.intent)).toEqual(['apply_non_research', 'apply_research']);
+  });
+});
+
 describe('own data in a conversation', () => {
   it('asking the bot to look it up gets the own-data route again; "ok takk" after an offer thanks, it does not open a case', async () => {
     const replies = await conversation('Jeg lurer på hva NPR har registrert om meg', 'Kan du sjekke det for meg da? Har fødselsnummeret her.');

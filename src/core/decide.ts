@@ -209,7 +209,13 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
 
   // after a way to data, a short turn that names another purpose and no topic asks that purpose's way
   // ("og hvis det hadde vært et forskningsprosjekt i stedet?", "what if it were for research?")
-  const purposeChanged = !attempt && state?.intent !== undefined && WAYS_TO_DATA.has(state.intent) && u.purpose !== undefined && u.purpose !== state.purpose && short && !u.classification.keywordIntents.some(isTopic);
+  // (at sentence length too when it supposes, "OK. And if we later turn it into a research paper, what
+  // then?", where research's own words name no other topic: "a research paper" is no question of what
+  // research NPR allows)
+  const supposes = u.parts.some((p) => p.conditional);
+  const shortTurn = short || (supposes && u.tokens.length <= CORRECTION_MAX_WORDS);
+  const namesOtherTopic = u.classification.keywordIntents.some((k) => isTopic(k) && !(u.purpose === 'research' && k === 'research_potential'));
+  const purposeChanged = !attempt && state?.intent !== undefined && WAYS_TO_DATA.has(state.intent) && u.purpose !== undefined && u.purpose !== state.purpose && shortTurn && !namesOtherTopic;
   if (purposeChanged) return { answers: [{ intent: PURPOSE_ROUTES[u.purpose!].intent, confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)) }], purpose: u.purpose };
 
   const answers: Answer[] = [];
