@@ -115,6 +115,8 @@ export const QUESTION_SETS = [
   { name: 'blind60', dir: 'test/blind60', kind: 'blind', title: 'Blind set 60, by persona, the public, patients and relatives, and the people who answer them' },
   { name: 'blind61', dir: 'test/blind61', kind: 'blind', title: 'Blind set 61, by persona, a support desk busy week' },
   { name: 'blind62', dir: 'test/blind62', kind: 'blind', title: 'Blind set 62, by persona, researchers planning studies across several registries' },
+  { name: 'blind63', dir: 'test/blind63', kind: 'blind', title: 'Blind set 63, by persona, December at a university hospital' },
+  { name: 'blind64', dir: 'test/blind64', kind: 'blind', title: 'Blind set 64, by persona, people who write the way they talk' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
