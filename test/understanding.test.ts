@@ -563,6 +563,8 @@ describe('plain paraphrases get the topic', () => {
     ['Dekker NPR også pasienter hos avtalespesialister, eller bare sykehusene?', 'registry_overview'],
     ['Are outpatient clinic visits in NPR too?', 'registry_overview'],
     ['Do contract specialists report to NPR too?', 'registry_overview'],
+    // however unsure the scope model is of it
+    ['Are my GP appointments in NPR too?', 'registry_overview'],
     ['which paragraph is it?', 'legal_basis'],
     // what to read before starting the application is what the page asks of applicants first
     ['Hva bør jeg lese før jeg begynner på søknaden om NPR-data?', 'access_criteria'],

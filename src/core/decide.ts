@@ -415,12 +415,20 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // one's own data: "when will I get my data?")
   const otherTopicNamed = keywordIntents.some((k) => isTopic(k) && !isRoute(k));
   const asksWay = u.purpose === 'non_research' && part.asksForData && (part.anchored || u.namesNpr) && !otherTopicNamed && u.hours === undefined && u.received === undefined && first.intent !== 'open_data';
+  // (a kind of care asked about: the readings of what NPR contains, which variables it has, who is in
+  // it and one's own data are one, below ("Does NPR include data on municipal home care services?"),
+  // and so is a reading too unsure to answer, unless the question is whom to send questions to: "Does
+  // NPR have data from outpatient clinics too, or just admissions?"; not where one's own data are
+  // asked for: "Kan jeg se mine data fra poliklinikken?"; nor data asked for, for a purpose other than
+  // research: "Kan vi få et dataset med alle pasienter i psykisk helsevern til kvalitetsdashboardet vårt?")
+  // (and it is asked however unsure the scope model is of it: "Is my visit to my GP recorded in NPR?")
+  const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked && !asksWay;
   // (whether someone living abroad is in NPR is who it covers, however the scope model reads the rest:
   // "My grandad lives in Spain but had his hip done in Bergen. Does someone like him count in NPR?")
   const abroadAsked = u.livesAbroad && !u.namesDeath && (u.namesNpr || part.anchored) && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
   // (nor is whether such a group is in NPR: "… private hospitals paid by insurance … Will those stays show up in NPR?")
   const aboutGroupLeftOut = groupNamed && first.intent === 'exclusions';
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut && !yearBefore && !selfLookUp) {
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut && !yearBefore && !selfLookUp && !coverage) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
@@ -451,13 +459,6 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // a message's one question, vague on its own ("What should I tell her?"), is as sure as the whole
   // message when the whole reads the same topic
   const wholeAgrees = u.parts.length === 1 && u.classification.ranking.intent(0) === first.intent;
-  // (a kind of care asked about: the readings of what NPR contains, which variables it has, who is in
-  // it and one's own data are one, below ("Does NPR include data on municipal home care services?"),
-  // and so is a reading too unsure to answer, unless the question is whom to send questions to: "Does
-  // NPR have data from outpatient clinics too, or just admissions?"; not where one's own data are
-  // asked for: "Kan jeg se mine data fra poliklinikken?"; nor data asked for, for a purpose other than
-  // research: "Kan vi få et dataset med alle pasienter i psykisk helsevern til kvalitetsdashboardet vårt?")
-  const coverage = (COVERAGE_READINGS.has(first.intent) || (confidence < FALLBACK_BELOW && !part.aboutQuestions)) && part.namesCareSetting && (part.anchored || u.namesNpr) && u.purpose !== 'own_data' && !ownDataAsked && !asksWay;
   const coverageConfidence = coverage ? Math.max([...COVERAGE_READINGS].reduce((sum, i) => sum + ranking.scoreOf(i), 0), FALLBACK_BELOW) : 0;
   // (one's own data named in so many words, "which hospital visits I have on record", or an identity
   // number pasted with it, "can't you just look it up? my fnr is …", and read first by the model,
