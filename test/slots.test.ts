@@ -32,6 +32,7 @@ describe('hours in a question', () => {
     ['8t', 8],
     // a common slip of the unit
     ['hva kostr det om saken tar 4 timr?', 4],
+    ['hvor mye kostr det hvis saksbehandlinga tar 3 timmer?', 3],
     // a number word and unit joined to numerals or other words are still read (the checks that
     // spare most messages the hour patterns look for whole words)
     ['to t2', 2],

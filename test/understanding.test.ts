@@ -583,6 +583,11 @@ describe('plain paraphrases get the topic', () => {
     ['stats, complete appl 4 Jan. ETA?', 'deadlines'],
     ['dbh ansvarlig?', 'data_controller'],
     ['identifiable TAT?', 'deadlines'],
+    ['kor lenge for ID-data?', 'deadlines'],
+    ['databehandler = Hdir?', 'data_controller'],
+    ['4,5t -> sum?', 'pricing'],
+    // another body's research funding
+    ['Hvordan søker jeg om forskningsmidler fra Norges forskningsråd?', 'fallback'],
     // a sum in kroner per something is a price
     ['Er de 1100 kr per time eller per søknad?', 'pricing'],
     // the two delivery times named by their figures
