@@ -636,6 +636,8 @@ describe('plain paraphrases get the topic', () => {
     ['Bruker spør om det går an å få fakturaen splittet på to prosjektnumre. Vet du?', 'fallback'],
     ['Er det trygt at så mykje helseinformasjon ligg samla i eitt register?', 'fallback'],
     ['Jeg har ventet åtte måneder på time hos nevrolog. Kan pasientregisteret gjøre noe med ventetiden min?', 'fallback'],
+    // who else sees one's data (one's GP): the page names no one
+    ['Can my GP see what NPR has on me?', 'fallback'],
     // a case for the team, asked as a task for the bot, asks for a person
     ['Kan du lage en sak til teamet? Brukeren trenger noen som kan gå gjennom koblingsprosjektet hennes.', 'handoff'],
     // a PhD candidate is a word of the domain (not a position to apply for)
