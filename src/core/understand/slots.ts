@@ -106,11 +106,9 @@ function calendarNamesFromIcu(): CalendarNames {
   return { months: [...months], weekdays: [...weekdays] };
 }
 
-/** How far after a weekday's name the week it falls in is looked for ("Monday next week"). */
-const WEEK_AFTER_CHARS = 16;
+/** How far around a day and month, or a weekday's name, the words that place it are looked for ("mottatt onsdag 27.11", "Monday next week"). */
+const NEARBY_CHARS = 16;
 const DAYS_IN_WEEK = 7;
-/** How far before a day and month a weekday's name is looked for ("onsdag, 27.11"). */
-const WEEKDAY_BEFORE_CHARS = 12;
 /** A day's number right after a weekday's name ("fredag 4. desember", "fre. 27.11"). */
 const DAY_NUMBER_NEXT = /^\.?,?\s+(?:den\s+)?\d{1,2}(?:[./]|st|nd|rd|th)?(?!\d)/;
 /** Weekday names this long or shorter are short forms ("man", "fre", "sat"), every one of them also a word. */
@@ -139,7 +137,7 @@ export class SlotReader {
   private readonly months: Map<string, number>;
   private readonly weekdays: Map<string, number>;
   /** A weekday's name or a word of a date's role at the end of a text: a day and month after it are a date ("fre 27.11", "mottatt 2.12"). */
-  private readonly weekdayBefore: RegExp;
+  private readonly dateLeadBefore: RegExp;
   /** An hour unit at the start of a text: the figure before it is hours, not a date ("2.5 timer"). */
   private readonly unitAfter: RegExp;
   private readonly numberWords: Map<string, number>;
@@ -220,7 +218,7 @@ export class SlotReader {
     this.weekday = new RegExp(`(?<![\\p{L}])(${alternation(long)}|(?:${alternation(short)})(?=\\.))(?![\\p{L}])`, 'giu');
     // (and after a word of the date's role: "mottatt 2.12", "complete 4.1"; not hours: "mottatt 2.5 timer")
     const roleWords = Object.values(lexicon.dateRoles).flat().filter((w) => !/\s/.test(w));
-    this.weekdayBefore = new RegExp(`(?<![\\p{L}])(?:${alternation([...names, ...roleWords])})\\.?,?\\s+$`, 'iu');
+    this.dateLeadBefore = new RegExp(`(?<![\\p{L}])(?:${alternation([...names, ...roleWords])})\\.?,?\\s+$`, 'iu');
     this.unitAfter = new RegExp(`^\\s*(?:${units})(?![\\p{L}])`, 'iu');
     this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
     this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));
@@ -316,7 +314,7 @@ export class SlotReader {
         const [, d, separator, month, year, trailingDot] = m;
         // (a day and month with neither year nor dot is a date after a weekday's name or a word of its
         // role: "mottatt fre 27.11", "mottatt 2.12")
-        const led = separator === '.' && this.weekdayBefore.test(text.slice(Math.max(0, m.index - WEEKDAY_BEFORE_CHARS), m.index)) && !this.unitAfter.test(text.slice(m.index + m[0].length));
+        const led = separator === '.' && this.dateLeadBefore.test(text.slice(Math.max(0, m.index - NEARBY_CHARS), m.index)) && !this.unitAfter.test(text.slice(m.index + m[0].length));
         if (!year && (separator === '/' || !trailingDot) && !led) continue;
         push(withYear(year, Number(month), Number(d)), m.index, m[0].length);
       }
@@ -328,11 +326,11 @@ export class SlotReader {
     if (weekdays) {
       for (const m of allMatches(this.weekday, text)) {
         // (a weekday's name before the date it names is that date: "fre 27.11", "fredag 4. desember")
-        if (DAY_NUMBER_NEXT.test(text.slice(m.index + m[0].length, m.index + m[0].length + WEEKDAY_BEFORE_CHARS))) continue;
+        if (DAY_NUMBER_NEXT.test(text.slice(m.index + m[0].length, m.index + m[0].length + NEARBY_CHARS))) continue;
         const target = this.weekdays.get(m[1]!.toLowerCase())!;
         // the week named after it ("Monday next week", "mandag i forrige uke"): that day of that week
         // (weeks begin on Monday)
-        const after = tokenize(text.slice(m.index + m[0].length, m.index + m[0].length + WEEK_AFTER_CHARS)).filter((w) => w !== 'i' && w !== 'in');
+        const after = tokenize(text.slice(m.index + m[0].length, m.index + m[0].length + NEARBY_CHARS)).filter((w) => w !== 'i' && w !== 'in');
         const weekNamed = after.length >= 2 && this.agoUnits.get(after[1]!) === DAYS_IN_WEEK ? (this.nextWords.has(after[0]!) ? 1 : this.lastWords.has(after[0]!) ? -1 : 0) : 0;
         if (weekNamed !== 0) {
           const monday = addDays(base, -((base.getUTCDay() + 6) % 7));
