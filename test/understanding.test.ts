@@ -792,6 +792,8 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Hvor sender vi en bestilling av tall til internkontroll?',
     'We need NPR figures for the hospital\'s annual report. Which form do we use?',
     'Our municipality plans home care and would like NPR figures on residents. How do we request them?',
+    // "link?" after a relayed question asks for the page, not for linking data
+    "user wants to know if there's a separate route for quality work requests. link?",
     // data asked for, for such a purpose, about a kind of care: the way to data, not what NPR contains
     'Kan vi få et datasett med alle innleggelser i psykisk helsevern til styringsdashboardet vårt?',
   ])('%s', async (q) => {
