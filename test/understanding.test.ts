@@ -566,6 +566,8 @@ describe('plain paraphrases get the topic', () => {
     // however unsure the scope model is of it
     ['Are my GP appointments in NPR too?', 'registry_overview'],
     ['which paragraph is it?', 'legal_basis'],
+    // a project "saman med universitetet" links no data
+    ['Eg har eit lite forskingsprosjekt saman med universitetet og er usikker på kva godkjenningar som trengst før me søkjer. Kva gjeld?', 'access_criteria'],
     // what to read before starting the application is what the page asks of applicants first
     ['Hva bør jeg lese før jeg begynner på søknaden om NPR-data?', 'access_criteria'],
     // a topic named before an application's keyword is what is asked; applying is what it is for
