@@ -117,6 +117,8 @@ export const QUESTION_SETS = [
   { name: 'blind62', dir: 'test/blind62', kind: 'blind', title: 'Blind set 62, by persona, researchers planning studies across several registries' },
   { name: 'blind63', dir: 'test/blind63', kind: 'blind', title: 'Blind set 63, by persona, December at a university hospital' },
   { name: 'blind64', dir: 'test/blind64', kind: 'blind', title: 'Blind set 64, by persona, people who write the way they talk' },
+  { name: 'blind65', dir: 'test/blind65', kind: 'blind', title: 'Blind set 65, by persona, a regional newspaper, a municipality and a patient organisation' },
+  { name: 'blind66', dir: 'test/blind66', kind: 'blind', title: 'Blind set 66, by persona, the ordinary mix written fresh' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
