@@ -428,7 +428,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const abroadAsked = u.livesAbroad && !u.namesDeath && (u.namesNpr || part.anchored) && COVERAGE_READINGS.has(first.intent) && COVERAGE_READINGS.has(ranking.intent(1) ?? '');
   // (nor is whether such a group is in NPR: "… private hospitals paid by insurance … Will those stays show up in NPR?")
   const aboutGroupLeftOut = groupNamed && first.intent === 'exclusions';
-  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !abroadAsked && !aboutGroupLeftOut && !yearBefore && !selfLookUp && !coverage) {
+  // (what the question's own words settle, above, stands however the models read it)
+  const wordsSettle = settled !== undefined || aboutGroupLeftOut || abroadAsked || coverage;
+  if (scope.inScope < IN_SCOPE_BELOW && !figures && !ownDataAsked && !nothingElse && !asksWay && !wordsSettle) {
     const [kind, p] = (
       [
         ['out_of_scope', scope.outOfScope],
@@ -569,7 +571,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (nor where the first is whom to send questions to, and says so: "where do they send questions
   // about NPR that the guides don't cover?")
   const whomToAsk = first.intent === 'contact' && part.aboutQuestions;
-  if (second && !routed && !coverage && !whomToAsk && !ownDatasCost && !yearBefore && !selfLookUp && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
+  if (second && !routed && !whomToAsk && !wordsSettle && isTopic(second.intent) && second.score >= first.score * KEYWORD_DECIDES_RATIO && keywordIntents.includes(second.intent) && !keywordIntents.includes(first.intent) && !u.classification.keywordIntents.includes(first.intent)) {
     // (another body's, where the question names it: "Korleis får eg lese journalen min frå sjukehuset?")
     return otherBodyAsked && TOPICS_ANY_BODY_HAS.has(second.intent) ? fallback('out_of_scope') : slots(second.intent);
   }
@@ -603,11 +605,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     !settledByKeyword &&
     !settledByConversation &&
     !settledByWhoseData &&
-    !aboutGroupLeftOut &&
-    !yearBefore &&
-    !selfLookUp &&
+    !wordsSettle &&
     !sameAnswer &&
-    !coverage &&
     !whomToAsk
   ) {
     if (state?.intent === second.intent) return slots(second.intent);
