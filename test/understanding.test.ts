@@ -604,6 +604,9 @@ describe('plain paraphrases get the topic', () => {
     ['If the complete application arrives on 3 March 2027, when is the deadline, and does a draft count?', 'deadlines'],
     // asking who can look at a bill that seems wrong asks for a person, not the price
     ['Fakturaen er på 12 timer, det stemmer ikke. Hvem kan se på dette?', 'handoff'],
+    // a message that asks nothing keeps its thanks, whatever topic it names
+    ['Thanks so much, that answer about the prices was exactly what I needed!', 'thanks'],
+    ['What sort of questions can you answer, so I know when to send people to you?', 'help'],
     // a budget process is a purpose other than research: whom to contact is its route
     ['The controller needs NPR numbers for the budgeting process. Who do we contact?', 'apply_non_research'],
     // things the page never mentions: approvals run in parallel, k-anonymity, GDPR articles, how data are handed over

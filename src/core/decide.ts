@@ -322,7 +322,9 @@ function answerPart(u: Understanding, part: Part, state: ConversationState | und
 function answerOne(u: Understanding, part: Part, state: ConversationState | undefined, purpose: Purpose | undefined, deadlinePassed: DeadlinePassed): Answer | undefined {
   // (one's own data, or people living abroad, name a topic: "Hello, I am PhD candidate from Italy, I want
   // to ask if the NPR have data also about patients who are not living in Norway?")
-  const read = withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents, u.purpose === 'own_data' || u.livesAbroad);
+  // (a message that asks nothing keeps its thanks or greeting: "Thanks a lot, that answer about the
+  // deadlines was exactly what I needed!")
+  const read = u.asks ? withoutSmallTalk(part.classification, u.tokens.length, u.classification.keywordIntents, u.purpose === 'own_data' || u.livesAbroad) : part.classification;
   const { ranking, keywordIntents } = read;
   // a date asked beside the day an application came in is the delivery date ("They plan to submit on
   // 18 December. What date can we promise them?")
