@@ -726,6 +726,7 @@ export class Reader {
   /** `read`: the words as the models read them (purposes masked); `unmasked`: as written ("Research Council"). */
   /** `ownRefusal`: the model's reading of an attempt to change the rules in these words alone. */
   private part(read: WordParts, features: readonly WordFeatures[], unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: Places): Part {
+    const asksWhy = this.whyWords.has(read, from, to);
     let joins = false;
     let joinsBySymbol = false;
     let offersChoice = false;
@@ -779,8 +780,8 @@ export class Reader {
       namesCareSetting: this.careSettings.has(unmasked, from, to),
       asksDate: this.dateQuestions.has(read, from, to),
       asksCount: this.asksCount(read, from, to),
-      asksWhyWithoutConsent: (this.whyWords.has(read, from, to) || this.lawfulWords.has(read, from, to)) && this.consentWords.has(read, from, to),
-      asksWhy: this.whyWords.has(read, from, to),
+      asksWhyWithoutConsent: (asksWhy || this.lawfulWords.has(read, from, to)) && this.consentWords.has(read, from, to),
+      asksWhy,
       asksPersonHere: this.needsPerson.has(unmasked, from, to),
       injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
     };
