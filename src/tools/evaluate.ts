@@ -119,6 +119,8 @@ export const QUESTION_SETS = [
   { name: 'blind64', dir: 'test/blind64', kind: 'blind', title: 'Blind set 64, by persona, people who write the way they talk' },
   { name: 'blind65', dir: 'test/blind65', kind: 'blind', title: 'Blind set 65, by persona, a regional newspaper, a municipality and a patient organisation' },
   { name: 'blind66', dir: 'test/blind66', kind: 'blind', title: 'Blind set 66, by persona, the ordinary mix written fresh' },
+  { name: 'blind67', dir: 'test/blind67', kind: 'blind', title: 'Blind set 67, by persona, a research support office during a reorganisation' },
+  { name: 'blind68', dir: 'test/blind68', kind: 'blind', title: 'Blind set 68, by persona, people typing fast on a phone' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
