@@ -39,6 +39,9 @@ describe('hours in a question', () => {
     ['5to timer', 2],
     ['to t١', 2],
     ['kostnad, to timer?', 2],
+    // a genitive before the work ("12 timers arbeid")
+    ['prisen for 12 timers arbeid', 12],
+    ['ca. 6 timars sakshandsaming', 6],
   ])('%s → %s', (text, hours) => {
     expect(slots.hours(text)).toBe(hours);
   });
@@ -107,6 +110,13 @@ describe('dates in a question', () => {
     expect(iso(slots.receivedDate('complete application received Monday next week', now))).toBe('2026-11-30');
     expect(iso(slots.receivedDate('komplett fredag i neste uke', now))).toBe('2026-12-04');
     expect(iso(slots.receivedDate('received Monday last week', now))).toBe('2026-11-16');
+  });
+
+  it('a date taken back replaces the one before it, in its role', () => {
+    expect(iso(slots.receivedDate('complete on 3 March 2027 – no, sorry, 3 April 2027. When do we get the data?', now))).toBe('2027-04-03');
+    expect(iso(slots.receivedDate('søknaden var komplett 10.02.2027, nei vent, 12.02.2027', now))).toBe('2027-02-12');
+    // two dates with nothing taking the first back keep their roles
+    expect(iso(slots.receivedDate('sendt 4. mai, komplett 19. mai 2027', now))).toBe('2027-05-19');
   });
 
   it('rejects impossible dates', () => {

@@ -412,6 +412,15 @@ describe('dates have roles', () => {
   });
 });
 
+describe('a data category left open', () => {
+  it('"anonymous or not" names no category: both delivery dates', async () => {
+    const r = await ask('Our application was complete on 2 March 2027, but we are not sure if the data are anonymous or not. When will they arrive?');
+    expect(r).toMatchObject({ intent: 'deadlines' });
+    expect(r.text).toContain('1 April 2027');
+    expect(r.text).toContain('1 May 2027');
+  });
+});
+
 describe('dates as people write them', () => {
   it('"i gar" without æøå is yesterday', async () => {
     const r = await ask('komplett soknad mottatt i gar, personidentifiserbare data: hvilken dato er fristen?');
@@ -995,6 +1004,10 @@ describe('a task for the bot', () => {
   });
   it('may be asked code-switched', async () => {
     const [r] = await conversation('Kan du write en mail til veilederen min om at jeg er syk?');
+    expect(r).toMatchObject({ intent: 'fallback' });
+  });
+  it('is a sum with a percentage written in words', async () => {
+    const [r] = await conversation('kva er 25 prosent mva av 1200');
     expect(r).toMatchObject({ intent: 'fallback' });
   });
   it('is a sum of what was said, not a follow-up', async () => {

@@ -57,6 +57,8 @@ export const lexiconSchema = lazySchema((z) => {
     otherBodies: words,
     /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
     negationWords: words,
+    /** Words after a data category that leave it open ("anonymous or not"): no category is named. */
+    undecidedWords: words,
     /** Words saying someone has died: a deceased person's own data is not what the page covers. */
     deathWords: words,
     /** Words after which a year is a year of birth ("født i 1950"), not a year of care. */
@@ -74,7 +76,7 @@ export const lexiconSchema = lazySchema((z) => {
     /** Joining words that are mostly adverbs ("Dekker NPR også …?"): they join two questions only before a question word. */
     alsoWords: words,
     /** Words of arithmetic between figures ("7 ganger 1100", "15 % av 2 300"): a sum to do. */
-    arithmetic: z.strictObject({ operators: words, percentOf: words, percentOfBack: words }),
+    arithmetic: z.strictObject({ operators: words, percent: words, percentOf: words, percentOfBack: words }),
     /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
     taskRequests: words,
     /** A deadline word with "to"/"å" and one of the user's actions after it: someone's deadline to do something. */

@@ -9,6 +9,8 @@ export function utcDay(year: number, month: number, day: number): Day | undefine
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? d : undefined;
 }
 
+/** How many words may stand between a date and the one that replaces it ("3. mars – nei, sorry, 3. april"). */
+const TAKE_BACK_WORDS = 4;
 const DAY_MS = 86_400_000;
 /** Words for minutes after a number ("40 minutes", "30 min"): a part of an hour. */
 const MINUTE_UNITS = 'minutter|minutes|minutt|minute|mins|min';
@@ -169,6 +171,8 @@ export class SlotReader {
   private readonly roleWords: Map<string, DateRole>;
   private readonly nextWords: Set<string>;
   private readonly conditionals: Set<string>;
+  /** Words that take back what was just said (the lexicon's corrections and noes). */
+  private readonly takeBackPhrases: readonly string[];
   private readonly lastWords: Set<string>;
   private readonly agoWords: Set<string>;
   private readonly agoUnits: Map<string, number>;
@@ -238,6 +242,7 @@ export class SlotReader {
     this.nextWords = new Set(lexicon.nextWords.map((w) => w.toLowerCase()));
     this.lastWords = new Set(lexicon.lastWords.map((w) => w.toLowerCase()));
     this.conditionals = new Set(lexicon.conditionalWords.filter((w) => !w.includes(' ')).map((w) => w.toLowerCase()));
+    this.takeBackPhrases = [...lexicon.correctionWords, ...lexicon.noWords].map((w) => tokenize(w).join(' ')).filter((w) => w.length > 0);
   }
 
   /**
@@ -363,10 +368,29 @@ export class SlotReader {
         push(addDays(base, -this.count(m[1]!) * this.agoUnits.get(m[2]!.toLowerCase())! - longer), m.index, m[0].length);
       }
     }
-    return found
-      .filter((f): f is { day: Day; at: number; end: number } => f.day !== undefined)
-      .sort((a, b) => a.at - b.at)
-      .map((f) => ({ day: f.day, at: f.at, ...this.roleOf(text, f.at, f.end) }));
+    const dated = found.filter((f): f is { day: Day; at: number; end: number } => f.day !== undefined).sort((a, b) => a.at - b.at);
+    const out: FoundDate[] = [];
+    for (let i = 0; i < dated.length; i++) {
+      const f = dated[i]!;
+      const previous = dated[i - 1];
+      // a date put right after another with a word taking it back ("03.03.2027 – nei, 3. april"):
+      // it replaces that one, in its role
+      if (previous && out.length > 0 && this.takesBack(text.slice(previous.end, f.at))) {
+        const replaced = out.pop()!;
+        out.push({ ...replaced, day: f.day, at: f.at });
+        continue;
+      }
+      out.push({ day: f.day, at: f.at, ...this.roleOf(text, f.at, f.end) });
+    }
+    return out;
+  }
+
+  /** Whether the words between two dates take the first back: a few words, one of them a correction ("nei", "sorry", "I mean"). */
+  private takesBack(between: string): boolean {
+    const words = tokenize(between);
+    if (words.length === 0 || words.length > TAKE_BACK_WORDS) return false;
+    const joined = ` ${words.join(' ')} `;
+    return this.takeBackPhrases.some((p) => joined.includes(` ${p} `));
   }
 
   /** A count written in digits or as a number word ("70", "tre"). */

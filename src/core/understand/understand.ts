@@ -199,9 +199,10 @@ const USER_DEADLINE_WINDOW = 6;
 /** Words ("a", "en", "the 2027") that may stand between an object's introducer and the object. */
 const MAX_ARTICLES = 2;
 /** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. The words come from the lexicon. */
-function arithmeticPattern({ operators, percentOf, percentOfBack }: Lexicon['arithmetic']): RegExp {
+function arithmeticPattern({ operators, percent, percentOf, percentOfBack }: Lexicon['arithmetic']): RegExp {
   const words = (list: readonly string[]) => alternation(list).replace(/ /g, '\\s+');
-  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*%\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d|\\d\\s*%\\s*(?:${words(percentOfBack)})\\b`, 'i');
+  const percentSign = `(?:%|\\s+(?:${words(percent)})\\b)`;
+  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*${percentSign}\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d|\\d\\s*${percentSign}\\s*(?:${words(percentOfBack)})\\b`, 'i');
 }
 
 /** How much the sentence that says what the writer wants to know counts in a vague question's context. */
@@ -386,7 +387,7 @@ export class Reader {
     this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords), new Set(lexicon.ownDataExceptions));
     this.language = new LanguageDetector(intents, lexicon, trained?.language);
     this.slots = new SlotReader(lexicon);
-    this.categories = new DataCategories(entry(kb, 'deadlines'), list, new Set(lexicon.negationWords));
+    this.categories = new DataCategories(entry(kb, 'deadlines'), list, new Set(lexicon.negationWords), list(lexicon.undecidedWords));
     this.freeCases = new FreeCases(entry(kb, 'price'), list);
     this.oneSource = list(lexicon.sourceCountWords.one);
     this.severalSources = list(lexicon.sourceCountWords.several);

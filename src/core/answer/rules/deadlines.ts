@@ -15,6 +15,8 @@ export class DataCategories {
     list: (terms: readonly string[]) => TermList,
     /** Words that deny what follows ("ikke statistikk"): a category named after one is not the one asked about. */
     private readonly negations: ReadonlySet<string> = new Set(),
+    /** Words after a category that leave it open ("anonyme eller ikke"). */
+    private readonly undecided?: TermList,
   ) {
     this.groups = Object.entries(deadlines.categories ?? {}).map(([name, c]) => ({ name, daysFact: c.days, terms: list(c.terms) }));
   }
@@ -44,10 +46,15 @@ export class DataCategories {
     return days === undefined ? undefined : this.groups.findLast((g) => g.daysFact !== days)?.name;
   };
 
-  /** Every place a category is named follows a word that denies it. */
+  /** Every place a category is named follows a word that denies it, or is followed by words that leave it open. */
   private denied(terms: TermList, read: WordParts): boolean {
     const covered = terms.covered(read);
-    for (const at of covered) if (!covered.has(at - 1) && !this.negations.has(read.words[at - 1] ?? '')) return false;
+    for (const at of covered) {
+      if (covered.has(at - 1) || this.negations.has(read.words[at - 1] ?? '')) continue;
+      let end = at + 1;
+      while (covered.has(end)) end++;
+      if (!this.undecided?.matches(read, end, end + 2).some((m) => m.at === end)) return false;
+    }
     return true;
   }
 }
