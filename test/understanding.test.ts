@@ -230,6 +230,12 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toMatch(/§ 11[\s\S]*Helsedirektoratet/);
   });
 
+  it('a list of questions, each opened by its question word, commas between', async () => {
+    const r = await ask('Tre ting: hva koster det, hvor lang tid tar det, og hvor søker vi?');
+    expect(r.intent).toBe('pricing');
+    expect(r.text).toMatch(/1 100[\s\S]*30 dager[\s\S]*helsedata\.no/);
+  });
+
   it('data controller, then law', async () => {
     const r = await ask('Who is the data controller, and which law is NPR based on?');
     expect(r.intent).toBe('data_controller');

@@ -215,6 +215,8 @@ const COUNT_AFTER_WORDS = 4;
 const DATA_REQUEST_WINDOW = 4;
 /** How many words a clause after "and" holds at least to be a question of its own without a comma before it ("og er private sykehus med?"). */
 const MIN_CLAUSE_WORDS = 4;
+/** How many words a question opened by a question word holds at least to end at a comma before the next one ("hva koster det, hvor …"). */
+const MIN_LISTED_WORDS = 3;
 /** How long a sentence asking for answers to the questions before it may be ("Kan nokon svare på begge delar?"). */
 const POINTER_WORDS = 8;
 
@@ -526,6 +528,15 @@ export class Reader {
         joined = undefined;
         asksAfterComma = false;
         sentenceStart = out.length;
+        continue;
+      }
+      // a list of questions, each opened by its question word ("hva koster det, hvor lang tid tar det,
+      // og hvor søker de?"): the comma ends one (not after a why, which the next restates: "Why is my
+      // data in this register, which law allows this?")
+      const listed = this.whWords.has(read.words[opener(from)]!) && !this.whyWords.has(read, opener(from), opener(from) + 2);
+      if (gap.includes(',') && this.whWords.has(read.words[i]!) && listed && i - from >= MIN_LISTED_WORDS) {
+        close(i, true, false);
+        split = out[out.length - 1];
         continue;
       }
       // "kommunen vil ha data om innleggelser, hva koster det?": the question follows the comma
