@@ -57,6 +57,8 @@ export const lexiconSchema = lazySchema((z) => {
     otherBodies: words,
     /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
     negationWords: words,
+    /** Someone who does research, named as who asks: a purpose the message names for the data outweighs it. */
+    researcherWords: words,
     /** Words after a data category that leave it open ("anonymous or not"): no category is named. */
     undecidedWords: words,
     /** Words saying someone has died: a deceased person's own data is not what the page covers. */

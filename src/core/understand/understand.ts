@@ -386,7 +386,7 @@ export class Reader {
     const known = trained ? undefined : knownWords(intents, kb, lexicon);
     this.vocabulary = new Vocabulary(trained ? trained.vocabulary : [...known!.examples, ...known!.domain]);
     const list = (terms: readonly string[]) => this.dictionary.list(terms);
-    this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords), new Set(lexicon.ownDataExceptions));
+    this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords), new Set(lexicon.ownDataExceptions), new Set(lexicon.researcherWords));
     this.language = new LanguageDetector(intents, lexicon, trained?.language);
     this.slots = new SlotReader(lexicon);
     this.categories = new DataCategories(entry(kb, 'deadlines'), list, new Set(lexicon.negationWords), list(lexicon.undecidedWords));

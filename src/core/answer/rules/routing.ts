@@ -34,6 +34,8 @@ export class PurposeReader {
     private readonly negations: ReadonlySet<string> = new Set(),
     /** Words that, just after an own-data term, make it about something else ("my data request"). */
     private readonly ownDataExceptions: ReadonlySet<string> = new Set(),
+    /** Words for someone who does research ("forskaren"): who asks, which a purpose named for the data outweighs. */
+    private readonly researchers: ReadonlySet<string> = new Set(),
   ) {
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
@@ -78,7 +80,10 @@ export class PurposeReader {
     const denied = (at: number) => read.words.slice(Math.max(0, at - DENIAL_REACH), at).some((w) => this.negations.has(w));
     const mentions = this.terms.research.starts(read);
     if (mentions.length > 0 && mentions.every(denied)) return 'non_research';
-    const research = mentions.find((at) => !denied(at)) ?? -1;
+    // (a researcher who asks is no purpose for the data when one is named: "Forskaren vår vil vite om
+    // skjemaet skal brukast når dataa skal til eit kvalitetsprosjekt")
+    const purposeNamed = this.terms.non_research.has(read);
+    const research = mentions.find((at) => !denied(at) && !(purposeNamed && this.researchers.has(read.words[at]!))) ?? -1;
     // an other purpose's word just before research describes the research ("I'm planning a research
     // project", "planning a study on …"): not the purpose
     const describesResearch = (at: number) => mentions.some((r) => r > at && r - at <= DESCRIBES_RESEARCH_REACH);
