@@ -574,6 +574,8 @@ describe('plain paraphrases get the topic', () => {
   it.each([
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
+    // one's own data by the words for them after "mine"
+    ['kan de sende meg opplysningane mine på epost?', 'own_data'],
     ['Do I pay anything for NPR data?', 'pricing'],
     ['Er private avtalespesialister dekket?', 'registry_overview'],
     // which services NPR covers is what it contains; which people, its population
