@@ -574,6 +574,9 @@ describe('plain paraphrases get the topic', () => {
   it.each([
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
+    // a relative who looks herself: her own data
+    ['Min mor lurer på hvor hun kan se hva NPR har registrert om henne.', 'own_data'],
+    ['My dad wants to know: can he see what NPR has on him himself?', 'own_data'],
     // one's own data by the words for them after "mine"
     ['kan de sende meg opplysningane mine på epost?', 'own_data'],
     ['Do I pay anything for NPR data?', 'pricing'],

@@ -71,6 +71,8 @@ export const lexiconSchema = lazySchema((z) => {
     whyWithoutConsent: z.strictObject({ why: words, lawful: words, consent: words }),
     /** A relative whose data someone asks to see ("moren min", "my dad"): the page covers one's own data only. */
     relativeWords: words,
+    /** The relative as the one who looks at her own data ("how she can see what's registered about her"). */
+    relativeLooksHerself: words,
     /** A colleague relaying someone's question ("a user asks …", "hva skal jeg svare"): who asks, not what. */
     relayPhrases: words,
     /** Words that point back to what was just said ("og hva koster det?"). */

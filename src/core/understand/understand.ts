@@ -372,6 +372,7 @@ export class Reader {
   private readonly ownIdentity: TermList;
   private readonly lookUp: TermList;
   private readonly relativeWords: TermList;
+  private readonly relativeLooksHerself: TermList;
   private readonly whyWords: TermList;
   private readonly consentWords: TermList;
   private readonly lawfulWords: TermList;
@@ -444,6 +445,7 @@ export class Reader {
     this.ownIdentity = list(lexicon.selfLookUp.identity);
     this.lookUp = list(lexicon.selfLookUp.lookUp);
     this.relativeWords = list(lexicon.relativeWords);
+    this.relativeLooksHerself = list(lexicon.relativeLooksHerself);
     this.whyWords = list(lexicon.whyWithoutConsent.why);
     this.consentWords = list(lexicon.whyWithoutConsent.consent);
     this.lawfulWords = list(lexicon.whyWithoutConsent.lawful);
@@ -990,7 +992,8 @@ export class Reader {
       namesDeath: this.deathWords.has(read),
       namesYearBeforeData: this.dataPeriod.namesYearBefore(raws),
       asksSelfLookUp: (redactions > 0 || this.ownIdentity.has(read)) && this.lookUp.has(read),
-      namesRelative: this.relativeWords.has(read),
+      // (not when she looks herself: that is her own data)
+      namesRelative: this.relativeWords.has(read) && !this.relativeLooksHerself.has(read),
       livesAbroad: this.livingAbroad.has(read),
       namesForms: this.forms.has(read),
       today: today(now),
