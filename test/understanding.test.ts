@@ -977,6 +977,8 @@ describe('another body named', () => {
   it.each([
     // who is responsible for another body's service, and how good its figures are, are its matters
     'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
+    // a service another body gives, asked of the bot
+    'kan du bestille time til meg på poliklinikken',
     'Kva er dekningsgraden for vaksinasjon mot meslingar?',
     'How much does an ambulance cost in Norway for a tourist?',
     // a count of patients for a year: the page gives none

@@ -385,8 +385,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   if (undocumented) return somethingElse ? fallback('out_of_scope') : pageIsSilent();
   // a count of what NPR holds ("how many hip fracture patients does NPR have for 2019?"): the page gives none
   if (part.asksCount && isTopic(first.intent)) return pageIsSilent();
-  // a complaint about another body ("hvor klager jeg på behandlingen jeg fikk på sykehuset?") is that body's matter
-  if (first.intent === 'handoff' && otherBodyAsked) return fallback('out_of_scope');
+  // a complaint about another body ("hvor klager jeg på behandlingen jeg fikk på sykehuset?") is that body's
+  // matter, and so is a service it gives asked of the bot ("kan du bestille time til meg på poliklinikken?")
+  if ((first.intent === 'handoff' || first.intent === 'help') && otherBodyAsked) return fallback('out_of_scope');
   // asking for a person is answered with a person, whatever the documentation says
   // (a task for the bot is not, unless it names a person or a case: "Translate 'personidentifiserbare
   // opplysninger' into English please" is not, "kan du lage en case til en saksbehandler?" is)
