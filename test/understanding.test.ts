@@ -236,6 +236,12 @@ describe('every question asked is answered, in order, each with its figure', () 
     expect(r.text).toMatch(/1 100[\s\S]*30 dager[\s\S]*helsedata\.no/);
   });
 
+  it('a question relayed before another joined by "og" is asked too', async () => {
+    const r = await ask('En kollega spør om NPR har data helt fra 1997, og hvor hun finner variabellisten');
+    expect(r.intent).toBe('data_period');
+    expect(r.text).toMatch(/1997[\s\S]*helsedata\.no/);
+  });
+
   it('data controller, then law', async () => {
     const r = await ask('Who is the data controller, and which law is NPR based on?');
     expect(r.intent).toBe('data_controller');

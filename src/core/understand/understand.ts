@@ -558,7 +558,9 @@ export class Reader {
         // the conjunction opens a second question; the first asks too when it holds a question word
         // of its own ("en forsker spør hva som er lovhjemmelen og hvem som er databehandler")
         const asksWithin = (this.whWords.has(next) || prepositioned) && read.words.slice(from + 1, i).some((w) => this.whWords.has(w));
-        close(i, opens(from) || asksAfterComma || asksWithin, !asksAfterComma && !asksWithin && verbOnly(from));
+        // (or someone's question relayed before it: "Forsker spør om hun kan få data helt fra 1997, og hvor …")
+        const relayed = !opens(from) && !asksAfterComma && !asksWithin && this.indirectQuestion(read, from, i, true);
+        close(i, opens(from) || asksAfterComma || asksWithin || relayed, !asksAfterComma && !asksWithin && !relayed && verbOnly(from));
         joined = this.andWords.has(read.words[i]!) ? out[out.length - 1] : undefined;
         split = out[out.length - 1];
         asksAfterComma = false;
