@@ -121,6 +121,8 @@ export const QUESTION_SETS = [
   { name: 'blind66', dir: 'test/blind66', kind: 'blind', title: 'Blind set 66, by persona, the ordinary mix written fresh' },
   { name: 'blind67', dir: 'test/blind67', kind: 'blind', title: 'Blind set 67, by persona, a research support office during a reorganisation' },
   { name: 'blind68', dir: 'test/blind68', kind: 'blind', title: 'Blind set 68, by persona, people typing fast on a phone' },
+  { name: 'blind69', dir: 'test/blind69', kind: 'blind', title: 'Blind set 69, by persona, a health trust on the west coast, more nynorsk' },
+  { name: 'blind70', dir: 'test/blind70', kind: 'blind', title: 'Blind set 70, by persona, an epidemiology group at a university and the people around it' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
