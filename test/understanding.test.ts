@@ -936,6 +936,9 @@ describe('terse questions', () => {
     ['hjemmel + kap. for kopling?', 'legal_basis', 'nb'],
     // "persondata" names identifiable data: a delivery, not how long something else lasts
     ['kor lenge for persondata?', 'deadlines', 'nn'],
+    // a dialect's spoken forms are read as the written ones, and count as nynorsk
+    ['kem eig NPR?', 'data_controller', 'nn'],
+    ['ka e NPR?', 'registry_overview', 'nn'],
     ['Hva bruker NPR opplysningene til?', 'purpose', 'nb'],
     // with hours, a word never seen is an abbreviation, not what the question is about
     ['2 t saksbeh., hva blir fakturert?', 'pricing', 'nb'],

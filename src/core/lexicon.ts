@@ -57,6 +57,8 @@ export const lexiconSchema = lazySchema((z) => {
     otherBodies: words,
     /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
     negationWords: words,
+    /** Words as spoken in a dialect, written so ("ka", "kem", "koss"), and the written form they stand for. */
+    spokenForms: z.record(z.string().min(1), z.string().min(1)),
     /** Someone who does research, named as who asks: a purpose the message names for the data outweighs it. */
     researcherWords: words,
     /** Words after a data category that leave it open ("anonymous or not"): no category is named. */

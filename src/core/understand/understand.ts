@@ -309,7 +309,9 @@ export class Reader {
    * word and one for the language. The word meant is then one string object whatever message it
    * came in, which the other caches (term parts, features) find without comparing its letters.
    */
-  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(raw), terms: undefined, features: undefined }));
+  // (a dialect's spoken form, "ka", counts for the language of the form it stands for, "kva")
+  private readonly written = new WordCache<Written>((raw) => ({ meant: this.vocabulary.correct(raw), language: this.language.score(this.spokenForms.get(raw) ?? raw), terms: undefined, features: undefined }));
+  private readonly spokenForms: ReadonlyMap<string, string>;
   private readonly slots: SlotReader;
   private readonly categories: DataCategories;
   private readonly freeCases: FreeCases;
@@ -385,7 +387,8 @@ export class Reader {
   /** `trained`: the `state()` of a Reader built from the same data, taken instead of training the models again. */
   constructor(intents: readonly IntentDef[], kb: KnowledgeBase, lexicon: Lexicon, trained?: ReaderState) {
     const known = trained ? undefined : knownWords(intents, kb, lexicon);
-    this.vocabulary = new Vocabulary(trained ? trained.vocabulary : [...known!.examples, ...known!.domain]);
+    this.spokenForms = new Map(Object.entries(lexicon.spokenForms));
+    this.vocabulary = new Vocabulary(trained ? trained.vocabulary : [...known!.examples, ...known!.domain], this.spokenForms);
     const list = (terms: readonly string[]) => this.dictionary.list(terms);
     this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords), new Set(lexicon.ownDataExceptions), new Set(lexicon.researcherWords));
     this.language = new LanguageDetector(intents, lexicon, trained?.language);

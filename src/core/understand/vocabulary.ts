@@ -182,7 +182,11 @@ export class Vocabulary {
    * `words`: every correctly spelt word, as often as it occurs (frequency breaks ties between
    * corrections); or the `state()` of a vocabulary, which saves counting and stemming them again.
    */
-  constructor(words: Iterable<string> | VocabularyState) {
+  constructor(
+    words: Iterable<string> | VocabularyState,
+    /** Words written as spoken in a dialect ("ka"), and the written form each stands for ("kva"). */
+    private readonly spokenForms: ReadonlyMap<string, string> = new Map(),
+  ) {
     if (isState(words)) {
       const { words: known, counts, stems } = words;
       if (counts.length !== known.length || stems.length !== known.length) throw new Error('a vocabulary state has as many counts and stems as words');
@@ -251,12 +255,14 @@ export class Vocabulary {
     return /[se]$/.test(modifier) && this.has(modifier.slice(0, -1)) ? modifier.slice(0, -1) : undefined;
   }
 
-  /** The known word a word was meant as: itself when known or not near any; æ, ø and å put back; a typo mended. */
+  /** The known word a word was meant as: itself when known or not near any; a dialect's spoken form written; æ, ø and å put back; a typo mended. */
   correct(word: string): string {
     return this.corrections.get(word);
   }
 
   private correctUncached(word: string): string {
+    const written = this.spokenForms.get(word);
+    if (written !== undefined) return written;
     if (this.known.has(word) || /\d/.test(word)) return word;
     // keyboards without æ, ø and å: "aapne", "soknad", "paa"
     if (/[aoe]/.test(word)) {
