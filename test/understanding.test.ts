@@ -582,6 +582,7 @@ describe('plain paraphrases get the topic', () => {
   it.each([
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
+    ['Hvem driver egentlig NPR?', 'data_controller'],
     // a relative who looks herself: her own data
     ['Min mor lurer på hvor hun kan se hva NPR har registrert om henne.', 'own_data'],
     ['My dad wants to know: can he see what NPR has on him himself?', 'own_data'],
