@@ -989,6 +989,8 @@ describe('another body named', () => {
   it.each([
     // who is responsible for another body's service, and how good its figures are, are its matters
     'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
+    // a municipality's own plans
+    'Hvor lang tid tar det å behandle en reguleringsplan?',
     // a service another body gives, asked of the bot
     'kan du bestille time til meg på poliklinikken',
     'Kva er dekningsgraden for vaksinasjon mot meslingar?',
@@ -1233,6 +1235,9 @@ describe('in scope, but not in the documentation', () => {
     'Is there an API for pulling NPR data?',
     'Hva gjør vi hvis vi har rapportert inn feil aktivitet til NPR?',
     'Får vi NPR-data på sengepostnivå?',
+    // a choice between two things the page never names is not settled by a topic's word in it ("e-post")
+    'Kan NPR levere data direkte inn i TSD-prosjektet vårt, eller kommer det via sikker e-post?',
+    'Hvilket PO-nummer eller EHF-adresse bruker Helsedirektoratet når de fakturerer oss?',
     'Kan vi få dataene med engelske variabelnavn?',
     // beside a question the documentation does not answer, an unsure reading of a vague one is no answer
     'Hvor ofte blir NPR oppdatert? Er tallene for september kommet inn?',
