@@ -920,6 +920,32 @@ describe('the hourly rate', () => {
   });
 });
 
+describe('the total of several requests', () => {
+  it('adds the hours of each request when their total is asked', async () => {
+    const r = await ask('Vi har to saker hos NPR, en på 3 timer og en på 6 timer. Hva blir det til sammen eks. mva?');
+    expect(r).toMatchObject({ intent: 'pricing', rule: 'pricing.estimate' });
+    expect(r.text).toContain('3 + 6 = 9 timer');
+    expect(r.text).toContain('9 900 kr eks. mva.');
+  });
+
+  it('invoices each request for at least the minimum', async () => {
+    const r = await ask('Two requests, 1 hour and 5 hours: what do they cost in total?');
+    expect(r.text).toContain('at least two hours');
+    expect(r.text).toContain('2 + 5 = 7 hours');
+    expect(r.text).toContain('NOK 7,700 excluding VAT');
+  });
+
+  it('a follow-up keeps the requests apart', async () => {
+    const [, vat] = await conversation('Two requests, 1 hour and 5 hours: what do they cost in total?', 'and with VAT?');
+    expect(vat!.text).toContain('NOK 9,625');
+  });
+
+  it('one amount restated is no second request ("1h = billed as 2h? total ex VAT?")', async () => {
+    const r = await ask('1h = billed as 2h? total ex VAT?');
+    expect(r.text).toContain('2,200');
+  });
+});
+
 describe('hours of work named next to a word for work', () => {
   it('"2t jobb" is two hours of work, not a job', async () => {
     const r = await ask('2t jobb, hva blir det med og uten mva?');

@@ -248,6 +248,7 @@ export class Bot {
       lang,
       intent: last?.intent ?? state?.intent,
       hours: last?.hours ?? state?.hours,
+      hoursEach: last?.hours !== undefined ? last.hoursEach : state?.hoursEach,
       received: last?.received ? isoDay(last.received) : state?.received,
       category: last?.category ?? state?.category,
       purpose: decision.purpose,

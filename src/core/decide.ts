@@ -103,6 +103,8 @@ export interface Answer {
   /** Two intents to offer when the question could be either. */
   alternatives?: [string, string];
   hours?: number;
+  /** Several requests' hours whose total price is asked: `hours` is their sum. */
+  hoursEach?: number[];
   received?: Day;
   category?: string;
   /** One data source or several (linked), when the question says: prices and delivery times may depend on it. */
@@ -549,8 +551,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   const slots = (i: string, c = conf): Answer => {
     if (i === 'pricing') {
       // "and with VAT?" after an estimate keeps the hours of the conversation
-      const hours = u.hours ?? (state?.intent === 'pricing' && u.tokens.length <= KEEP_HOURS_MAX_WORDS ? state.hours : undefined);
-      return { intent: i, confidence: c, hours, sourceCount: u.sourceCount, freeCase: u.freeCase, minimum: hours === undefined && u.asksMinimum };
+      const kept = u.hours === undefined && state?.intent === 'pricing' && u.tokens.length <= KEEP_HOURS_MAX_WORDS;
+      const hours = kept ? state.hours : u.hours;
+      return { intent: i, confidence: c, hours, hoursEach: kept ? state.hoursEach : u.hoursEach, sourceCount: u.sourceCount, freeCase: u.freeCase, minimum: hours === undefined && u.asksMinimum };
     }
     if (i === 'deadlines') {
       const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);

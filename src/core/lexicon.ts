@@ -57,6 +57,10 @@ export const lexiconSchema = lazySchema((z) => {
     otherBodies: words,
     /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
     negationWords: words,
+    /** Words asking for the sum of several amounts ("til sammen", "in total"). */
+    totalWords: words,
+    /** Requests in the plural ("saker", "requests"): amounts of hours beside them are one per request. */
+    requestsWords: words,
     /** Words as spoken in a dialect, written so ("ka", "kem", "koss"), and the written form they stand for. */
     spokenForms: z.record(z.string().min(1), z.string().min(1)),
     /** Someone who does research, named as who asks: a purpose the message names for the data outweighs it. */

@@ -13,7 +13,7 @@ import { daysFacts, dueName } from './answer/rules/deadlines.js';
 
 /** Knowledge entries the code itself answers from, and the variables each one's rule fills in. */
 export const CODE_ENTRIES: Record<string, string[]> = {
-  price: ['rateIncl', 'hours', 'billedHours', 'excl', 'incl', 'baseFee', 'baseFeeOne', 'exclOne', 'inclOne', 'baseFeeSeveral', 'exclSeveral', 'inclSeveral'],
+  price: ['rateIncl', 'hours', 'billedHours', 'excl', 'incl', 'baseFee', 'baseFeeOne', 'exclOne', 'inclOne', 'baseFeeSeveral', 'exclSeveral', 'inclSeveral', 'requests', 'sum'],
   // and a due date per delivery-time fact (dueName)
   deadlines: ['why', 'days', 'received', 'due', 'holiday'],
   applying: [],

@@ -146,6 +146,7 @@ export class Composer {
     // the least an invoice can be, asked with no hours: the price of the minimum hours, computed
     const hours = d.hours ?? (d.minimum ? facts.minimumHours : undefined);
     if (hours === undefined) return composed(this.render('price', lang, undefined, { rateIncl: rateWithVat(this.priceFacts) }), 'pricing.rate');
+    if (d.hoursEach && !hasBaseFee(facts)) return this.pricingTotal(d.hoursEach, lang);
     const minimum = d.hours === undefined;
     // with a base fee by number of sources, and the question not saying, both prices are given
     const counts: SourceCount[] = !hasBaseFee(facts) ? ['one'] : d.sourceCount ? [d.sourceCount] : ['one', 'several'];
@@ -174,6 +175,24 @@ export class Composer {
     for (const [name, nok] of amounts) figures.push({ name, display: formatNok(nok, lang) });
     const text = lead ? `${lead} ${calculation.text}` : calculation.text;
     return composed({ text, sources: calculation.sources }, 'pricing.estimate', figures);
+  }
+
+  /** The total of several requests' invoices, each of its hours under the terms (at least the minimum each). */
+  private pricingTotal(hoursEach: readonly number[], lang: Lang): Composed {
+    const facts = this.priceFacts;
+    const each = hoursEach.map((h) => estimatePrice(facts, h));
+    const billedHours = each.reduce((sum, e) => sum + e.billedHours, 0);
+    const excl = each.reduce((sum, e) => sum + e.excl, 0);
+    const incl = Math.round(excl * (1 + facts.vatPercent / 100) * 100) / 100;
+    const sum = each.map((e) => formatNumber(e.billedHours, lang)).join(' + ');
+    const raised = each.some((e) => e.raisedBy !== undefined);
+    const calculation = this.render('price', lang, raised ? 'estimate-total-minimum' : 'estimate-total', { requests: each.length, sum, billedHours, excl, incl });
+    const figures: Figure[] = [
+      { name: 'billedHours', display: formatNumber(billedHours, lang) },
+      { name: 'excl', display: formatNok(excl, lang) },
+      { name: 'incl', display: formatNok(incl, lang) },
+    ];
+    return composed(calculation, 'pricing.estimate', figures);
   }
 
   /** Calendar days may end on a weekend or a public holiday: the answer says so for each date. */

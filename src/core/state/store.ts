@@ -17,6 +17,8 @@ export interface ConversationState {
   /** The intent of the last answered question. */
   intent?: string;
   hours?: number;
+  /** Several requests' hours whose total was asked: `hours` is their sum. */
+  hoursEach?: number[];
   /** ISO date (yyyy-mm-dd) a complete application was received. */
   received?: string;
   /** Data category group from knowledge/deadlines.md. */

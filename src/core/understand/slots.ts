@@ -162,6 +162,7 @@ export class SlotReader {
   private readonly relativeDays: RegExp;
   private readonly relativeValues: Map<string, number>;
   private readonly hoursAfterNumber: RegExp;
+  private readonly everyHoursAfterNumber: RegExp;
   private readonly deniedAmount: RegExp;
   private readonly hoursAfterWord: RegExp;
   private readonly minutesAfterNumber = new RegExp(`(?<![\\p{N},.])(\\d+)\\s*(?:${MINUTE_UNITS})(?![\\p{L}])`, 'iu');
@@ -208,6 +209,7 @@ export class SlotReader {
     const units = alternation(lexicon.hourUnits);
     const half = `(?:\\s+(${alternation(lexicon.halfWords).replace(/ /g, '\\s+')}))?`;
     this.hoursAfterNumber = new RegExp(`(?<![\\p{N},.])(\\d+(?:[.,]\\d+)?)${half}\\s*-?\\s*(?:${units})(?![\\p{L}])`, 'iu');
+    this.everyHoursAfterNumber = new RegExp(this.hoursAfterNumber.source, 'giu');
     // an amount denied ("30 minutter, ikke 3 timer", "not 5 hours but 7") is not the one meant
     const negations = alternation(lexicon.negationWords.filter((w) => !/\s/.test(w)));
     this.deniedAmount = new RegExp(`(?<![\\p{L}])(${negations})\\s+\\d+(?:[.,]\\d+)?${half}\\s*-?\\s*(?:${units}|${MINUTE_UNITS})(?![\\p{L}])`, 'giu');
@@ -278,6 +280,13 @@ export class SlotReader {
     const minutes = digits ? this.minutesAfterNumber.exec(text) : null;
     if (minutes && (!reading || MINUTES_JOIN.test(text.slice(reading.end, minutes.index)))) hours = (hours ?? 0) + Number(minutes[1]) / 60;
     return hours !== undefined && hours > 0 && hours <= 10_000 ? hours : undefined;
+  }
+
+  /** Every amount of hours written with digits ("2 timer, 4,5 timer og 9 timer"), in order; amounts denied left out. */
+  hourAmounts(written: string): number[] {
+    if (!/\d/.test(written)) return [];
+    const text = written.replace(this.deniedAmount, '$1');
+    return allMatches(this.everyHoursAfterNumber, text).map((m) => Number(m[1]!.replace(',', '.')) + (m[2] ? 0.5 : 0));
   }
 
   /** A bare number ("og for 8?", "no, make it 12"), read as hours only when the conversation is about price. */

@@ -110,6 +110,8 @@ export interface Understanding {
   /** Some sentence asks something (a question mark, a question word, a request); else its parts are its sentences. */
   asks: boolean;
   hours?: number;
+  /** Several amounts of hours whose total is asked ("2 timer, 4,5 timer og 9 timer – til sammen?"): each a request of its own; `hours` is their sum. */
+  hoursEach?: number[];
   bareNumber?: number;
   /** The day the delivery time counts from: where several dates are named, the one the application became complete. */
   received?: Day;
@@ -374,6 +376,8 @@ export class Reader {
   private readonly ownIdentity: TermList;
   private readonly lookUp: TermList;
   private readonly relativeWords: TermList;
+  private readonly totalWords: TermList;
+  private readonly requestsWords: TermList;
   private readonly relativeLooksHerself: TermList;
   private readonly whyWords: TermList;
   private readonly consentWords: TermList;
@@ -448,6 +452,8 @@ export class Reader {
     this.ownIdentity = list(lexicon.selfLookUp.identity);
     this.lookUp = list(lexicon.selfLookUp.lookUp);
     this.relativeWords = list(lexicon.relativeWords);
+    this.totalWords = list(lexicon.totalWords);
+    this.requestsWords = list(lexicon.requestsWords);
     this.relativeLooksHerself = list(lexicon.relativeLooksHerself);
     this.whyWords = list(lexicon.whyWithoutConsent.why);
     this.consentWords = list(lexicon.whyWithoutConsent.consent);
@@ -832,7 +838,10 @@ export class Reader {
     }
     const read = this.dictionary.read(words, terms);
     const language = this.language.detectScored(scores);
-    const hours = this.slots.hours(withoutRedactions, raws);
+    // (several requests' amounts whose total is asked: their sum; not one amount restated, "1h = billed as 2h? total?")
+    const amounts = this.totalWords.has(read) && this.requestsWords.has(read) ? this.slots.hourAmounts(withoutRedactions) : [];
+    const hoursEach = amounts.length >= 2 ? amounts : undefined;
+    const hours = hoursEach ? hoursEach.reduce((a, b) => a + b, 0) : this.slots.hours(withoutRedactions, raws);
     const received = this.slots.receivedDate(withoutRedactions, now, raws);
     const category = this.categories.find(read)?.name;
     const registries = this.otherRegistries.has(read) ? [...new Set(this.otherRegistries.matches(read).map((m) => raws.slice(m.at, m.at + m.length).join(' ')))] : [];
@@ -977,6 +986,7 @@ export class Reader {
       // built one property at a time, a measurable share of every answer)
       otherCategory: this.otherKindWords.has(read) ? this.categories.otherThan : undefined,
       hours,
+      hoursEach,
       bareNumber: this.slots.bareNumber(withoutRedactions, raws),
       received,
       category,
