@@ -583,6 +583,8 @@ describe('plain paraphrases get the topic', () => {
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
+    // nynorsk "kor" is "where" before a verb of sending, whatever the context says is nearly ready
+    ['Hei. Eg er overlege ved ortopedisk avdeling i Førde og har lenge tenkt på å sjå på kor mange som vert reopererte etter hoftebrot i Sogn og Fjordane samanlikna med resten av landet. Me har eit lite forskingsprosjekt saman med UiB, og REK-søknaden er snart klar. Kor sender me sjølve søknaden om data frå NPR?', 'apply_research'],
     // a relative who looks herself: her own data
     ['Min mor lurer på hvor hun kan se hva NPR har registrert om henne.', 'own_data'],
     ['My dad wants to know: can he see what NPR has on him himself?', 'own_data'],
