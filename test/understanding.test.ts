@@ -583,6 +583,8 @@ describe('plain paraphrases get the topic', () => {
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
+    // a short question that opens the message with its topic's word is not about what is said after it
+    ['Kva er formålet med NPR? Eg må skrive litt om det i REK-søknaden.', 'purpose'],
     // nynorsk "kor" is "where" before a verb of sending, whatever the context says is nearly ready
     ['Hei. Eg er overlege ved ortopedisk avdeling i Førde og har lenge tenkt på å sjå på kor mange som vert reopererte etter hoftebrot i Sogn og Fjordane samanlikna med resten av landet. Me har eit lite forskingsprosjekt saman med UiB, og REK-søknaden er snart klar. Kor sender me sjølve søknaden om data frå NPR?', 'apply_research'],
     // a relative who looks herself: her own data

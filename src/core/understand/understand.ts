@@ -892,7 +892,10 @@ export class Reader {
       for (let i = from; i < to; i++) if (features[i]!.content) said++;
       // (a short question how to go about it asks the way to data, whatever data the message described: "Korleis går vi fram?")
       const own = classify(from, to);
-      const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_'));
+      // (not one that opens the message and names its topic, the rest said after it: "Kva er formålet med
+      // NPR? Eg må skrive litt om det i REK-søknaden.")
+      const opensMessage = from === 0 && own.keywordIntents.length > 0 && !this.embeddedQuestion(read, to, words.length);
+      const vague = questions.length === 1 && said <= VAGUE_PART_WORDS && !own.keywordIntents.some((k: string) => k.startsWith('apply_')) && !opensMessage;
       // (a question that names no topic of its own, about a case its context names by a topic's keyword,
       // asks that topic when it is among the question's own readings: "Far min døydde på vegen inn til
       // sjukehuset. Vert han registrert i NPR?" asks who is left out, not who is in)
