@@ -65,6 +65,8 @@ export const lexiconSchema = lazySchema((z) => {
     spokenForms: z.record(z.string().min(1), z.string().min(1)),
     /** Someone who does research, named as who asks: a purpose the message names for the data outweighs it. */
     researcherWords: words,
+    /** Words that turn from what was said ("men", "but"): a purpose named after one is the one meant. */
+    contrastWords: words,
     /** Words after a data category that leave it open ("anonymous or not"): no category is named. */
     undecidedWords: words,
     /** Words saying someone has died: a deceased person's own data is not what the page covers. */

@@ -36,6 +36,8 @@ export class PurposeReader {
     private readonly ownDataExceptions: ReadonlySet<string> = new Set(),
     /** Words for someone who does research ("forskaren"): who asks, which a purpose named for the data outweighs. */
     private readonly researchers: ReadonlySet<string> = new Set(),
+    /** Words that turn from what was said ("men", "but"): a purpose named after one is the one meant. */
+    private readonly contrasts: ReadonlySet<string> = new Set(),
   ) {
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
@@ -89,6 +91,10 @@ export class PurposeReader {
     const describesResearch = (at: number) => mentions.some((r) => r > at && r - at <= DESCRIBES_RESEARCH_REACH);
     const other = this.terms.non_research.starts(read).find((at) => !describesResearch(at)) ?? -1;
     if (research < 0) return other < 0 ? undefined : 'non_research';
-    return other >= 0 && other < research ? 'non_research' : 'research';
+    if (other >= 0 && other < research) return 'non_research';
+    // (another purpose after a turn from the research first named: "I do research, but this request
+    // comes from the hospital board")
+    const turned = this.terms.non_research.starts(read).some((at) => at > research && read.words.slice(research, at).some((w) => this.contrasts.has(w)));
+    return turned ? 'non_research' : 'research';
   }
 }
