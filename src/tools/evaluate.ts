@@ -123,6 +123,8 @@ export const QUESTION_SETS = [
   { name: 'blind68', dir: 'test/blind68', kind: 'blind', title: 'Blind set 68, by persona, people typing fast on a phone' },
   { name: 'blind69', dir: 'test/blind69', kind: 'blind', title: 'Blind set 69, by persona, a health trust on the west coast, more nynorsk' },
   { name: 'blind70', dir: 'test/blind70', kind: 'blind', title: 'Blind set 70, by persona, an epidemiology group at a university and the people around it' },
+  { name: 'blind71', dir: 'test/blind71', kind: 'blind', title: 'Blind set 71, by persona, a hospital Teams channel for research and quality questions' },
+  { name: 'blind72', dir: 'test/blind72', kind: 'blind', title: 'Blind set 72, by persona, the plain majority' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
