@@ -840,6 +840,8 @@ describe('routing by purpose, only when the question asks how to get data', () =
     "user wants to know if there's a separate route for quality work requests. link?",
     // data asked for, for such a purpose, about a kind of care: the way to data, not what NPR contains
     'Kan vi få et datasett med alle innleggelser i psykisk helsevern til styringsdashboardet vårt?',
+    // a report to the board
+    'Vi skal lage en styresak om liggetid og trenger NPR-tall. Bruker vi skjemaet på helsedata.no?',
     // another purpose after a turn from research ("men", "but") is the one meant
     'Vi driver med forskning, men akkurat denne forespørselen er til en intern rapport. Hvordan søker vi?',
     // a researcher who asks is no purpose when one is named for the data
