@@ -1066,6 +1066,10 @@ describe('a task for the bot', () => {
     const [r] = await conversation('Please oversett dette til nynorsk: "Leveringstiden starter når komplett søknad er mottatt."');
     expect(r).toMatchObject({ intent: 'fallback' });
   });
+  it('before its material after a colon, whatever the material asks for', async () => {
+    const [r] = await conversation('Translate this into Norwegian for me: "We request access to identifiable data."');
+    expect(r).toMatchObject({ intent: 'fallback' });
+  });
   it('may be asked code-switched', async () => {
     const [r] = await conversation('Kan du write en mail til veilederen min om at jeg er syk?');
     expect(r).toMatchObject({ intent: 'fallback' });

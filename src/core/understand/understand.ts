@@ -532,7 +532,9 @@ export class Reader {
         // (a question word after "og"/"and" in a sentence that states something, and ends so, opens a
         // clause of it: "Vi vurderer eit forskingsprosjekt om MS-pasientar og korleis dei blir følgde opp.")
         const clause = !mark && gap.includes('.') && split !== undefined && !split.asks;
-        close(i, !clause && (mark || opens(from) || asksAfterComma || indirect), !mark && !asksAfterComma && !indirect && verbOnly(from));
+        // (and a task for the bot before its material: 'Translate this into Norwegian for me: "…"')
+        const task = gap.includes(':') && this.taskRequests.firstAt(read, opener(from), i) === opener(from);
+        close(i, !clause && (mark || opens(from) || asksAfterComma || indirect || task), !mark && !asksAfterComma && !indirect && !task && verbOnly(from));
         split = undefined;
         if (mark) for (let k = sentenceStart; k < out.length; k++) out[k]!.byVerb = false;
         if (joined && mark) joined.asks = true;
