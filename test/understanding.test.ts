@@ -1025,6 +1025,9 @@ describe('another body named', () => {
   it.each([
     // who is responsible for another body's service, and how good its figures are, are its matters
     'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
+    // access to a chat channel is the workplace's matter
+    'Korleis søkjer eg om tilgang til Teams-kanalen for kvalitetsteamet?',
+    'jeg får ikke tilgang til Teams-kanalen for support, hvem gir meg tilgang?',
     // a municipality's own plans
     'Hvor lang tid tar det å behandle en reguleringsplan?',
     // a service another body gives, asked of the bot
