@@ -585,6 +585,8 @@ describe('plain paraphrases get the topic', () => {
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
+    // connecting NPR's data with another registry's is linking them, whatever the model reads of "statistics"
+    ['Is it possible to connect NPR data with data from Statistics Norway for a study?', 'linkage'],
     // a short question that opens the message with its topic's word is not about what is said after it
     ['Kva er formålet med NPR? Eg må skrive litt om det i REK-søknaden.', 'purpose'],
     // nynorsk "kor" is "where" before a verb of sending, whatever the context says is nearly ready

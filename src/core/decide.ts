@@ -538,7 +538,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // (not a bare where-to-apply beside another question that asks what to check: "Hvor søker vi, og er
   // det noe spesielt vi bør sjekke før vi sender?")
   const onlyWhereToApply = APPLY.has(intent) && part.said <= BARE_QUESTION_WORDS && u.parts.some((p) => p !== part && p.classification.ranking.intent(0) === 'linkage');
-  if ((intent === 'access_criteria' || APPLY.has(intent)) && u.namesLinkage && u.namesOtherRegistry && !onlyWhereToApply && ranking.scoreOf('linkage') >= LINKAGE_CONTEXT) intent = 'linkage';
+  // (and so is whether it can be done at all, which the model may read as data already published: "Is
+  // possible to connect NPR data with data from Statistics Norway?")
+  if ((intent === 'access_criteria' || intent === 'open_data' || APPLY.has(intent)) && u.namesLinkage && u.namesOtherRegistry && !onlyWhereToApply && ranking.scoreOf('linkage') >= LINKAGE_CONTEXT) intent = 'linkage';
 
   // How to apply depends on what the data are for: research (the default) through the forms on
   // helsedata.no, other purposes by e-mail, one's own data at Helsenorge. Only a question about
