@@ -844,6 +844,8 @@ describe('routing by purpose, only when the question asks how to get data', () =
     "user wants to know if there's a separate route for quality work requests. link?",
     // data asked for, for such a purpose, about a kind of care: the way to data, not what NPR contains
     'Kan vi få et datasett med alle innleggelser i psykisk helsevern til styringsdashboardet vårt?',
+    // no publication planned: not research
+    'We want admission figures for the department, no publication planned. How do we go about getting them from NPR?',
     // a report to the board
     'Vi skal lage en styresak om liggetid og trenger NPR-tall. Bruker vi skjemaet på helsedata.no?',
     // another purpose after a turn from research ("men", "but") is the one meant
