@@ -585,6 +585,7 @@ describe('plain paraphrases get the topic', () => {
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
+    ['Is NPR meant for quality assurance too, or only for research?', 'purpose'],
     // connecting NPR's data with another registry's is linking them, whatever the model reads of "statistics"
     ['Is it possible to connect NPR data with data from Statistics Norway for a study?', 'linkage'],
     // a short question that opens the message with its topic's word is not about what is said after it
