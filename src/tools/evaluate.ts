@@ -125,6 +125,8 @@ export const QUESTION_SETS = [
   { name: 'blind70', dir: 'test/blind70', kind: 'blind', title: 'Blind set 70, by persona, an epidemiology group at a university and the people around it' },
   { name: 'blind71', dir: 'test/blind71', kind: 'blind', title: 'Blind set 71, by persona, a hospital Teams channel for research and quality questions' },
   { name: 'blind72', dir: 'test/blind72', kind: 'blind', title: 'Blind set 72, by persona, the plain majority' },
+  { name: 'blind73', dir: 'test/blind73', kind: 'blind', title: 'Blind set 73, by persona, the ordinary mix written fresh' },
+  { name: 'blind74', dir: 'test/blind74', kind: 'blind', title: 'Blind set 74, by persona, a support desk shared inbox' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
