@@ -1021,6 +1021,8 @@ describe('asking for a person without the word "support"', () => {
     'I wait already 90 days for identifiable data, nobody is answering me.',
     'Kan du sende denne saken videre til noen som kan svare? Brukeren vil koble NPR med data fra Danmark.',
     'Copy-paste from a ticket: "We got our anonymous data 50 days after sending a complete application." Can you escalate this?',
+    "User's anonymous data request was confirmed complete 45 days ago and nothing has come. Can you pass this on?",
+    'Kan du setje meg i kontakt med ein sakshandsamar? Brukaren har eit spørsmål eg ikkje finn svar på.',
   ])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
   });
