@@ -1106,6 +1106,16 @@ describe('a complete application past its delivery time, with words that ask for
   });
 });
 
+describe('a date asked later in the conversation', () => {
+  it('is the delivery date from the day the conversation gave, after a case was opened', async () => {
+    const [first, , date] = await conversation('Søknaden vår ble mottatt komplett 2. september, og vi venter fortsatt på dataene.', 'ja', 'Hvilken dato skulle vi egentlig hatt dataene?');
+    expect(first!.intent).toBe('handoff');
+    expect(date!.intent).toBe('deadlines');
+    expect(date!.text).toContain('2. oktober 2026');
+    expect(date!.text).toContain('1. november 2026');
+  });
+});
+
 describe('a message that as a whole asks for a person', () => {
   it('offers the person first, whatever it asks on the way', async () => {
     const [r] = await conversation('Søknaden om anonyme data var komplett i august og vi har ikke fått noe. Trodde fristen var 30 dager? Kan noen se på saken vår?');

@@ -220,6 +220,12 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   const purposeChanged = !attempt && state?.intent !== undefined && WAYS_TO_DATA.has(state.intent) && u.purpose !== undefined && u.purpose !== state.purpose && shortTurn && !namesOtherTopic;
   if (purposeChanged) return { answers: [{ intent: PURPOSE_ROUTES[u.purpose!].intent, confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)) }], purpose: u.purpose };
 
+  // a date asked with none given, in a conversation that gave the day an application was complete
+  // ("Hvilken dato skulle de egentlig hatt dataene?" after "… mottatt 1. september … venter fortsatt"):
+  // the delivery dates from that day, whatever the conversation turned to in between
+  const dueDateAsked = !attempt && state?.received !== undefined && u.received === undefined && u.parts.length === 1 && u.parts[0]!.asksDate && !namesOtherTopic;
+  if (dueDateAsked) return one({ intent: 'deadlines', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), received: stateDay(state.received), category: u.category ?? state.category, sourceCount: u.sourceCount });
+
   const answers: Answer[] = [];
   let previousOutOfScope = false;
   let lastSilent: Answer | undefined;
