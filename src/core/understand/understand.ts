@@ -810,7 +810,7 @@ export class Reader {
       asksWhyWithoutConsent: (asksWhy || this.lawfulWords.has(read, from, to)) && this.consentWords.has(read, from, to),
       asksWhy,
       asksPersonHere: this.needsPerson.has(unmasked, from, to),
-      injected: this.injection.has(read, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
+      injected: this.injection.has(unmasked, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
     };
   }
 
