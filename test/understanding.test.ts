@@ -589,6 +589,8 @@ describe('plain paraphrases get the topic', () => {
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
     ['Is NPR meant for quality assurance too, or only for research?', 'purpose'],
+    // another country's registries are other registries
+    ["Forwarding from the shared inbox: 'Dear NPR, we are a research group at Karolinska and would like to link NPR with Swedish registries. What do we need to check before we apply?' What should I reply?", 'linkage'],
     // connecting NPR's data with another registry's is linking them, whatever the model reads of "statistics"
     ['Is it possible to connect NPR data with data from Statistics Norway for a study?', 'linkage'],
     // a short question that opens the message with its topic's word is not about what is said after it
