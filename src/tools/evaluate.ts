@@ -127,6 +127,8 @@ export const QUESTION_SETS = [
   { name: 'blind72', dir: 'test/blind72', kind: 'blind', title: 'Blind set 72, by persona, the plain majority' },
   { name: 'blind73', dir: 'test/blind73', kind: 'blind', title: 'Blind set 73, by persona, the ordinary mix written fresh' },
   { name: 'blind74', dir: 'test/blind74', kind: 'blind', title: 'Blind set 74, by persona, a support desk shared inbox' },
+  { name: 'blind75', dir: 'test/blind75', kind: 'blind', title: 'Blind set 75, by persona, English-speaking researchers and staff in Norway' },
+  { name: 'blind76', dir: 'test/blind76', kind: 'blind', title: 'Blind set 76, by persona, conversations first' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
