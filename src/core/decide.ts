@@ -194,6 +194,11 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   if (!attempt && u.received && u.needsPerson && u.anchored && !u.parts.some((p) => p.conditional || p.namesOtherBody) && deadlinePassed(u.received, u.category, u.sourceCount, u.today)) {
     return one({ intent: 'handoff', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), received: u.received, category: u.category, sourceCount: u.sourceCount, overdue: true });
   }
+  // (and one the writer says is past its delivery time, with no day to count from: "Vi sendte komplett
+  // søknad i slutten av august … Fristen på 60 dager er jo passert for lengst. Hva gjør vi nå?")
+  if (!attempt && !u.received && u.needsPerson && u.saysDeadlinePassed && u.anchored && !u.parts.some((p) => p.conditional || p.namesOtherBody)) {
+    return one({ intent: 'handoff', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)) });
+  }
 
   if (!attempt && followsUp) {
     const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));

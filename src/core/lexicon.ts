@@ -57,6 +57,8 @@ export const lexiconSchema = lazySchema((z) => {
     otherBodies: words,
     /** Words that deny what follows ("ikke statistikk", "not anonymous"). */
     negationWords: words,
+    /** The writer saying a delivery time has passed ("fristen er jo passert"). */
+    passedWords: words,
     /** Words asking for the sum of several amounts ("til sammen", "in total"). */
     totalWords: words,
     /** Requests in the plural ("saker", "requests"): amounts of hours beside them are one per request. */

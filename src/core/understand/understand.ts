@@ -133,6 +133,8 @@ export interface Understanding {
   no: boolean;
   /** Knowledge marks the question as one for a person (a complaint, a linkage of several sources). */
   needsPerson: boolean;
+  /** Says a deadline has passed ("Fristen på 60 dager er jo passert"), whether or not it gives a day to count from. */
+  saysDeadlinePassed: boolean;
   namesLinkage: boolean;
   /** Names registry data, NPR or a research project: what ties the question to the registry. */
   anchored: boolean;
@@ -347,6 +349,7 @@ export class Reader {
   private readonly objectIntroducers: Set<string>;
   private readonly durationWords: TermList;
   private readonly deadlineWords: TermList;
+  private readonly passedWords: TermList;
   private readonly userActions: TermList;
   private readonly userActionNouns: TermList;
   private readonly taskRequests: TermList;
@@ -429,6 +432,7 @@ export class Reader {
     this.objectIntroducers = new Set(lexicon.objectIntroducers);
     this.durationWords = list(lexicon.durationWords);
     this.deadlineWords = list(lexicon.deadlineWords);
+    this.passedWords = list(lexicon.passedWords);
     this.userActions = list(lexicon.userActions);
     this.userActionNouns = list(lexicon.userActionNouns);
     this.taskRequests = list(lexicon.taskRequests);
@@ -1005,6 +1009,7 @@ export class Reader {
       yes: short && this.yes.has(read) && !this.no.has(read) && !this.acknowledgements.has(read),
       no: short && this.no.has(read),
       needsPerson,
+      saysDeadlinePassed: this.passedWords.has(read) && this.deadlineWords.has(read),
       namesLinkage,
       anchored: this.anchors.has(read),
       asksDayKind: this.dayKind.has(read),
