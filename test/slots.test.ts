@@ -110,6 +110,9 @@ describe('dates in a question', () => {
     expect(iso(slots.receivedDate('complete application received Monday next week', now))).toBe('2026-11-30');
     expect(iso(slots.receivedDate('komplett fredag i neste uke', now))).toBe('2026-12-04');
     expect(iso(slots.receivedDate('received Monday last week', now))).toBe('2026-11-16');
+    // "this": this week's day, to come or past
+    expect(iso(slots.receivedDate("we'll submit it complete this Friday", now))).toBe('2026-11-27');
+    expect(iso(slots.receivedDate('it was received this Monday', now))).toBe('2026-11-23');
   });
 
   it('a date taken back replaces the one before it, in its role', () => {

@@ -172,6 +172,8 @@ export class SlotReader {
   private readonly roleWords: Map<string, DateRole>;
   private readonly nextWords: Set<string>;
   private readonly conditionals: Set<string>;
+  /** Words before a weekday that name this week's ("this Friday"). */
+  private readonly thisWords: Set<string>;
   /** Words that take back what was just said (the lexicon's corrections and noes). */
   private readonly takeBackPhrases: readonly string[];
   private readonly lastWords: Set<string>;
@@ -242,6 +244,7 @@ export class SlotReader {
     this.roleWords = new Map<string, DateRole>();
     for (const [role, words] of Object.entries(lexicon.dateRoles) as [Exclude<DateRole, 'other'>, string[]][]) for (const w of words) this.roleWords.set(w.toLowerCase(), role);
     this.nextWords = new Set(lexicon.nextWords.map((w) => w.toLowerCase()));
+    this.thisWords = new Set(lexicon.thisWords.map((w) => w.toLowerCase()));
     this.lastWords = new Set(lexicon.lastWords.map((w) => w.toLowerCase()));
     this.conditionals = new Set(lexicon.conditionalWords.filter((w) => !w.includes(' ')).map((w) => w.toLowerCase()));
     this.takeBackPhrases = [...lexicon.correctionWords, ...lexicon.noWords].map((w) => tokenize(w).join(' ')).filter((w) => w.length > 0);
@@ -352,6 +355,11 @@ export class SlotReader {
           continue;
         }
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
+        // ("this Friday", "denne fredagen": that day of this week, past or to come)
+        if (before !== undefined && this.thisWords.has(before)) {
+          push(addDays(base, -((base.getUTCDay() + 6) % 7) + ((target + 6) % 7)), m.index, m[0].length);
+          continue;
+        }
         const next = before !== undefined && (this.nextWords.has(before) || (!this.lastWords.has(before) && this.supposes(text.slice(0, m.index))));
         const back = (base.getUTCDay() - target + 7) % 7;
         push(next ? addDays(base, 7 - back || 7) : addDays(base, -back), m.index, m[0].length);
