@@ -1124,6 +1124,14 @@ describe('a date asked later in the conversation', () => {
   });
 });
 
+describe('each kind of data asked for in a conversation about one', () => {
+  it('gives both delivery dates', async () => {
+    const [, , each] = await conversation('Hvor lang tid tar det å få anonyme data?', 'og den andre typen?', 'hvis søknaden er komplett 15. januar 2027, når får vi begge?');
+    expect(each!.text).toContain('14. februar 2027');
+    expect(each!.text).toContain('16. mars 2027');
+  });
+});
+
 describe('a message that as a whole asks for a person', () => {
   it('offers the person first, whatever it asks on the way', async () => {
     const [r] = await conversation('Søknaden om anonyme data var komplett i august og vi har ikke fått noe. Trodde fristen var 30 dager? Kan noen se på saken vår?');

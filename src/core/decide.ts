@@ -165,6 +165,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // A follow-up: a short message giving what the previous question lacked ("og for 8 timer?", "nei, 12").
   // ("and for the other kind?": the category with the other delivery time than the conversation's)
   const otherCategory = state?.category !== undefined ? u.otherCategory?.(state.category) : undefined;
+  // the conversation's data category, unless the message asks for each kind ("when would we get each?")
+  const keptCategory = u.asksEachCategory ? undefined : state?.category;
   const gives = {
     pricing: u.hours !== undefined || u.bareNumber !== undefined,
     deadlines: u.received !== undefined || u.category !== undefined || otherCategory !== undefined,
@@ -204,13 +206,13 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
     const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));
     // "it was complete on 10 September, and we have heard nothing since": past the delivery time, a person
     if (previous === 'deadlines' && u.received && !u.parts.some((p) => p.conditional)) {
-      const category = u.category ?? state?.category;
+      const category = u.category ?? keptCategory;
       if (deadlinePassed(u.received, category, u.sourceCount, u.today)) return one({ intent: overdueIntent(u), confidence: conf, received: u.received, category, sourceCount: u.sourceCount, overdue: true });
     }
     return one(
       previous === 'pricing'
         ? { intent: 'pricing', confidence: conf, hours: u.hours ?? u.bareNumber, sourceCount: u.sourceCount, freeCase: u.freeCase }
-        : { intent: 'deadlines', confidence: conf, received: u.received ?? stateDay(state?.received), category: u.category ?? otherCategory ?? state?.category, sourceCount: u.sourceCount, dayKind: u.asksDayKind },
+        : { intent: 'deadlines', confidence: conf, received: u.received ?? stateDay(state?.received), category: u.category ?? otherCategory ?? keptCategory, sourceCount: u.sourceCount, dayKind: u.asksDayKind },
     );
   }
 
@@ -229,7 +231,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // ("Hvilken dato skulle de egentlig hatt dataene?" after "… mottatt 1. september … venter fortsatt"):
   // the delivery dates from that day, whatever the conversation turned to in between
   const dueDateAsked = !attempt && state?.received !== undefined && u.received === undefined && u.parts.length === 1 && u.parts[0]!.asksDate && !namesOtherTopic;
-  if (dueDateAsked) return one({ intent: 'deadlines', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), received: stateDay(state.received), category: u.category ?? state.category, sourceCount: u.sourceCount });
+  if (dueDateAsked) return one({ intent: 'deadlines', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), received: stateDay(state.received), category: u.category ?? keptCategory, sourceCount: u.sourceCount });
 
   const answers: Answer[] = [];
   let previousOutOfScope = false;
@@ -572,7 +574,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
       const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);
       // (a category named in another of the message's questions is that question's)
       const named = part.namesCategory || !u.parts.some((p) => p !== part && p.namesCategory) ? u.category : undefined;
-      const category = named ?? (state?.intent === 'deadlines' ? state.category : undefined);
+      const category = named ?? (state?.intent === 'deadlines' && !u.asksEachCategory ? state.category : undefined);
       // a complete application whose delivery time has passed: a complaint, for a person
       const sourceCount = u.sourceCount;
       if (u.received && received && !part.conditional && deadlinePassed(received, category, sourceCount, u.today)) return { intent: overdueIntent(u), confidence: c, received, category, sourceCount, overdue: true };

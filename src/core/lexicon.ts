@@ -61,6 +61,8 @@ export const lexiconSchema = lazySchema((z) => {
     negationWords: words,
     /** The writer saying a delivery time has passed ("fristen er jo passert"). */
     passedWords: words,
+    /** Each kind of data asked for ("each", "begge"): the conversation's data category no longer holds. */
+    eachWords: words,
     /** Words asking for the sum of several amounts ("til sammen", "in total"). */
     totalWords: words,
     /** Requests in the plural ("saker", "requests"): amounts of hours beside them are one per request. */

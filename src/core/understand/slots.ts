@@ -355,7 +355,7 @@ export class SlotReader {
           continue;
         }
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
-        // ("this Friday", "denne fredagen": that day of this week, past or to come)
+        // ("this Friday": that day of this week, past or to come)
         if (before !== undefined && this.thisWords.has(before)) {
           push(addDays(base, -((base.getUTCDay() + 6) % 7) + ((target + 6) % 7)), m.index, m[0].length);
           continue;

@@ -135,6 +135,8 @@ export interface Understanding {
   needsPerson: boolean;
   /** Says a deadline has passed ("Fristen på 60 dager er jo passert"), whether or not it gives a day to count from. */
   saysDeadlinePassed: boolean;
+  /** Asks for each kind of data ("when would we get each?", "begge"): the conversation's data category no longer holds. */
+  asksEachCategory: boolean;
   namesLinkage: boolean;
   /** Names registry data, NPR or a research project: what ties the question to the registry. */
   anchored: boolean;
@@ -350,6 +352,7 @@ export class Reader {
   private readonly durationWords: TermList;
   private readonly deadlineWords: TermList;
   private readonly passedWords: TermList;
+  private readonly eachWords: TermList;
   private readonly userActions: TermList;
   private readonly userActionNouns: TermList;
   private readonly taskRequests: TermList;
@@ -433,6 +436,7 @@ export class Reader {
     this.durationWords = list(lexicon.durationWords);
     this.deadlineWords = list(lexicon.deadlineWords);
     this.passedWords = list(lexicon.passedWords);
+    this.eachWords = list(lexicon.eachWords);
     this.userActions = list(lexicon.userActions);
     this.userActionNouns = list(lexicon.userActionNouns);
     this.taskRequests = list(lexicon.taskRequests);
@@ -1010,6 +1014,7 @@ export class Reader {
       no: short && this.no.has(read),
       needsPerson,
       saysDeadlinePassed: this.passedWords.has(read) && this.deadlineWords.has(read),
+      asksEachCategory: this.eachWords.has(read),
       namesLinkage,
       anchored: this.anchors.has(read),
       asksDayKind: this.dayKind.has(read),
