@@ -589,6 +589,8 @@ describe('plain paraphrases get the topic', () => {
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
     ['Is NPR meant for quality assurance too, or only for research?', 'purpose'],
+    // whether keeping one's data is lawful: what the law says, not how to see them
+    ['Er det lovlig at NPR lagrer opplysninger om meg?', 'legal_basis'],
     // another country's registries are other registries
     ["Forwarding from the shared inbox: 'Dear NPR, we are a research group at Karolinska and would like to link NPR with Swedish registries. What do we need to check before we apply?' What should I reply?", 'linkage'],
     // connecting NPR's data with another registry's is linking them, whatever the model reads of "statistics"
@@ -1040,6 +1042,8 @@ describe('another body named', () => {
   it.each([
     // who is responsible for another body's service, and how good its figures are, are its matters
     'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
+    // another register's fees
+    'Kva kostar det å registrere eit enkeltpersonføretak i mva-registeret?',
     // access to a chat channel is the workplace's matter
     'Korleis søkjer eg om tilgang til Teams-kanalen for kvalitetsteamet?',
     'jeg får ikke tilgang til Teams-kanalen for support, hvem gir meg tilgang?',

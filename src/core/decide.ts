@@ -530,6 +530,8 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // why one is registered without being asked is what the law allows, whichever of who is in NPR,
   // what it is for or one's own data the model reads ("Hvorfor er jeg registrert i NPR uten at noen har spurt meg om lov?")
   if (part.asksWhyWithoutConsent && WHY_REGISTERED_READINGS.has(intent)) return { intent: 'legal_basis', confidence: conf };
+  // (and so is whether keeping one's data is lawful at all: "Er det lov å lagre helsedata om meg i NPR?")
+  if (part.asksLawful && (intent === 'own_data' || intent === 'population')) return { intent: 'legal_basis', confidence: conf };
   // (and without a word of consent, why one is registered is what NPR is for: "Hvorfor er jeg registrert i NPR?")
   if (part.asksWhy && !part.asksWhyWithoutConsent && (intent === 'own_data' || intent === 'population')) return { intent: 'purpose', confidence: conf };
 

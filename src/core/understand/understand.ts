@@ -27,6 +27,8 @@ export interface Part {
   asksWhyWithoutConsent: boolean;
   /** Asks why ("Hvorfor er jeg registrert i NPR?"): what NPR is for, where it reads as one's own data or who is in it. */
   asksWhy: boolean;
+  /** Asks whether something is lawful ("Er det lov å lagre helsedata om meg i NPR?"). */
+  asksLawful: boolean;
   /** Asks for a person in its own words ("Can somebody from the NPR team check this?", "Hvem kan jeg purre hos?"). */
   asksPersonHere: boolean;
   /** Asks how many of something the page gives no count of ("how many hip fracture patients does NPR have?"). */
@@ -816,6 +818,7 @@ export class Reader {
       asksDate: this.dateQuestions.has(read, from, to),
       asksCount: this.asksCount(read, from, to),
       asksWhyWithoutConsent: (asksWhy || this.lawfulWords.has(read, from, to)) && this.consentWords.has(read, from, to),
+      asksLawful: this.lawfulWords.has(read, from, to),
       asksWhy,
       asksPersonHere: this.needsPerson.has(unmasked, from, to),
       injected: this.injection.has(unmasked, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,
