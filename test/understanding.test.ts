@@ -591,6 +591,8 @@ describe('plain paraphrases get the topic', () => {
     ['Is NPR meant for quality assurance too, or only for research?', 'purpose'],
     // whether keeping one's data is lawful: what the law says, not how to see them
     ['Er det lovlig at NPR lagrer opplysninger om meg?', 'legal_basis'],
+    // "the birth registry" is another registry
+    ['I want combine NPR and the birth registry for my thesis. What I must check before I send application?', 'linkage'],
     // another country's registries are other registries
     ["Forwarding from the shared inbox: 'Dear NPR, we are a research group at Karolinska and would like to link NPR with Swedish registries. What do we need to check before we apply?' What should I reply?", 'linkage'],
     // connecting NPR's data with another registry's is linking them, whatever the model reads of "statistics"
