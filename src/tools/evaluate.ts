@@ -129,6 +129,8 @@ export const QUESTION_SETS = [
   { name: 'blind74', dir: 'test/blind74', kind: 'blind', title: 'Blind set 74, by persona, a support desk shared inbox' },
   { name: 'blind75', dir: 'test/blind75', kind: 'blind', title: 'Blind set 75, by persona, English-speaking researchers and staff in Norway' },
   { name: 'blind76', dir: 'test/blind76', kind: 'blind', title: 'Blind set 76, by persona, conversations first' },
+  { name: 'blind77', dir: 'test/blind77', kind: 'blind', title: 'Blind set 77, by persona, questions about the edges' },
+  { name: 'blind78', dir: 'test/blind78', kind: 'blind', title: 'Blind set 78, by persona, a municipality, a county and the press' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
