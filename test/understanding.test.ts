@@ -1032,6 +1032,8 @@ describe('asking for a person without the word "support"', () => {
     'Copy-paste from a ticket: "We got our anonymous data 50 days after sending a complete application." Can you escalate this?',
     "User's anonymous data request was confirmed complete 45 days ago and nothing has come. Can you pass this on?",
     'My colleague sent a complete application for anonymous data on 1 October and hasn\'t heard anything since. She is frustrated.',
+    // a kind of NPR's data named ties a late request to NPR ("anonyme tall"), and "ikke har hørt noe" is no answer
+    'De sier de sendte komplett forespørsel om anonyme tall for 75 dager siden og ikke har hørt noe.',
     // past its delivery time by the writer's word, with no day to count from
     'Hei. Vi sendte komplett søknad om personidentifiserbare data i slutten av august, og har fortsatt ikke hørt noe. Vi har en disputas som nærmer seg, og dette begynner å haste. Fristen på 60 dager er jo passert for lengst. Hva gjør vi nå?',
     'Kan du setje meg i kontakt med ein sakshandsamar? Brukaren har eit spørsmål eg ikkje finn svar på.',

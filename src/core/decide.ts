@@ -193,7 +193,8 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // it's now late November. Nobody has replied. Isn't the limit 60 days?"): a person, whatever topic the
   // rest of the message reads as
   // (about data, not another body's waiting list: "ventet i 14 uker på time hos fastlegen")
-  if (!attempt && u.received && u.needsPerson && u.anchored && !u.parts.some((p) => p.conditional || p.namesOtherBody) && deadlinePassed(u.received, u.category, u.sourceCount, u.today)) {
+  // (a kind of NPR's data named ties it to NPR too: "… komplett forespørsel om anonyme tall for 75 dager siden og ikke har hørt noe")
+  if (!attempt && u.received && u.needsPerson && (u.anchored || u.category !== undefined) && !u.parts.some((p) => p.conditional || p.namesOtherBody) && deadlinePassed(u.received, u.category, u.sourceCount, u.today)) {
     return one({ intent: 'handoff', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), received: u.received, category: u.category, sourceCount: u.sourceCount, overdue: true });
   }
   // (and one the writer says is past its delivery time, with no day to count from: "Vi sendte komplett
