@@ -856,6 +856,8 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Kan vi få et datasett med alle innleggelser i psykisk helsevern til styringsdashboardet vårt?',
     // no publication planned: not research
     'We want admission figures for the department, no publication planned. How do we go about getting them from NPR?',
+    // the mayor, the council, a case for the politicians
+    'Ordføreren vil ha tall fra NPR til et saksframlegg. Hvordan ber vi om dem?',
     // a report to the board
     'Vi skal lage en styresak om liggetid og trenger NPR-tall. Bruker vi skjemaet på helsedata.no?',
     // another purpose after a turn from research ("men", "but") is the one meant
