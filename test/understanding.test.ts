@@ -856,6 +856,8 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'Kan vi få et datasett med alle innleggelser i psykisk helsevern til styringsdashboardet vårt?',
     // no publication planned: not research
     'We want admission figures for the department, no publication planned. How do we go about getting them from NPR?',
+    // "fremgangsmåte" is the way to data, after a context of politicians and no research
+    'Hei! Jeg sitter i rådmannens stab og forbereder en sak til formannskapet om samhandlingen med sykehuset. Politikerne vil vite hvor mange innbyggere som venter på behandling i spesialisthelsetjenesten. Jeg har forstått at NPR har dette, men vi skal ikke forske, bare bruke tallene i saksframlegget. Hva er riktig fremgangsmåte?',
     // the mayor, the council, a case for the politicians
     'Ordføreren vil ha tall fra NPR til et saksframlegg. Hvordan ber vi om dem?',
     // a report to the board
