@@ -1050,6 +1050,8 @@ describe('another body named', () => {
   it.each([
     // who is responsible for another body's service, and how good its figures are, are its matters
     'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
+    // an election's dates are no data period
+    'Når er neste kommunevalg, og hvor kan jeg forhåndsstemme?',
     // another register's fees
     'Kva kostar det å registrere eit enkeltpersonføretak i mva-registeret?',
     // access to a chat channel is the workplace's matter
@@ -1323,6 +1325,8 @@ describe('in scope, but not in the documentation', () => {
     'Is there an API for pulling NPR data?',
     'Hva gjør vi hvis vi har rapportert inn feil aktivitet til NPR?',
     'Får vi NPR-data på sengepostnivå?',
+    // how long one's data are kept
+    'How long do they keep my data in NPR?',
     // a choice between two things the page never names is not settled by a topic's word in it ("e-post")
     'Kan NPR levere data direkte inn i TSD-prosjektet vårt, eller kommer det via sikker e-post?',
     'Hvilket PO-nummer eller EHF-adresse bruker Helsedirektoratet når de fakturerer oss?',
