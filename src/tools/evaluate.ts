@@ -131,6 +131,8 @@ export const QUESTION_SETS = [
   { name: 'blind76', dir: 'test/blind76', kind: 'blind', title: 'Blind set 76, by persona, conversations first' },
   { name: 'blind77', dir: 'test/blind77', kind: 'blind', title: 'Blind set 77, by persona, questions about the edges' },
   { name: 'blind78', dir: 'test/blind78', kind: 'blind', title: 'Blind set 78, by persona, a municipality, a county and the press' },
+  { name: 'blind79', dir: 'test/blind79', kind: 'blind', title: 'Blind set 79, by persona, the ordinary mix by a first-time writer' },
+  { name: 'blind80', dir: 'test/blind80', kind: 'blind', title: 'Blind set 80, by persona, clinicians and quality staff in a busy hospital' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
