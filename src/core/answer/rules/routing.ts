@@ -17,7 +17,7 @@ export const WAYS_TO_DATA: ReadonlySet<string> = new Set(['apply_research', 'app
 /** How many words after an own-data term may make it about something else ("innsyn i aggregerte tall"). */
 const OWN_DATA_EXCEPTION_REACH = 2;
 /** How many words before a research word an other purpose's word describes it ("planning a research project"). */
-const DESCRIBES_RESEARCH_REACH = 3;
+const DESCRIBES_RESEARCH_REACH = 4;
 /** How many words before a research word a negation denies it ("ikke tenkt som forskning"). */
 const DENIAL_REACH = 3;
 
@@ -38,6 +38,8 @@ export class PurposeReader {
     private readonly researchers: ReadonlySet<string> = new Set(),
     /** Words that turn from what was said ("men", "but"): a purpose named after one is the one meant. */
     private readonly contrasts: ReadonlySet<string> = new Set(),
+    /** Words that open a question ("is", "er"): research asked about after another purpose is no description of it. */
+    private readonly questionWords: ReadonlySet<string> = new Set(),
   ) {
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
@@ -88,7 +90,8 @@ export class PurposeReader {
     const research = mentions.find((at) => !denied(at) && !(purposeNamed && this.researchers.has(read.words[at]!))) ?? -1;
     // an other purpose's word just before research describes the research ("I'm planning a research
     // project", "planning a study on …"): not the purpose
-    const describesResearch = (at: number) => mentions.some((r) => r > at && r - at <= DESCRIBES_RESEARCH_REACH);
+    // (not research asked about: "for the budget process - is that research?")
+    const describesResearch = (at: number) => mentions.some((r) => r > at && r - at <= DESCRIBES_RESEARCH_REACH && !read.words.slice(at + 1, r).some((w) => this.questionWords.has(w)));
     const other = this.terms.non_research.starts(read).find((at) => !describesResearch(at)) ?? -1;
     if (research < 0) return other < 0 ? undefined : 'non_research';
     if (other >= 0 && other < research) return 'non_research';
