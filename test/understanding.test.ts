@@ -1050,6 +1050,8 @@ describe('another body named', () => {
   it.each([
     // who is responsible for another body's service, and how good its figures are, are its matters
     'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
+    // a list from the hospital's record system is the hospital's, not NPR's variables
+    'Hvordan henter jeg ut en liste over reinnleggelser fra DIPS for avdelingen min?',
     // an election's dates are no data period
     'Når er neste kommunevalg, og hvor kan jeg forhåndsstemme?',
     // another register's fees

@@ -50,7 +50,7 @@ const COMPLETABLE = new Set(['pricing', 'deadlines']);
 /** Intents that may name another registry and still be about NPR. */
 const ABOUT_OTHERS_TOO = new Set(['handoff', 'contact', 'greeting', 'thanks', 'help', 'own_data', 'linkage', 'access_criteria']);
 /** Topics any body has: a deadline, what it holds, a price, an application, what it has registered about me, whom to contact, who is responsible, its quality, its law. */
-const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'registry_overview', 'pricing', 'apply_research', 'apply_non_research', 'own_data', 'contact', 'data_controller', 'data_quality', 'legal_basis', 'data_period']);
+const TOPICS_ANY_BODY_HAS = new Set(['deadlines', 'registry_overview', 'pricing', 'apply_research', 'apply_non_research', 'own_data', 'contact', 'data_controller', 'data_quality', 'legal_basis', 'data_period', 'variables']);
 /** Words never seen make a question unanchored only when at least this share of its telling words are such (1/3). */
 const UNKNOWN_SHARE = 3;
 /** How strongly a price question must also read as a delivery date to answer both, when a sentence before it gives the day the application came in. */
