@@ -589,6 +589,8 @@ describe('plain paraphrases get the topic', () => {
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
     ['Is NPR meant for quality assurance too, or only for research?', 'purpose'],
+    // everyday words of time ("onwards", "older") are no words of something else
+    ["fwd from user: 'is NPR data only from 2010 onwards or older too?'", 'data_period'],
     // whether keeping one's data is lawful: what the law says, not how to see them
     ['Er det lovlig at NPR lagrer opplysninger om meg?', 'legal_basis'],
     // "the birth registry" is another registry
