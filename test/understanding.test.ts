@@ -593,6 +593,7 @@ describe('plain paraphrases get the topic', () => {
     ["fwd from user: 'is NPR data only from 2010 onwards or older too?'", 'data_period'],
     // whether keeping one's data is lawful: what the law says, not how to see them
     ['Er det lovlig at NPR lagrer opplysninger om meg?', 'legal_basis'],
+    ['Who decided that NPR may store information about me?', 'legal_basis'],
     // "the birth registry" is another registry
     ['I want combine NPR and the birth registry for my thesis. What I must check before I send application?', 'linkage'],
     // another country's registries are other registries
