@@ -886,7 +886,13 @@ describe('routing by purpose, only when the question asks how to get data', () =
   });
 
   // an other purpose's word just before research describes the research, it is not the purpose
-  it.each(["We're planning a study on hip fractures. How do we apply for NPR data?", "I'm planning a research project on readmissions. How do I apply?", "We're planning a registry-based research project on stroke. Where do we apply?"])('%s: the research route', async (q) => {
+  it.each([
+    "We're planning a study on hip fractures. How do we apply for NPR data?",
+    "I'm planning a research project on readmissions. How do I apply?",
+    "We're planning a registry-based research project on stroke. Where do we apply?",
+    // a municipality or a team named as who asks is no purpose where research is named for the data
+    'Kommunen er med i et forskningsprosjekt sammen med universitetet. Hvordan søker vi om NPR-data?',
+  ])('%s: the research route', async (q) => {
     const r = await ask(q);
     expect(r.intent).toBe('apply_research');
     expect(r.text).toContain('helsedata.no');

@@ -73,6 +73,8 @@ export const lexiconSchema = lazySchema((z) => {
     researcherWords: words,
     /** Words that turn from what was said ("men", "but"): a purpose named after one is the one meant. */
     contrastWords: words,
+    /** Roles that are another purpose only by who they are ("kvalitetsteam"): research named for the data outweighs them. */
+    otherPurposeRoles: words,
     /** Words after a data category that leave it open ("anonymous or not"): no category is named. */
     undecidedWords: words,
     /** Words saying someone has died: a deceased person's own data is not what the page covers. */

@@ -402,7 +402,7 @@ export class Reader {
     this.spokenForms = new Map(Object.entries(lexicon.spokenForms));
     this.vocabulary = new Vocabulary(trained ? trained.vocabulary : [...known!.examples, ...known!.domain], this.spokenForms);
     const list = (terms: readonly string[]) => this.dictionary.list(terms);
-    this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords), new Set(lexicon.ownDataExceptions), new Set(lexicon.researcherWords), new Set(lexicon.contrastWords), new Set(Object.values(lexicon.questionWords).flat()));
+    this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords), new Set(lexicon.ownDataExceptions), new Set(lexicon.researcherWords), new Set(lexicon.contrastWords), new Set(Object.values(lexicon.questionWords).flat()), lexicon.otherPurposeRoles);
     this.language = new LanguageDetector(intents, lexicon, trained?.language);
     this.slots = new SlotReader(lexicon);
     this.categories = new DataCategories(entry(kb, 'deadlines'), list, new Set(lexicon.negationWords), list(lexicon.undecidedWords));

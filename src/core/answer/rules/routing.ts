@@ -25,6 +25,7 @@ const DENIAL_REACH = 3;
 export class PurposeReader {
   private readonly terms: Record<Purpose, TermList>;
   private readonly notResearch: TermList;
+  private readonly roles: TermList;
   /** The lists whose words say what data are for, which the models do not read. */
   private readonly purposeWords: readonly TermList[];
 
@@ -40,6 +41,8 @@ export class PurposeReader {
     private readonly contrasts: ReadonlySet<string> = new Set(),
     /** Words that open a question ("is", "er"): research asked about after another purpose is no description of it. */
     private readonly questionWords: ReadonlySet<string> = new Set(),
+    /** Roles that are another purpose only by who they are ("kvalitetsteam", "journalist"): research named for the data outweighs them. */
+    roles: readonly string[] = [],
   ) {
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
@@ -49,6 +52,7 @@ export class PurposeReader {
     };
     this.notResearch = list(entry(kb, PURPOSE_ROUTES.non_research.knowledge).notResearchTerms ?? []);
     this.purposeWords = [this.terms.research, this.terms.non_research, this.notResearch];
+    this.roles = list(roles);
   }
 
   /**
@@ -94,7 +98,11 @@ export class PurposeReader {
     const describesResearch = (at: number) => mentions.some((r) => r > at && r - at <= DESCRIBES_RESEARCH_REACH && !read.words.slice(at + 1, r).some((w) => this.questionWords.has(w)));
     const other = this.terms.non_research.starts(read).find((at) => !describesResearch(at)) ?? -1;
     if (research < 0) return other < 0 ? undefined : 'non_research';
-    if (other >= 0 && other < research) return 'non_research';
+    // (a role named as who asks is no purpose where research is named for the data: "Vi er et kvalitetsteam
+    // som nå vil skrive en vitenskapelig artikkel")
+    const roles = new Set(this.roles.starts(read));
+    const onlyRoles = this.terms.non_research.starts(read).every((at) => describesResearch(at) || roles.has(at));
+    if (other >= 0 && other < research && !(onlyRoles && !this.researchers.has(read.words[research]!))) return 'non_research';
     // (another purpose after a turn from the research first named: "I do research, but this request
     // comes from the hospital board")
     const turned = this.terms.non_research.starts(read).some((at) => at > research && read.words.slice(research, at).some((w) => this.contrasts.has(w)));
