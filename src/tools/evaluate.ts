@@ -133,6 +133,8 @@ export const QUESTION_SETS = [
   { name: 'blind78', dir: 'test/blind78', kind: 'blind', title: 'Blind set 78, by persona, a municipality, a county and the press' },
   { name: 'blind79', dir: 'test/blind79', kind: 'blind', title: 'Blind set 79, by persona, the ordinary mix by a first-time writer' },
   { name: 'blind80', dir: 'test/blind80', kind: 'blind', title: 'Blind set 80, by persona, clinicians and quality staff in a busy hospital' },
+  { name: 'blind81', dir: 'test/blind81', kind: 'blind', title: 'Blind set 81, by persona, near-misses and out-of-scope heavy' },
+  { name: 'blind82', dir: 'test/blind82', kind: 'blind', title: 'Blind set 82, by persona, a PhD school first week' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
