@@ -210,7 +210,7 @@ const MAX_ARTICLES = 2;
 function arithmeticPattern({ operators, percent, percentOf, percentOfBack }: Lexicon['arithmetic']): RegExp {
   const words = (list: readonly string[]) => alternation(list).replace(/ /g, '\\s+');
   const percentSign = `(?:%|\\s+(?:${words(percent)})\\b)`;
-  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:${words(operators)})\\s+\\d|\\d\\s*${percentSign}\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d|\\d\\s*${percentSign}\\s*(?:${words(percentOfBack)})\\b`, 'i');
+  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:(?:kr|nok)\\.?\\s+)?(?:${words(operators)})\\s+\\d|\\d\\s*${percentSign}\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d|\\d\\s*${percentSign}\\s*(?:${words(percentOfBack)})\\b`, 'i');
 }
 
 /** How much the sentence that says what the writer wants to know counts in a vague question's context. */
