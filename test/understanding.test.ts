@@ -1054,6 +1054,7 @@ describe('asking for a person without the word "support"', () => {
     'Hei. Vi sendte komplett søknad om personidentifiserbare data i slutten av august, og har fortsatt ikke hørt noe. Vi har en disputas som nærmer seg, og dette begynner å haste. Fristen på 60 dager er jo passert for lengst. Hva gjør vi nå?',
     'Kan du setje meg i kontakt med ein sakshandsamar? Brukaren har eit spørsmål eg ikkje finn svar på.',
     'Could someone from the registry give me a call about our data request?',
+    'Kan jeg snakke med noen hos dere om datakvaliteten i NPR?',
   ])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
   });
