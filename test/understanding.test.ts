@@ -864,6 +864,7 @@ describe('routing by purpose, only when the question asks how to get data', () =
     'We want admission figures for the department, no publication planned. How do we go about getting them from NPR?',
     // "fremgangsmåte" is the way to data, after a context of politicians and no research
     'Hei! Jeg sitter i rådmannens stab og forbereder en sak til formannskapet om samhandlingen med sykehuset. Politikerne vil vite hvor mange innbyggere som venter på behandling i spesialisthelsetjenesten. Jeg har forstått at NPR har dette, men vi skal ikke forske, bare bruke tallene i saksframlegget. Hva er riktig fremgangsmåte?',
+    'This is for a quality project in our department. Which route do we use to request NPR data?',
     // the mayor, the council, a case for the politicians
     'Ordføreren vil ha tall fra NPR til et saksframlegg. Hvordan ber vi om dem?',
     // a report to the board
