@@ -135,6 +135,8 @@ export const QUESTION_SETS = [
   { name: 'blind80', dir: 'test/blind80', kind: 'blind', title: 'Blind set 80, by persona, clinicians and quality staff in a busy hospital' },
   { name: 'blind81', dir: 'test/blind81', kind: 'blind', title: 'Blind set 81, by persona, near-misses and out-of-scope heavy' },
   { name: 'blind82', dir: 'test/blind82', kind: 'blind', title: 'Blind set 82, by persona, a PhD school first week' },
+  { name: 'blind83', dir: 'test/blind83', kind: 'blind', title: 'Blind set 83, by persona, the ordinary mix written fresh a third time' },
+  { name: 'blind84', dir: 'test/blind84', kind: 'blind', title: 'Blind set 84, by persona, members of the public and the people who help them' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
