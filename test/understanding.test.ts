@@ -597,6 +597,8 @@ describe('plain paraphrases get the topic', () => {
     // whether keeping one's data is lawful: what the law says, not how to see them
     ['Er det lovlig at NPR lagrer opplysninger om meg?', 'legal_basis'],
     ['Who decided that NPR may store information about me?', 'legal_basis'],
+    ['What law lets NPR keep my data without asking me?', 'legal_basis'],
+    ['Who decides what happens with my data in NPR?', 'data_controller'],
     // "the birth registry" is another registry
     ['I want combine NPR and the birth registry for my thesis. What I must check before I send application?', 'linkage'],
     // another country's registries are other registries
@@ -1074,6 +1076,7 @@ describe('another body named', () => {
     'Når er fristen for å levere avhandlinga?',
     // an election's dates are no data period
     'Når er neste kommunevalg, og hvor kan jeg forhåndsstemme?',
+    'Hva koster det å ta bussen til sykehuset?',
     // another register's fees
     'Kva kostar det å registrere eit enkeltpersonføretak i mva-registeret?',
     // access to a chat channel is the workplace's matter
