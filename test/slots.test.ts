@@ -101,6 +101,7 @@ describe('dates in a question', () => {
     expect(iso(slots.receivedDate('komplett søknad mottatt fre 27.11 – frist?', now))).toBe('2026-11-27');
     expect(iso(slots.receivedDate('mottatt torsdag 3.12, når får vi data?', now))).toBe('2026-12-03');
     expect(iso(slots.receivedDate('mottatt 2.12, pid – frist?', now))).toBe('2026-12-02');
+    expect(iso(slots.receivedDate('mottas 14.12, type ikke avklart – frist?', now))).toBe('2026-12-14');
     expect(slots.receivedDate('mottatt 2.5 timer arbeid', now)).toBeUndefined();
     expect(slots.receivedDate('andelen var 27.11 prosent', now)).toBeUndefined();
   });
