@@ -612,6 +612,8 @@ describe('plain paraphrases get the topic', () => {
     // a relative who looks herself: her own data
     ['Min mor lurer på hvor hun kan se hva NPR har registrert om henne.', 'own_data'],
     ['My dad wants to know: can he see what NPR has on him himself?', 'own_data'],
+    // one's own data asked for in so many words, code-switched
+    ['Kan jeg requeste en full oversikt over dataene mine i NPR?', 'own_data'],
     // one's own data by the words for them after "mine"
     ['kan de sende meg opplysningane mine på epost?', 'own_data'],
     ['Do I pay anything for NPR data?', 'pricing'],

@@ -468,6 +468,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && (ranking.top(3).some((r) => r.intent === 'own_data') || !keywordIntents.some(isTopic)) && !u.namesDeath && !u.namesRelative) {
     return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
   }
+  // (and so does one's own data asked for in so many words, naming no topic by keyword: "Kan jeg requeste
+  // en full oversikt over dataene mine i NPR?")
+  if (u.purpose === 'own_data' && part.asksForData && !keywordIntents.some(isTopic) && !u.namesDeath && !u.namesRelative && !part.namesOtherBody) {
+    return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
+  }
   // with a purpose other than research, the ways to ask for data are one reading: how to apply, whom to ask
   // (also when together they outweigh the best single reading: "Redaktøren vil ha landsdekkende tall.
   // Hvordan går jeg fram for å få slike tall fra NPR?")
