@@ -137,6 +137,8 @@ export const QUESTION_SETS = [
   { name: 'blind82', dir: 'test/blind82', kind: 'blind', title: 'Blind set 82, by persona, a PhD school first week' },
   { name: 'blind83', dir: 'test/blind83', kind: 'blind', title: 'Blind set 83, by persona, the ordinary mix written fresh a third time' },
   { name: 'blind84', dir: 'test/blind84', kind: 'blind', title: 'Blind set 84, by persona, members of the public and the people who help them' },
+  { name: 'blind85', dir: 'test/blind85', kind: 'blind', title: 'Blind set 85, by persona, a regional research office helpdesk log' },
+  { name: 'blind86', dir: 'test/blind86', kind: 'blind', title: 'Blind set 86, by persona, users who switch language mid-message' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
