@@ -77,6 +77,9 @@ describe('dates in a question', () => {
     ['sendte forespørselen for over to måneder siden', '2026-09-25'],
     ['har venta i over to månader', '2026-09-25'],
     ['received tomorrow', '2026-11-26'],
+    // a time counted forward from today
+    ['received two weeks from today', '2026-12-09'],
+    ['komplett søknad mottatt 10 dager fra i dag', '2026-12-05'],
     ['mottatt i morgen', '2026-11-26'],
     // a weekday: the last one, the coming one after "neste", "til", or in a sentence that supposes
     ['mottatt på mandag', '2026-11-23'],

@@ -16,7 +16,7 @@ export const lexiconSchema = lazySchema((z) => {
     halfWords: words,
     relativeDays: z.array(z.strictObject({ phrase: z.string().min(1), days: z.number().int() })),
     /** A time back from today ("for ni uker siden", "70 dagar sidan", "3 weeks ago"): units in days, and the words after. */
-    timeAgo: z.strictObject({ units: z.record(z.string().min(1), z.number().int().positive()), ago: words, waited: words, longer: words }),
+    timeAgo: z.strictObject({ units: z.record(z.string().min(1), z.number().int().positive()), ago: words, later: words, waited: words, longer: words }),
     nprNames: words,
     otherRegistries: words,
     linkageWords: words,

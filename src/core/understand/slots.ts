@@ -180,6 +180,9 @@ export class SlotReader {
   private readonly agoWords: Set<string>;
   private readonly agoUnits: Map<string, number>;
   private readonly timeAgo: RegExp;
+  /** "two weeks from today": a time counted forward. */
+  private readonly timeLater: RegExp;
+  private readonly laterFirstWords: Set<string>;
   /** "har ventet i over tre måneder": a time waited, up to today. */
   private readonly timeWaited: RegExp;
   private readonly waitedFirstWords: Set<string>;
@@ -230,6 +233,11 @@ export class SlotReader {
     this.unitAfter = new RegExp(`^\\s*(?:${units})(?![\\p{L}])`, 'iu');
     this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
     this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));
+    this.laterFirstWords = new Set(lexicon.timeAgo.later.map((w) => w.split(' ')[0]!.toLowerCase()));
+    this.timeLater = new RegExp(
+      `(?<![\\p{L}\\p{N}])(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})\\s+(?:${alternation(lexicon.timeAgo.later).replace(/ /g, '\\s+')})(?![\\p{L}])`,
+      'iu',
+    );
     this.timeAgo = new RegExp(
       `(?<![\\p{L}\\p{N}])(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})\\s+(?:${alternation([...this.agoWords])})(?![\\p{L}])`,
       'iu',
@@ -311,7 +319,8 @@ export class SlotReader {
     const relative = words.some((w) => this.relativeStarters.has(w)) && (!enders || words.some((w) => enders.has(w)));
     const ago = words.some((w) => this.agoWords.has(w));
     const waited = words.some((w) => this.waitedFirstWords.has(w));
-    if (!digits && !weekdays && !relative && !ago && !waited) return [];
+    const later = words.some((w) => this.laterFirstWords.has(w));
+    if (!digits && !weekdays && !relative && !ago && !waited && !later) return [];
     const base = today(now);
     const found: { day: Day | undefined; at: number; end: number }[] = [];
     const withYear = (y: string | undefined, m: number, d: number) => {
@@ -377,6 +386,10 @@ export class SlotReader {
         const longer = before !== undefined && this.longerWords.has(before) ? 1 : 0;
         push(addDays(base, -this.count(m[1]!) * this.agoUnits.get(m[2]!.toLowerCase())! - longer), m.index, m[0].length);
       }
+    }
+    if (later) {
+      const m = this.timeLater.exec(text);
+      if (m) push(addDays(base, this.count(m[1]!) * this.agoUnits.get(m[2]!.toLowerCase())!), m.index, m[0].length);
     }
     if (waited) {
       const m = this.timeWaited.exec(text);
