@@ -1062,6 +1062,7 @@ describe('asking for a person without the word "support"', () => {
     'Kan du setje meg i kontakt med ein sakshandsamar? Brukaren har eit spørsmål eg ikkje finn svar på.',
     'Could someone from the registry give me a call about our data request?',
     'Kan jeg snakke med noen hos dere om datakvaliteten i NPR?',
+    'Søknaden om anonyme data var komplett 1. september. Hvem kan følge opp dette for oss?',
   ])('%s', async (q) => {
     expect(await ask(q)).toMatchObject({ intent: 'handoff', handoff: true });
   });
