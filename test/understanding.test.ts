@@ -605,6 +605,8 @@ describe('plain paraphrases get the topic', () => {
     ['I want combine NPR and the birth registry for my thesis. What I must check before I send application?', 'linkage'],
     // another country's registries are other registries
     ["Forwarding from the shared inbox: 'Dear NPR, we are a research group at Karolinska and would like to link NPR with Swedish registries. What do we need to check before we apply?' What should I reply?", 'linkage'],
+    // those who pay for their own treatment are left out
+    ["Are patients who pay for their own treatment included in NPR? Our numbers don't match.", 'exclusions'],
     // connecting NPR's data with another registry's is linking them, whatever the model reads of "statistics"
     ['Is it possible to connect NPR data with data from Statistics Norway for a study?', 'linkage'],
     // a short question that opens the message with its topic's word is not about what is said after it
