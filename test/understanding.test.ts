@@ -1086,6 +1086,9 @@ describe('another body named', () => {
     'Hva koster det å ta bussen til sykehuset?',
     // another register's fees
     'Kva kostar det å registrere eit enkeltpersonføretak i mva-registeret?',
+    // a hospital's own waiting list or waiting time, whatever NPR is said to collect
+    'Kor lang er ventelista på ortopedisk poliklinikk hos oss no?',
+    "Hey, sorry for the long message. We have a patient who's been waiting for an orthopaedic referral for months, and the family keeps asking me how long the waiting times are at other hospitals. NPR has waiting list info, right? Can you tell me the current waiting time for hip replacement at Haukeland?",
     // access to a chat channel is the workplace's matter
     'Korleis søkjer eg om tilgang til Teams-kanalen for kvalitetsteamet?',
     'jeg får ikke tilgang til Teams-kanalen for support, hvem gir meg tilgang?',

@@ -531,6 +531,9 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
     // another body's deadlines, prices and applications are its own ("fristen for å søke hos NAV"),
     // when a question names it (not a context sentence: "Vi har REK-godkjenning. Hva er fristen …?")
     if (otherBodyAsked && TOPICS_ANY_BODY_HAS.has(intent)) return fallback('out_of_scope');
+    // (a wait another body has, asked in a question tied to no data, is its matter even where the message
+    // names NPR: "How long is the waiting time to see a psychiatrist at Ahus? NPR has the waiting lists, right?")
+    if (intent === 'deadlines' && part.namesOtherBody && !part.anchored && !figures) return fallback('out_of_scope');
   }
 
   // why one is registered without being asked is what the law allows, whichever of who is in NPR,
