@@ -139,6 +139,8 @@ export const QUESTION_SETS = [
   { name: 'blind84', dir: 'test/blind84', kind: 'blind', title: 'Blind set 84, by persona, members of the public and the people who help them' },
   { name: 'blind85', dir: 'test/blind85', kind: 'blind', title: 'Blind set 85, by persona, a regional research office helpdesk log' },
   { name: 'blind86', dir: 'test/blind86', kind: 'blind', title: 'Blind set 86, by persona, users who switch language mid-message' },
+  { name: 'blind87', dir: 'test/blind87', kind: 'blind', title: 'Blind set 87, by persona, the ordinary mix written fresh a fourth time' },
+  { name: 'blind88', dir: 'test/blind88', kind: 'blind', title: 'Blind set 88, by persona, statisticians and data managers' },
 ] as const;
 export type QuestionSetName = (typeof QUESTION_SETS)[number]['name'];
 
