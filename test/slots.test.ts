@@ -105,6 +105,9 @@ describe('dates in a question', () => {
     expect(iso(slots.receivedDate('mottatt torsdag 3.12, når får vi data?', now))).toBe('2026-12-03');
     expect(iso(slots.receivedDate('mottatt 2.12, pid – frist?', now))).toBe('2026-12-02');
     expect(iso(slots.receivedDate('mottas 14.12, type ikke avklart – frist?', now))).toBe('2026-12-14');
+    expect(iso(slots.receivedDate('frist fra 14.12?', now))).toBe('2026-12-14');
+    expect(iso(slots.receivedDate('a complete request on 3.2, when is it due?', now))).toBe('2027-02-03');
+    expect(slots.receivedDate('fra 2.5 timer', now)).toBeUndefined();
     expect(slots.receivedDate('mottatt 2.5 timer arbeid', now)).toBeUndefined();
     expect(slots.receivedDate('andelen var 27.11 prosent', now)).toBeUndefined();
   });

@@ -39,6 +39,8 @@ export const lexiconSchema = lazySchema((z) => {
     noWords: words,
     dateRoles: z.strictObject({ complete: words, received: words, sent: words }),
     nextWords: words,
+    /** Words that lead a date written as day and month alone ("fra 14.12", "on 14.12"). */
+    dateLeads: words,
     /** Before a weekday, this week's day ("this Friday"). */
     thisWords: words,
     /** Words after which a weekday is the last one, whatever the sentence supposes ("if received last Friday"). */

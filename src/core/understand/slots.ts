@@ -229,7 +229,8 @@ export class SlotReader {
     this.weekday = new RegExp(`(?<![\\p{L}])(${alternation(long)}|(?:${alternation(short)})(?=\\.))(?![\\p{L}])`, 'giu');
     // (and after a word of the date's role: "mottatt 2.12", "complete 4.1"; not hours: "mottatt 2.5 timer")
     const roleWords = Object.values(lexicon.dateRoles).flat().filter((w) => !/\s/.test(w));
-    this.dateLeadBefore = new RegExp(`(?<![\\p{L}])(?:${alternation([...names, ...roleWords])})\\.?,?\\s+$`, 'iu');
+    // (or after a word that leads a date: "frist fra 14.12?", "a complete request on 14.12")
+    this.dateLeadBefore = new RegExp(`(?<![\\p{L}])(?:${alternation([...names, ...roleWords, ...lexicon.dateLeads])})\\.?,?\\s+$`, 'iu');
     this.unitAfter = new RegExp(`^\\s*(?:${units})(?![\\p{L}])`, 'iu');
     this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
     this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));
