@@ -194,14 +194,13 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // rest of the message reads as
   // (about data, not another body's waiting list: "ventet i 14 uker på time hos fastlegen")
   // (a kind of NPR's data named ties it to NPR too: "… komplett forespørsel om anonyme tall for 75 dager siden og ikke har hørt noe")
-  if (!attempt && u.received && u.needsPerson && (u.anchored || u.category !== undefined) && !u.parts.some((p) => p.conditional || p.namesOtherBody) && deadlinePassed(u.received, u.category, u.sourceCount, u.today)) {
+  // (and so is one the writer says is past its delivery time, with no day to count from: "Vi sendte komplett
+  // søknad i slutten av august … Fristen på 60 dager er jo passert for lengst. Hva gjør vi nå?")
+  const ownCaseForPerson = !attempt && u.needsPerson && !u.parts.some((p) => p.conditional || p.namesOtherBody);
+  if (ownCaseForPerson && u.received && (u.anchored || u.category !== undefined) && deadlinePassed(u.received, u.category, u.sourceCount, u.today)) {
     return one({ intent: 'handoff', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)), received: u.received, category: u.category, sourceCount: u.sourceCount, overdue: true });
   }
-  // (and one the writer says is past its delivery time, with no day to count from: "Vi sendte komplett
-  // søknad i slutten av august … Fristen på 60 dager er jo passert for lengst. Hva gjør vi nå?")
-  if (!attempt && !u.received && u.needsPerson && u.saysDeadlinePassed && u.anchored && !u.parts.some((p) => p.conditional || p.namesOtherBody)) {
-    return one({ intent: 'handoff', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)) });
-  }
+  if (ownCaseForPerson && !u.received && u.saysDeadlinePassed && u.anchored) return one({ intent: 'handoff', confidence: round(Math.max(confidence, FOLLOW_UP_CONFIDENCE)) });
 
   if (!attempt && followsUp) {
     const conf = round(Math.max(confidence, FOLLOW_UP_CONFIDENCE));
@@ -465,12 +464,11 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // own-data route, when the model has it among its first readings or the question names no topic by
   // keyword ("Eg vil ha ei oversikt over alt NPR har om meg. Kvar bed eg om det?") (not for the data of
   // someone who died: the page says nothing of that)
-  if (u.purpose === 'own_data' && u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && (ranking.top(3).some((r) => r.intent === 'own_data') || !keywordIntents.some(isTopic)) && !u.namesDeath && !u.namesRelative) {
-    return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
-  }
   // (and so does one's own data asked for in so many words, naming no topic by keyword: "Kan jeg requeste
   // en full oversikt over dataene mine i NPR?")
-  if (u.purpose === 'own_data' && part.asksForData && !keywordIntents.some(isTopic) && !u.namesDeath && !u.namesRelative && !part.namesOtherBody) {
+  const pointsOn = u.parts.length === 1 && !part.anchored && part.said <= POINTING_ON_WORDS && (ranking.top(3).some((r) => r.intent === 'own_data') || !keywordIntents.some(isTopic));
+  const asksForOwn = part.asksForData && !keywordIntents.some(isTopic) && !part.namesOtherBody;
+  if (u.purpose === 'own_data' && (pointsOn || asksForOwn) && !u.namesDeath && !u.namesRelative) {
     return { intent: 'own_data', confidence: round(Math.max(ranking.scoreOf('own_data'), FALLBACK_BELOW)) };
   }
   // with a purpose other than research, the ways to ask for data are one reading: how to apply, whom to ask

@@ -98,7 +98,7 @@ export const lexiconSchema = lazySchema((z) => {
     /** Joining words that are mostly adverbs ("Dekker NPR også …?"): they join two questions only before a question word. */
     alsoWords: words,
     /** Words of arithmetic between figures ("7 ganger 1100", "15 % av 2 300"): a sum to do. */
-    arithmetic: z.strictObject({ operators: words, percent: words, percentOf: words, percentOfBack: words }),
+    arithmetic: z.strictObject({ operators: words, currencies: words, percent: words, percentOf: words, percentOfBack: words }),
     /** Openings of a request for a task (translate, write, compute): not a question the documentation answers. */
     taskRequests: words,
     /** A deadline word with "to"/"å" and one of the user's actions after it: someone's deadline to do something. */

@@ -8,7 +8,7 @@ import { mergeSources, render, type Rendered } from '../knowledge/render.js';
 import { MAX_QUESTION_CHARS } from '../understand/normalise.js';
 import type { Answer, Decision, FallbackKind } from '../decide.js';
 import type { Understanding } from '../understand/understand.js';
-import { estimatePrice, hasBaseFee, rateWithVat, type PriceEstimate } from './rules/pricing.js';
+import { estimatePrice, estimateTotal, hasBaseFee, rateWithVat, type PriceEstimate } from './rules/pricing.js';
 import { mailtoLink } from './mailto.js';
 import { DeliveryTimes, dueName, type SourceCount } from './rules/deadlines.js';
 import { isWeekend, publicHoliday } from './rules/calendar.js';
@@ -179,11 +179,7 @@ export class Composer {
 
   /** The total of several requests' invoices, each of its hours under the terms (at least the minimum each). */
   private pricingTotal(hoursEach: readonly number[], lang: Lang): Composed {
-    const facts = this.priceFacts;
-    const each = hoursEach.map((h) => estimatePrice(facts, h));
-    const billedHours = each.reduce((sum, e) => sum + e.billedHours, 0);
-    const excl = each.reduce((sum, e) => sum + e.excl, 0);
-    const incl = Math.round(excl * (1 + facts.vatPercent / 100) * 100) / 100;
+    const { each, billedHours, excl, incl } = estimateTotal(this.priceFacts, hoursEach);
     const sum = each.map((e) => formatNumber(e.billedHours, lang)).join(' + ');
     const raised = each.some((e) => e.raisedBy !== undefined);
     const calculation = this.render('price', lang, raised ? 'estimate-total-minimum' : 'estimate-total', { requests: each.length, sum, billedHours, excl, incl });

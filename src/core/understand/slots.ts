@@ -235,14 +235,11 @@ export class SlotReader {
     this.agoWords = new Set(lexicon.timeAgo.ago.map((w) => w.toLowerCase()));
     this.agoUnits = new Map(Object.entries(lexicon.timeAgo.units).map(([w, d]) => [w.toLowerCase(), d]));
     this.laterFirstWords = new Set(lexicon.timeAgo.later.map((w) => w.split(' ')[0]!.toLowerCase()));
-    this.timeLater = new RegExp(
-      `(?<![\\p{L}\\p{N}])(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})\\s+(?:${alternation(lexicon.timeAgo.later).replace(/ /g, '\\s+')})(?![\\p{L}])`,
-      'iu',
-    );
-    this.timeAgo = new RegExp(
-      `(?<![\\p{L}\\p{N}])(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})\\s+(?:${alternation([...this.agoWords])})(?![\\p{L}])`,
-      'iu',
-    );
+    // a count of days, weeks or months and the words after it: back from today ("3 weeks ago") or on ("two weeks from today")
+    const countedTime = (after: readonly string[]) =>
+      new RegExp(`(?<![\\p{L}\\p{N}])(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})\\s+(?:${alternation(after).replace(/ /g, '\\s+')})(?![\\p{L}])`, 'iu');
+    this.timeLater = countedTime(lexicon.timeAgo.later);
+    this.timeAgo = countedTime([...this.agoWords]);
     // (a few words may stand between: "ventet på dataene i over", "been waiting well over")
     this.timeWaited = new RegExp(
       `(?<![\\p{L}])(?:${alternation(lexicon.timeAgo.waited).replace(/ /g, '\\s+')})(?:\\s+\\p{L}+){0,4}?\\s+(\\d{1,3}|${alternation([...this.numberWords.keys()])})\\s+(${alternation([...this.agoUnits.keys()])})(?![\\p{L}])`,
@@ -359,15 +356,12 @@ export class SlotReader {
         // (weeks begin on Monday)
         const after = tokenize(text.slice(m.index + m[0].length, m.index + m[0].length + NEARBY_CHARS)).filter((w) => w !== 'i' && w !== 'in');
         const weekNamed = after.length >= 2 && this.agoUnits.get(after[1]!) === DAYS_IN_WEEK ? (this.nextWords.has(after[0]!) ? 1 : this.lastWords.has(after[0]!) ? -1 : 0) : 0;
-        if (weekNamed !== 0) {
-          const monday = addDays(base, -((base.getUTCDay() + 6) % 7));
-          push(addDays(monday, weekNamed * DAYS_IN_WEEK + ((target + 6) % 7)), m.index, m[0].length);
-          continue;
-        }
         const before = tokenize(text.slice(Math.max(0, m.index - 12), m.index)).pop();
-        // ("this Friday": that day of this week, past or to come)
-        if (before !== undefined && this.thisWords.has(before)) {
-          push(addDays(base, -((base.getUTCDay() + 6) % 7) + ((target + 6) % 7)), m.index, m[0].length);
+        // (and "this Friday": that day of this week, past or to come)
+        const week = weekNamed !== 0 ? weekNamed : before !== undefined && this.thisWords.has(before) ? 0 : undefined;
+        if (week !== undefined) {
+          const monday = addDays(base, -((base.getUTCDay() + 6) % 7));
+          push(addDays(monday, week * DAYS_IN_WEEK + ((target + 6) % 7)), m.index, m[0].length);
           continue;
         }
         const next = before !== undefined && (this.nextWords.has(before) || (!this.lastWords.has(before) && this.supposes(text.slice(0, m.index))));

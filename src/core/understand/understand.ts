@@ -207,10 +207,10 @@ const USER_DEADLINE_WINDOW = 6;
 /** Words ("a", "en", "the 2027") that may stand between an object's introducer and the object. */
 const MAX_ARTICLES = 2;
 /** Arithmetic on figures ("1100 times 7", "15 % av 2 300"): a sum to do, not a price to look up. The words come from the lexicon. */
-function arithmeticPattern({ operators, percent, percentOf, percentOfBack }: Lexicon['arithmetic']): RegExp {
+function arithmeticPattern({ operators, currencies, percent, percentOf, percentOfBack }: Lexicon['arithmetic']): RegExp {
   const words = (list: readonly string[]) => alternation(list).replace(/ /g, '\\s+');
   const percentSign = `(?:%|\\s+(?:${words(percent)})\\b)`;
-  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:(?:kr|nok)\\.?\\s+)?(?:${words(operators)})\\s+\\d|\\d\\s*${percentSign}\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d|\\d\\s*${percentSign}\\s*(?:${words(percentOfBack)})\\b`, 'i');
+  return new RegExp(`\\d\\s*[×*+]\\s*\\d|\\d\\s+[x/]\\s+\\d|\\d\\s+(?:(?:${words(currencies)})\\.?\\s+)?(?:${words(operators)})\\s+\\d|\\d\\s*${percentSign}\\D{0,24}\\b(?:${words(percentOf)})\\s*\\d|\\d\\s*${percentSign}\\s*(?:${words(percentOfBack)})\\b`, 'i');
 }
 
 /** How much the sentence that says what the writer wants to know counts in a vague question's context. */
@@ -402,7 +402,7 @@ export class Reader {
     this.spokenForms = new Map(Object.entries(lexicon.spokenForms));
     this.vocabulary = new Vocabulary(trained ? trained.vocabulary : [...known!.examples, ...known!.domain], this.spokenForms);
     const list = (terms: readonly string[]) => this.dictionary.list(terms);
-    this.purposes = new PurposeReader(kb, list, new Set(lexicon.negationWords), new Set(lexicon.ownDataExceptions), new Set(lexicon.researcherWords), new Set(lexicon.contrastWords), new Set(Object.values(lexicon.questionWords).flat()), lexicon.otherPurposeRoles);
+    this.purposes = new PurposeReader(kb, list, lexicon);
     this.language = new LanguageDetector(intents, lexicon, trained?.language);
     this.slots = new SlotReader(lexicon);
     this.categories = new DataCategories(entry(kb, 'deadlines'), list, new Set(lexicon.negationWords), list(lexicon.undecidedWords));
@@ -764,6 +764,7 @@ export class Reader {
   /** `ownRefusal`: the model's reading of an attempt to change the rules in these words alone. */
   private part(read: WordParts, features: readonly WordFeatures[], unmasked: WordParts, from: number, to: number, classification: Classification, ownRefusal: number, text: string, places: Places): Part {
     const asksWhy = this.whyWords.has(read, from, to);
+    const asksLawful = this.lawfulWords.has(read, from, to);
     let joins = false;
     let joinsBySymbol = false;
     let offersChoice = false;
@@ -817,8 +818,8 @@ export class Reader {
       namesCareSetting: this.careSettings.has(unmasked, from, to),
       asksDate: this.dateQuestions.has(read, from, to),
       asksCount: this.asksCount(read, from, to),
-      asksWhyWithoutConsent: (asksWhy || this.lawfulWords.has(read, from, to)) && this.consentWords.has(read, from, to),
-      asksLawful: this.lawfulWords.has(read, from, to),
+      asksWhyWithoutConsent: (asksWhy || asksLawful) && this.consentWords.has(read, from, to),
+      asksLawful,
       asksWhy,
       asksPersonHere: this.needsPerson.has(unmasked, from, to),
       injected: this.injection.has(unmasked, from, to) || (this.overrideVerbs.has(read, from, to) && this.overrideObjects.has(read, from, to)) || ownRefusal >= REFUSE_AT,

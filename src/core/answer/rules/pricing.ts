@@ -40,6 +40,14 @@ export function estimatePrice(facts: PriceFacts, hours: number, sourceCount: Sou
   return estimate;
 }
 
+/** The invoices of several requests together, each of its hours under the terms (at least the minimum each). */
+export function estimateTotal(facts: PriceFacts, hoursEach: readonly number[]): { each: PriceEstimate[]; billedHours: number; excl: number; incl: number } {
+  const each = hoursEach.map((h) => estimatePrice(facts, h));
+  const billedHours = each.reduce((sum, e) => sum + e.billedHours, 0);
+  const excl = toOre(each.reduce((sum, e) => sum + e.excl, 0));
+  return { each, billedHours, excl, incl: toOre(excl * (1 + facts.vatPercent / 100)) };
+}
+
 /** The cases knowledge/price.md names as free of charge, with the words that name them. */
 export class FreeCases {
   private readonly cases: { name: string; terms: TermList }[];

@@ -1,3 +1,4 @@
+import type { Lexicon } from '../../lexicon.js';
 import type { KnowledgeBase } from '../../knowledge/entry.js';
 import { entry } from '../../knowledge/entry.js';
 import type { TermList, WordParts } from '../../understand/terms.js';
@@ -22,6 +23,9 @@ const DESCRIBES_RESEARCH_REACH = 4;
 const DENIAL_REACH = 3;
 
 /** Says what a request is for, from the purpose words of the knowledge entries. */
+/** The lexicon's lists a purpose is read with. */
+export type PurposeWords = Pick<Lexicon, 'negationWords' | 'ownDataExceptions' | 'researcherWords' | 'contrastWords' | 'questionWords' | 'otherPurposeRoles'>;
+
 export class PurposeReader {
   private readonly terms: Record<Purpose, TermList>;
   private readonly notResearch: TermList;
@@ -29,21 +33,24 @@ export class PurposeReader {
   /** The lists whose words say what data are for, which the models do not read. */
   private readonly purposeWords: readonly TermList[];
 
-  constructor(
-    kb: KnowledgeBase,
-    list: (terms: readonly string[]) => TermList,
-    private readonly negations: ReadonlySet<string> = new Set(),
-    /** Words that, just after an own-data term, make it about something else ("my data request"). */
-    private readonly ownDataExceptions: ReadonlySet<string> = new Set(),
-    /** Words for someone who does research ("forskaren"): who asks, which a purpose named for the data outweighs. */
-    private readonly researchers: ReadonlySet<string> = new Set(),
-    /** Words that turn from what was said ("men", "but"): a purpose named after one is the one meant. */
-    private readonly contrasts: ReadonlySet<string> = new Set(),
-    /** Words that open a question ("is", "er"): research asked about after another purpose is no description of it. */
-    private readonly questionWords: ReadonlySet<string> = new Set(),
-    /** Roles that are another purpose only by who they are ("kvalitetsteam", "journalist"): research named for the data outweighs them. */
-    roles: readonly string[] = [],
-  ) {
+  private readonly negations: ReadonlySet<string>;
+  /** Words that, just after an own-data term, make it about something else ("my data request"). */
+  private readonly ownDataExceptions: ReadonlySet<string>;
+  /** Words for someone who does research ("forskaren"): who asks, which a purpose named for the data outweighs. */
+  private readonly researchers: ReadonlySet<string>;
+  /** Words that turn from what was said ("men", "but"): a purpose named after one is the one meant. */
+  private readonly contrasts: ReadonlySet<string>;
+  /** Words that open a question ("is", "er"): research asked about after another purpose is no description of it. */
+  private readonly questionWords: ReadonlySet<string>;
+
+  /** `words`: the lexicon's lists the reading of a purpose uses (none given: none of those readings). */
+  constructor(kb: KnowledgeBase, list: (terms: readonly string[]) => TermList, words?: PurposeWords) {
+    this.negations = new Set(words?.negationWords);
+    this.ownDataExceptions = new Set(words?.ownDataExceptions);
+    this.researchers = new Set(words?.researcherWords);
+    this.contrasts = new Set(words?.contrastWords);
+    this.questionWords = new Set(words ? Object.values(words.questionWords).flat() : []);
+    this.roles = list(words?.otherPurposeRoles ?? []);
     const termsOf = (id: string) => list(entry(kb, id).purposeTerms ?? []);
     this.terms = {
       own_data: termsOf(PURPOSE_ROUTES.own_data.knowledge),
@@ -52,7 +59,6 @@ export class PurposeReader {
     };
     this.notResearch = list(entry(kb, PURPOSE_ROUTES.non_research.knowledge).notResearchTerms ?? []);
     this.purposeWords = [this.terms.research, this.terms.non_research, this.notResearch];
-    this.roles = list(roles);
   }
 
   /**
@@ -88,24 +94,24 @@ export class PurposeReader {
     const denied = (at: number) => read.words.slice(Math.max(0, at - DENIAL_REACH), at).some((w) => this.negations.has(w));
     const mentions = this.terms.research.starts(read);
     if (mentions.length > 0 && mentions.every(denied)) return 'non_research';
+    const otherMentions = this.terms.non_research.starts(read);
     // (a researcher who asks is no purpose for the data when one is named: "Forskaren vår vil vite om
     // skjemaet skal brukast når dataa skal til eit kvalitetsprosjekt")
-    const purposeNamed = this.terms.non_research.has(read);
-    const research = mentions.find((at) => !denied(at) && !(purposeNamed && this.researchers.has(read.words[at]!))) ?? -1;
+    const research = mentions.find((at) => !denied(at) && !(otherMentions.length > 0 && this.researchers.has(read.words[at]!))) ?? -1;
     // an other purpose's word just before research describes the research ("I'm planning a research
     // project", "planning a study on …"): not the purpose
     // (not research asked about: "for the budget process - is that research?")
     const describesResearch = (at: number) => mentions.some((r) => r > at && r - at <= DESCRIBES_RESEARCH_REACH && !read.words.slice(at + 1, r).some((w) => this.questionWords.has(w)));
-    const other = this.terms.non_research.starts(read).find((at) => !describesResearch(at)) ?? -1;
+    const other = otherMentions.find((at) => !describesResearch(at)) ?? -1;
     if (research < 0) return other < 0 ? undefined : 'non_research';
     // (a role named as who asks is no purpose where research is named for the data: "Vi er et kvalitetsteam
     // som nå vil skrive en vitenskapelig artikkel")
     const roles = new Set(this.roles.starts(read));
-    const onlyRoles = this.terms.non_research.starts(read).every((at) => describesResearch(at) || roles.has(at));
+    const onlyRoles = otherMentions.every((at) => describesResearch(at) || roles.has(at));
     if (other >= 0 && other < research && !(onlyRoles && !this.researchers.has(read.words[research]!))) return 'non_research';
     // (another purpose after a turn from the research first named: "I do research, but this request
     // comes from the hospital board")
-    const turned = this.terms.non_research.starts(read).some((at) => at > research && read.words.slice(research, at).some((w) => this.contrasts.has(w)));
+    const turned = otherMentions.some((at) => at > research && read.words.slice(research, at).some((w) => this.contrasts.has(w)));
     return turned ? 'non_research' : 'research';
   }
 }
