@@ -595,6 +595,7 @@ describe('plain paraphrases get the topic', () => {
     ['Who ends up registered in NPR?', 'population'],
     ['How far back does NPR go?', 'data_period'],
     ['Hvem driver egentlig NPR?', 'data_controller'],
+    ['FW: user asks whether NPR bills a minimum number of hours. What do I tell them?', 'pricing'],
     ['Is NPR meant for quality assurance too, or only for research?', 'purpose'],
     // everyday words of time ("onwards", "older") are no words of something else
     ["fwd from user: 'is NPR data only from 2010 onwards or older too?'", 'data_period'],
@@ -1079,6 +1080,8 @@ describe('another body named', () => {
     'Hvem er databehandlingsansvarlig for Helsenorge-appen?',
     // a list from the hospital's record system is the hospital's, not NPR's variables
     'Hvordan henter jeg ut en liste over reinnleggelser fra DIPS for avdelingen min?',
+    // a product in nynorsk
+    'Kva blir 4 gongar 1100?',
     // VAT on a ticket, a sum with a currency, homework, a thesis deadline
     'What is the VAT on a plane ticket in Norway?',
     'Hva blir 2 000 kr pluss 25 % mva?',
