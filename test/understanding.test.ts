@@ -1018,6 +1018,7 @@ describe('terse questions', () => {
     ['hjemmel + kap. for kopling?', 'legal_basis', 'nb'],
     // "persondata" names identifiable data: a delivery, not how long something else lasts
     ['kor lenge for persondata?', 'deadlines', 'nn'],
+    ['år tilgjengelig?', 'data_period', 'nb'],
     // a dialect's spoken forms are read as the written ones, and count as nynorsk
     ['kem eig NPR?', 'data_controller', 'nn'],
     ['ka e NPR?', 'registry_overview', 'nn'],
