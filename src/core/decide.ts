@@ -65,8 +65,10 @@ const POINTING_ON_WORDS = 2;
 const ASK_FOR_PERSON_AT = 0.4;
 /** Beside any topic, a request for a person this likely, in the question's own words asking for one, is that. */
 const PERSON_IN_OWN_WORDS = 0.2;
+/** Readings of whether someone is in NPR: who it covers, or one's own data. */
+const AM_I_REGISTERED: ReadonlySet<string> = new Set(['own_data', 'population']);
 /** Readings of a question why one is registered without consent, which the law answers. */
-const WHY_REGISTERED_READINGS: ReadonlySet<string> = new Set(['own_data', 'population', 'purpose', 'registry_overview']);
+const WHY_REGISTERED_READINGS: ReadonlySet<string> = new Set([...AM_I_REGISTERED, 'purpose', 'registry_overview']);
 /** How to apply: the purpose decides which route (research, the default, or another purpose). */
 const APPLY = new Set(['apply_research', 'apply_non_research']);
 /** Topics that a purpose other than research turns into its route: which approvals, and whom to ask, are that route's. */
@@ -153,6 +155,9 @@ function honestQuestion(u: Understanding, part: Part): boolean {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** The conversation's data category, unless the message asks for each kind ("when would we get each?"). */
+const conversationCategory = (u: Understanding, state: ConversationState | undefined) => (u.asksEachCategory ? undefined : state?.category);
+
 /** Chooses what to answer, using the conversation so far for follow-ups and corrections. */
 export function decide(u: Understanding, state: ConversationState | undefined, deadlinePassed: DeadlinePassed = () => false): Decision {
   const purpose = u.purpose ?? state?.purpose;
@@ -165,8 +170,7 @@ export function decide(u: Understanding, state: ConversationState | undefined, d
   // A follow-up: a short message giving what the previous question lacked ("og for 8 timer?", "nei, 12").
   // ("and for the other kind?": the category with the other delivery time than the conversation's)
   const otherCategory = state?.category !== undefined ? u.otherCategory?.(state.category) : undefined;
-  // the conversation's data category, unless the message asks for each kind ("when would we get each?")
-  const keptCategory = u.asksEachCategory ? undefined : state?.category;
+  const keptCategory = conversationCategory(u, state);
   const gives = {
     pricing: u.hours !== undefined || u.bareNumber !== undefined,
     deadlines: u.received !== undefined || u.category !== undefined || otherCategory !== undefined,
@@ -538,14 +542,14 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
   // what it is for or one's own data the model reads ("Hvorfor er jeg registrert i NPR uten at noen har spurt meg om lov?")
   if (part.asksWhyWithoutConsent && WHY_REGISTERED_READINGS.has(intent)) return { intent: 'legal_basis', confidence: conf };
   // (and so is whether keeping one's data is lawful at all: "Er det lov å lagre helsedata om meg i NPR?")
-  if (part.asksLawful && (intent === 'own_data' || intent === 'population')) return { intent: 'legal_basis', confidence: conf };
+  if (part.asksLawful && AM_I_REGISTERED.has(intent)) return { intent: 'legal_basis', confidence: conf };
   // (and without a word of consent, why one is registered is what NPR is for: "Hvorfor er jeg registrert i NPR?")
-  if (part.asksWhy && !part.asksWhyWithoutConsent && (intent === 'own_data' || intent === 'population')) return { intent: 'purpose', confidence: conf };
+  if (part.asksWhy && !part.asksWhyWithoutConsent && AM_I_REGISTERED.has(intent)) return { intent: 'purpose', confidence: conf };
 
   // whether someone living abroad is in NPR is who it covers: a relative ("Min mor bor i Spania, men ble
   // operert i Norge. Er hun med i registeret?"), or anyone asked of as what NPR holds ("Is it possible
   // that NPR data have also patients who not live in Norway?"; not a kind of care asked about, below)
-  const abroadCovered = u.livesAbroad && !u.namesDeath && (((intent === 'own_data' || intent === 'population') && u.namesRelative) || (intent === 'registry_overview' && !coverage));
+  const abroadCovered = u.livesAbroad && !u.namesDeath && ((AM_I_REGISTERED.has(intent) && u.namesRelative) || (intent === 'registry_overview' && !coverage));
   if (abroadCovered) intent = 'population';
   // a relative's data, living or deceased: the own-data route is for one's own; the page says no more
   else if (intent === 'own_data' && (u.namesDeath || u.namesRelative)) return fallback('not_documented');
@@ -583,7 +587,7 @@ function answerOne(u: Understanding, part: Part, state: ConversationState | unde
       const received = u.received ?? (state?.intent === 'deadlines' ? stateDay(state.received) : undefined);
       // (a category named in another of the message's questions is that question's)
       const named = part.namesCategory || !u.parts.some((p) => p !== part && p.namesCategory) ? u.category : undefined;
-      const category = named ?? (state?.intent === 'deadlines' && !u.asksEachCategory ? state.category : undefined);
+      const category = named ?? (state?.intent === 'deadlines' ? conversationCategory(u, state) : undefined);
       // a complete application whose delivery time has passed: a complaint, for a person
       const sourceCount = u.sourceCount;
       if (u.received && received && !part.conditional && deadlinePassed(received, category, sourceCount, u.today)) return { intent: overdueIntent(u), confidence: c, received, category, sourceCount, overdue: true };
